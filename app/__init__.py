@@ -1,0 +1,60 @@
+"""Pantau: SKM surveys and field monitoring for social-welfare programmes."""
+from __future__ import annotations
+
+from flask import Flask
+
+from app.config import build_config
+from app.db_setup import init_database
+from app.errors import init_error_handlers
+from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.security import init_security_headers
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(build_config(app.instance_path, config))
+
+    db.init_app(app)
+    init_database(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+    init_security_headers(app)
+    init_error_handlers(app)
+    _register_blueprints(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _init_login(app: Flask) -> None:
+    from app.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Silakan masuk untuk melanjutkan."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load(user_id: str):
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.blueprints import admin, auth, health, main
+
+    for module in (main, auth, health, admin):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,188 @@
+"""Admin pages for units, layanan and users: list, create, edit, deactivate.
+
+Every lookup goes through the scoping helpers, so an admin of one unit cannot
+read or change another unit's records, even by editing ids in the URL or form.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Layanan, Region, Unit, User
+from app.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
+from app.services import audit
+from forms.admin import ConfirmForm, LayananForm, UnitForm, UserForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+NO_REGION = 0
+
+
+@bp.before_request
+@role_required("admin")
+def _admins_only():
+    return None
+
+
+def _unit_choices() -> list[tuple[int, str]]:
+    units = db.session.scalars(scoped(Unit).order_by(Unit.code)).all()
+    return [(u.id, f"{u.code} — {u.name}") for u in units]
+
+
+def _region_choices() -> list[tuple[int, str]]:
+    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
+    return [(NO_REGION, "— semua wilayah —")] + [(r.id, f"{r.code} {r.name}") for r in regions]
+
+
+def _exists(model, column, value, exclude_id: int | None) -> bool:
+    stmt = select(model.id).where(column == value)
+    if exclude_id is not None:
+        stmt = stmt.where(model.id != exclude_id)
+    return db.session.scalar(stmt) is not None
+
+
+def _save(obj, form, fields, action: str):
+    before = audit.snapshot(obj) if obj.id else None
+    for field in fields:
+        setattr(obj, field, getattr(form, field).data)
+    db.session.add(obj)
+    db.session.flush()
+    audit.record(action, obj, before=before, after=audit.snapshot(obj))
+    db.session.commit()
+
+
+# ---- units ---------------------------------------------------------------
+
+@bp.get("/units")
+def units():
+    rows = db.session.scalars(scoped(Unit).order_by(Unit.code)).all()
+    return render_template("admin/units.html", units=rows, confirm=ConfirmForm())
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+def unit_edit(unit_id: int | None = None):
+    unit = get_scoped_or_404(Unit, unit_id) if unit_id else Unit()
+    form = UnitForm(obj=unit)
+    fields = ["code", "name", "level", "parent_id", "timezone", "active"]
+    if unit.id == current_user.unit_id:
+        # The admin's own root stays where it is: moving it would move their scope.
+        del form.parent_id
+        fields.remove("parent_id")
+    else:
+        # A unit hangs only under a unit the admin manages, never inside its own subtree.
+        own_tree = set(db.session.scalars(unit_subtree_ids(unit.id))) if unit.id else set()
+        form.parent_id.choices = [(u, label) for u, label in _unit_choices() if u not in own_tree]
+    if form.validate_on_submit():
+        if _exists(Unit, Unit.code, form.code.data, unit.id):
+            form.code.errors.append("Kode unit sudah dipakai.")
+        elif unit.id == current_user.unit_id and not form.active.data:
+            form.active.errors.append("Anda tidak dapat menonaktifkan unit Anda sendiri.")
+        else:
+            _save(unit, form, fields, "update" if unit.id else "create")
+            flash("Unit tersimpan.", "success")
+            return redirect(url_for("admin.units"))
+    status = 400 if form.errors else 200
+    return render_template("admin/form.html", form=form, title="Unit", back=url_for("admin.units")), status
+
+
+@bp.post("/units/<int:unit_id>/deactivate")
+def unit_deactivate(unit_id: int):
+    unit = get_scoped_or_404(Unit, unit_id)
+    if unit.id == current_user.unit_id:
+        flash("Anda tidak dapat menonaktifkan unit Anda sendiri.", "error")
+        return redirect(url_for("admin.units"))
+    return _deactivate(unit, "admin.units", "Unit dinonaktifkan.")
+
+
+# ---- layanan -------------------------------------------------------------
+
+@bp.get("/layanan")
+def layanan_list():
+    rows = db.session.scalars(scoped(Layanan).join(Layanan.unit).order_by(Unit.code, Layanan.name)).all()
+    return render_template("admin/layanan.html", rows=rows, confirm=ConfirmForm())
+
+
+@bp.route("/layanan/new", methods=["GET", "POST"])
+@bp.route("/layanan/<int:layanan_id>", methods=["GET", "POST"])
+def layanan_edit(layanan_id: int | None = None):
+    layanan = get_scoped_or_404(Layanan, layanan_id) if layanan_id else Layanan()
+    form = LayananForm(obj=layanan)
+    form.unit_id.choices = _unit_choices()
+    if form.validate_on_submit():
+        if _exists(Layanan, Layanan.slug, form.slug.data, layanan.id):
+            form.slug.errors.append("Slug sudah dipakai layanan lain.")
+        else:
+            _save(layanan, form, ("name", "slug", "unit_id", "active", "published"),
+                  "update" if layanan.id else "create")
+            flash("Layanan tersimpan.", "success")
+            return redirect(url_for("admin.layanan_list"))
+    status = 400 if form.errors else 200
+    return render_template("admin/form.html", form=form, title="Layanan", back=url_for("admin.layanan_list")), status
+
+
+@bp.post("/layanan/<int:layanan_id>/deactivate")
+def layanan_deactivate(layanan_id: int):
+    layanan = get_scoped_or_404(Layanan, layanan_id)
+    return _deactivate(layanan, "admin.layanan_list", "Layanan dinonaktifkan.")
+
+
+# ---- users ---------------------------------------------------------------
+
+@bp.get("/users")
+def users():
+    rows = db.session.scalars(scoped(User).order_by(User.email)).all()
+    return render_template("admin/users.html", rows=rows, confirm=ConfirmForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user_edit(user_id: int | None = None):
+    user = get_scoped_or_404(User, user_id) if user_id else User()
+    form = UserForm(obj=user, region_id=user.region_id or NO_REGION)
+    form.unit_id.choices = _unit_choices()
+    form.region_id.choices = _region_choices()
+    if form.validate_on_submit():
+        if _exists(User, User.email, form.email.data, user.id):
+            form.email.errors.append("Email sudah terdaftar.")
+        elif not user.id and not form.password.data:
+            form.password.errors.append("Kata sandi wajib untuk pengguna baru.")
+        elif user.id == current_user.id and (not form.active.data or form.role.data != "admin"):
+            form.role.errors.append("Anda tidak dapat menonaktifkan atau menurunkan peran akun sendiri.")
+        else:
+            before = audit.snapshot(user) if user.id else None
+            for field in ("email", "name", "role", "unit_id", "active"):
+                setattr(user, field, getattr(form, field).data)
+            user.region_id = form.region_id.data or None
+            if form.password.data:
+                user.set_password(form.password.data)
+            db.session.add(user)
+            db.session.flush()
+            audit.record("update" if before else "create", user, before=before, after=audit.snapshot(user))
+            db.session.commit()
+            flash("Pengguna tersimpan.", "success")
+            return redirect(url_for("admin.users"))
+    status = 400 if form.errors else 200
+    return render_template("admin/form.html", form=form, title="Pengguna", back=url_for("admin.users")), status
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+def user_deactivate(user_id: int):
+    user = get_scoped_or_404(User, user_id)
+    if user.id == current_user.id:
+        flash("Anda tidak dapat menonaktifkan akun sendiri.", "error")
+        return redirect(url_for("admin.users"))
+    return _deactivate(user, "admin.users", "Pengguna dinonaktifkan.")
+
+
+def _deactivate(obj, endpoint: str, message: str):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for(endpoint))
+    before = audit.snapshot(obj)
+    obj.active = False
+    audit.record("deactivate", obj, before=before, after=audit.snapshot(obj))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(endpoint))

@@ -1,0 +1,64 @@
+"""Indonesian error pages; JSON for clients that ask for it (offline queues, APIs).
+
+No stack trace ever reaches a user: unexpected exceptions are logged and answered
+with the generic 500 page.
+"""
+from __future__ import annotations
+
+from flask import Flask, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: ("Permintaan tidak valid", "Data yang dikirim tidak dapat diproses. Periksa kembali isian Anda."),
+    401: ("Perlu masuk", "Silakan masuk terlebih dahulu."),
+    403: ("Akses ditolak", "Anda tidak memiliki hak akses ke halaman ini."),
+    404: ("Halaman tidak ditemukan", "Halaman yang Anda cari tidak ada atau sudah tidak aktif."),
+    405: ("Metode tidak diizinkan", "Cara mengakses halaman ini tidak didukung."),
+    413: ("Data terlalu besar", "Berkas atau data yang dikirim melebihi batas ukuran."),
+    429: ("Terlalu banyak permintaan", "Terlalu banyak percobaan dalam waktu singkat. Tunggu sebentar lalu coba lagi."),
+    500: ("Terjadi kesalahan", "Terjadi kesalahan pada server. Tim kami sudah dicatat; silakan coba lagi nanti."),
+}
+CSRF_MESSAGE = "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu kirim kembali."
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return request.path.startswith("/api/") or (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_response(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    message = detail or message
+    if wants_json():
+        response = jsonify(status="error", code=code, error=title, message=message)
+    else:
+        response = make_response(render_template("errors/error.html", code=code, title=title, message=message))
+    response.status_code = code
+    return response
+
+
+def init_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(err):
+        return error_response(400, CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        if err.code is None or err.code >= 500:
+            return error_response(500)
+        response = error_response(err.code if err.code in MESSAGES else 400)
+        if err.code == 405 and getattr(err, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(err.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        app.logger.exception("Unhandled exception", exc_info=err)
+        return error_response(500)
+
+    @app.errorhandler(InternalServerError)
+    def _ise(err):
+        return error_response(500)

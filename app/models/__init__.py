@@ -1,0 +1,7 @@
+"""All mapped classes, imported here so Alembic and the app see one metadata."""
+from app.models.audit import AuditEvent
+from app.models.base import Base, utcnow
+from app.models.org import Layanan, Region, Unit
+from app.models.user import ROLES, User
+
+__all__ = ["AuditEvent", "Base", "Layanan", "ROLES", "Region", "Unit", "User", "utcnow"]

@@ -1,0 +1,108 @@
+"""Demo data for `make run`: a small unit tree, real layanan names from seed 001,
+a few regions and one account per role. Every step is get-or-create, so running
+it again changes nothing."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Layanan, Unit, User
+from app.services import regions
+
+DEMO_PASSWORD = "pantau-demo-2026"  # noqa: S105 - printed for the local demo on purpose
+DEMO_USERS = (
+    ("admin@pantau.local", "admin", "KEMENSOS", "Admin Demo"),
+    ("analis@pantau.local", "analyst", "DAYASOS", "Analis Demo"),
+    ("monitor@pantau.local", "monitor", "DAYASOS", "Monitor Demo"),
+)
+DEMO_SURVEY_SLUG = "izin-ugb"
+
+# (code, name, level, parent code)
+UNITS = (
+    ("KEMENSOS", "Kementerian Sosial", "kementerian", None),
+    ("SETJEN", "Sekretariat Jenderal", "eselon1", "KEMENSOS"),
+    ("REHSOS", "Ditjen Rehabilitasi Sosial", "eselon1", "KEMENSOS"),
+    ("PJS", "Ditjen Perlindungan dan Jaminan Sosial", "eselon1", "KEMENSOS"),
+    ("DAYASOS", "Ditjen Pemberdayaan Sosial", "eselon1", "KEMENSOS"),
+    ("ITJEN", "Inspektorat Jenderal", "eselon1", "KEMENSOS"),
+    ("PKAT-KS", "Direktorat Pemberdayaan Komunitas Adat Terpencil dan Kewirausahaan Sosial", "direktorat", "DAYASOS"),
+    ("PSDS", "Direktorat Potensi dan Sumber Daya Sosial", "direktorat", "DAYASOS"),
+)
+
+# (slug, name, unit code) — names from seed 001 lines 3868-3892.
+LAYANAN = (
+    ("izin-ugb", "Izin Penyelenggaraan Undian Gratis Berhadiah (UGB)", "PSDS"),
+    ("izin-pub", "Izin Penyelenggaraan Pengumpulan Uang atau Barang (PUB)", "PSDS"),
+    ("pilar-sosial", "Layanan Pilar-pilar Sosial", "PSDS"),
+    ("kat", "Layanan Komunitas Adat Terpencil", "PKAT-KS"),
+    ("pena", "Layanan Kewirausahaan Sosial (Pahlawan Ekonomi Nusantara)", "PKAT-KS"),
+    ("layanan-bmn", "Layanan BMN", "SETJEN"),
+)
+
+REGIONS = (
+    {"code": "32", "name": "Jawa Barat", "level": "provinsi", "parent_code": ""},
+    {"code": "32.73", "name": "Kota Bandung", "level": "kabkota", "parent_code": "32"},
+    {"code": "32.04", "name": "Kabupaten Bandung", "level": "kabkota", "parent_code": "32"},
+    {"code": "53", "name": "Nusa Tenggara Timur", "level": "provinsi", "parent_code": ""},
+    {"code": "53.71", "name": "Kota Kupang", "level": "kabkota", "parent_code": "53"},
+    {"code": "94", "name": "Papua", "level": "provinsi", "parent_code": ""},
+    {"code": "94.71", "name": "Kota Jayapura", "level": "kabkota", "parent_code": "94"},
+)
+
+# Later features append their own demo loaders; each returns how many rows it added.
+EXTRA_SEEDERS: list[Callable[[], int]] = []
+
+
+def _units() -> int:
+    created = 0
+    by_code = {u.code: u for u in db.session.scalars(select(Unit))}
+    for code, name, level, parent in UNITS:
+        if code in by_code:
+            continue
+        unit = Unit(code=code, name=name, level=level, parent=by_code.get(parent), timezone="Asia/Jakarta")
+        db.session.add(unit)
+        by_code[code] = unit
+        created += 1
+    db.session.flush()
+    return created
+
+
+def _layanan() -> int:
+    units = {u.code: u for u in db.session.scalars(select(Unit))}
+    existing = set(db.session.scalars(select(Layanan.slug)))
+    created = 0
+    for slug, name, unit_code in LAYANAN:
+        if slug not in existing:
+            db.session.add(Layanan(slug=slug, name=name, unit=units[unit_code], active=True, published=True))
+            created += 1
+    db.session.flush()
+    return created
+
+
+def _users() -> int:
+    units = {u.code: u for u in db.session.scalars(select(Unit))}
+    existing = set(db.session.scalars(select(User.email)))
+    created = 0
+    for email, role, unit_code, name in DEMO_USERS:
+        if email not in existing:
+            user = User(email=email, role=role, unit=units[unit_code], name=name)
+            user.set_password(DEMO_PASSWORD)
+            db.session.add(user)
+            created += 1
+    db.session.flush()
+    return created
+
+
+def _regions() -> int:
+    before = len(regions.existing_codes())
+    regions.load_rows([dict(r) for r in REGIONS if r["code"] not in regions.existing_codes()])
+    return len(regions.existing_codes()) - before
+
+
+def seed() -> int:
+    created = _units() + _layanan() + _regions() + _users()
+    for seeder in EXTRA_SEEDERS:
+        created += seeder()
+    return created

@@ -1,0 +1,1 @@
+"""Flask-WTF forms: validation and CSRF for every form the service shows."""

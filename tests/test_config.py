@@ -1,0 +1,38 @@
+"""Production refuses to start without a SECRET_KEY and marks cookies Secure."""
+import pytest
+
+from app import create_app
+
+
+def test_production_without_secret_key_refuses_to_start(monkeypatch, tmp_path):
+    monkeypatch.setenv("PANTAU_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
+
+
+def test_production_cookies_are_secure(monkeypatch, tmp_path):
+    monkeypatch.setenv("PANTAU_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_development_secret_key_is_generated_once(monkeypatch, tmp_path):
+    from app.config import build_config
+
+    monkeypatch.delenv("PANTAU_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = build_config(str(tmp_path))["SECRET_KEY"]
+    second = build_config(str(tmp_path))["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").read_text().strip() == first
+
+
+def test_postgres_urls_use_psycopg3():
+    from app.config import normalise_database_url
+
+    assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
