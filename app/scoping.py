@@ -50,6 +50,11 @@ SCOPES = {
 }
 
 
+def register_scope(model, clause_for_user) -> None:
+    """Declare how `model` is scoped: `clause_for_user(user)` returns a WHERE clause."""
+    SCOPES[model] = clause_for_user
+
+
 def scope_clause(model, user: User | None = None) -> ColumnElement:
     user = user or current_user
     try:

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from app import create_app
 from app.extensions import db, limiter
 from app.models import Layanan, Unit, User
+from app.services import reference
 from tests.helpers import TEST_PASSWORD
 
 
@@ -68,6 +69,7 @@ def _empty_all_tables() -> None:
     else:
         for name in tables:
             db.session.execute(text(f"DELETE FROM {name}"))
+    reference.ensure_defaults()
     db.session.commit()
 
 

@@ -82,3 +82,12 @@ def test_session_cookie_flags(client, tree, make_user):
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_csrf_token_endpoint_gives_a_usable_token(client, tree, make_user):
+    make_user("a@x.id", "analyst", tree["dayasos"])
+    login(client, "a@x.id")
+    payload = client.get("/csrf-token").get_json()
+    assert payload["authenticated"] is True
+    assert client.post("/logout", data={"csrf_token": payload["csrf_token"]}).status_code == 302
+    assert client.get("/beranda").status_code == 302

@@ -1,6 +1,7 @@
 """Landing pages: the signed-in home that points each role at its work."""
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
 bp = Blueprint("main", __name__)
 
@@ -16,3 +17,12 @@ def index():
 @login_required
 def home():
     return render_template("home.html")
+
+
+@bp.get("/csrf-token")
+def csrf_token():
+    """A fresh token for the current session, so an offline queue can resend
+    items whose original token expired (e.g. after logging in again)."""
+    response = jsonify(csrf_token=generate_csrf(), authenticated=current_user.is_authenticated)
+    response.headers["Cache-Control"] = "no-store"
+    return response

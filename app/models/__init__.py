@@ -2,6 +2,9 @@
 from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
 from app.models.org import Layanan, Region, Unit
+from app.models.skm import RespondentCategory, SkmResponse
 from app.models.user import ROLES, User
 
-__all__ = ["AuditEvent", "Base", "Layanan", "ROLES", "Region", "Unit", "User", "utcnow"]
+__all__ = [
+    "AuditEvent", "Base", "Layanan", "ROLES", "Region", "RespondentCategory", "SkmResponse", "Unit", "User", "utcnow",
+]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Layanan, Unit, User
-from app.services import regions
+from app.services import reference, regions
 
 DEMO_PASSWORD = "pantau-demo-2026"  # noqa: S105 - printed for the local demo on purpose
 DEMO_USERS = (
@@ -102,7 +102,7 @@ def _regions() -> int:
 
 
 def seed() -> int:
-    created = _units() + _layanan() + _regions() + _users()
+    created = reference.ensure_defaults() + _units() + _layanan() + _regions() + _users()
     for seeder in EXTRA_SEEDERS:
         created += seeder()
     return created
