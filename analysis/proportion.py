@@ -1,0 +1,203 @@
+"""Confidence intervals for a sample proportion, with or without a finite population.
+
+Indicators such as "KPM meningkat pendapatan" are n successes out of t sampled
+from a known population N. Which interval is right depends on n, on p being near
+0 or 1 and on the sampling fraction t/N; docs/METHODS.md explains the choice.
+
+Finite-population handling (population=N given):
+- the reported ``se`` and the Wald interval use the unbiased survey variance
+  p(1-p)/(n-1) x (N-n)/N (Cochran 1977, eq. 3.11; R survey / samplingbook);
+- Wilson, Agresti-Coull, Jeffreys and Clopper-Pearson replace n by the
+  effective size n_eff = n (N-1)/(N-n), i.e. they use the exact SRSWOR variance
+  P(1-P)/n x (N-n)/(N-1) at the hypothesised P, and x by p n_eff;
+- "exact" inverts the hypergeometric distribution (samplingbook::Sprop).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy import stats
+
+from ._validate import as_count, as_level, as_population
+
+METHODS = ("wald", "wilson", "agresti-coull", "jeffreys", "clopper-pearson", "exact")
+
+
+@dataclass(frozen=True)
+class ProportionEstimate:
+    """A proportion with its interval; p, low, high and se are on the 0-1 scale."""
+
+    p: float
+    low: float
+    high: float
+    se: float
+    method: str
+    n: int
+    population: int | None
+    level: float
+    successes: int
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+
+def _clip(x: float) -> float:
+    return min(1.0, max(0.0, x))
+
+
+def _z(level: float) -> float:
+    return float(stats.norm.ppf(0.5 + level / 2.0))
+
+
+def _survey_se(x: int, n: int, population: int | None) -> float:
+    p = x / n
+    pq = p * (1.0 - p)
+    if population is None:
+        return math.sqrt(pq / n)
+    if pq == 0.0 or n == population:
+        return 0.0
+    return math.sqrt(pq / (n - 1) * (population - n) / population)
+
+
+def _effective(x: int, n: int, population: int | None) -> tuple[float, float]:
+    """Effective (successes, size) that carry the finite-population correction."""
+    if population is None:
+        return float(x), float(n)
+    n_eff = n * (population - 1) / (population - n)
+    return x / n * n_eff, n_eff
+
+
+def _wald(x, n, population, z):
+    p = x / n
+    half = z * _survey_se(x, n, population)
+    return _clip(p - half), _clip(p + half)
+
+
+def _wilson(xe, ne, z):
+    p = xe / ne
+    z2 = z * z
+    denom = 1.0 + z2 / ne
+    centre = (p + z2 / (2.0 * ne)) / denom
+    half = z * math.sqrt(p * (1.0 - p) / ne + z2 / (4.0 * ne * ne)) / denom
+    low, high = centre - half, centre + half
+    # The score interval always contains p; guard the last ulp at p = 0 or 1.
+    return _clip(min(low, p)), _clip(max(high, p))
+
+
+def _agresti_coull(xe, ne, z):
+    z2 = z * z
+    n_t = ne + z2
+    p_t = (xe + z2 / 2.0) / n_t
+    half = z * math.sqrt(p_t * (1.0 - p_t) / n_t)
+    return _clip(p_t - half), _clip(p_t + half)
+
+
+def _jeffreys(xe, ne, alpha):
+    # Equal-tailed Jeffreys interval, with Brown, Cai & DasGupta's (2001) rule
+    # that the bound is 0 when x = 0 and 1 when x = n.
+    low = 0.0 if xe <= 0 else float(stats.beta.ppf(alpha / 2, xe + 0.5, ne - xe + 0.5))
+    high = 1.0 if xe >= ne else float(stats.beta.ppf(1 - alpha / 2, xe + 0.5, ne - xe + 0.5))
+    return _clip(low), _clip(high)
+
+
+def _clopper_pearson(xe, ne, alpha):
+    low = 0.0 if xe <= 0 else float(stats.beta.ppf(alpha / 2, xe, ne - xe + 1))
+    high = 1.0 if xe >= ne else float(stats.beta.ppf(1 - alpha / 2, xe + 1, ne - xe))
+    return _clip(low), _clip(high)
+
+
+def hypergeometric_bounds(x: int, n: int, population: int, level: float = 0.95) -> tuple[int, int]:
+    """Exact bounds (M_low, M_high) for the number of successes in the population.
+
+    The values of M that neither one-sided test rejects at alpha/2 form the set
+    {M : P(X >= x | M) > alpha/2 and P(X <= x | M) > alpha/2}. Like the released
+    samplingbook::Sprop (1.2.4; Kauermann & Kuechenhoff 2010) the bounds are then
+    widened to the last rejected M on each side (never beyond what the sample
+    allows): M_low is the largest M with P(X >= x | M) <= alpha/2 and M_high the
+    smallest with P(X <= x | M) <= alpha/2, i.e. the whole-unit hull of the
+    continuous Clopper-Pearson-type bounds. Both tails are monotone in M, so
+    bisection finds them in O(log N) distribution evaluations.
+    """
+    x = as_count(x, "successes")
+    n = as_count(n, "n", minimum=1)
+    if x > n:
+        raise ValueError(f"successes ({x}) cannot exceed n ({n})")
+    population = as_population(population, n)
+    if population is None:
+        raise ValueError("population is required for the hypergeometric interval")
+    level = as_level(level)
+    half_alpha = (1.0 - level) / 2.0
+    big_n = population
+
+    def upper_tail(m: int) -> float:  # P(X >= x | M = m), increasing in m
+        return float(stats.hypergeom.sf(x - 1, big_n, m, n))
+
+    def lower_tail(m: int) -> float:  # P(X <= x | M = m), decreasing in m
+        return float(stats.hypergeom.cdf(x, big_n, m, n))
+
+    lo, hi = x, big_n - (n - x)  # M must allow what was observed
+    # smallest m in [lo, hi] with upper_tail(m) > half_alpha (hi always qualifies)
+    a, b = lo, hi
+    while a < b:
+        mid = (a + b) // 2
+        if upper_tail(mid) > half_alpha:
+            b = mid
+        else:
+            a = mid + 1
+    m_low = a
+    # largest m in [lo, hi] with lower_tail(m) > half_alpha (lo always qualifies)
+    a, b = lo, hi
+    while a < b:
+        mid = (a + b + 1) // 2
+        if lower_tail(mid) > half_alpha:
+            a = mid
+        else:
+            b = mid - 1
+    m_high = a
+    return max(m_low - 1, lo), min(m_high + 1, hi)
+
+
+def estimate_proportion(successes, n, population=None, level=0.95, method="wilson") -> ProportionEstimate:
+    """Estimate successes/n with a confidence interval that respects a known population.
+
+    All bounds lie in [0, 1]; p = 0 and p = 1 give proper intervals. With a
+    population every method applies the finite-population correction, and a
+    census (n == population) gives the zero-width interval [p, p].
+    """
+    x = as_count(successes, "successes")
+    n = as_count(n, "n", minimum=1)
+    if x > n:
+        raise ValueError(f"successes ({x}) cannot exceed n ({n})")
+    population = as_population(population, n)
+    level = as_level(level)
+    if not isinstance(method, str) or method.lower() not in METHODS:
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    method = method.lower()
+
+    p = x / n
+    se = _survey_se(x, n, population)
+    alpha = 1.0 - level
+
+    if population is not None and n == population:
+        low = high = p
+    elif method == "wald":
+        low, high = _wald(x, n, population, _z(level))
+    elif method == "exact" and population is not None:
+        m_low, m_high = hypergeometric_bounds(x, n, population, level)
+        low, high = m_low / population, m_high / population
+    else:
+        xe, ne = _effective(x, n, population)
+        if method == "wilson":
+            low, high = _wilson(xe, ne, _z(level))
+        elif method == "agresti-coull":
+            low, high = _agresti_coull(xe, ne, _z(level))
+        elif method == "jeffreys":
+            low, high = _jeffreys(xe, ne, alpha)
+        else:  # clopper-pearson, or exact without a population
+            low, high = _clopper_pearson(xe, ne, alpha)
+
+    return ProportionEstimate(
+        p=p, low=low, high=high, se=se, method=method, n=n, population=population, level=level, successes=x
+    )
