@@ -1,4 +1,6 @@
 """Admin pages: CRUD works inside the admin's subtree and nowhere else."""
+import re
+
 from sqlalchemy import select
 
 from app.extensions import db
@@ -135,3 +137,20 @@ def test_deactivated_user_is_logged_out_on_next_request(client, tree, make_user)
     user.active = False
     db.session.commit()
     assert client.get("/beranda").status_code == 302
+
+
+def _input_tag(html: str, field_id: str) -> str:
+    match = re.search(rf'<input[^>]*id="{field_id}"[^>]*>', html)
+    assert match, field_id
+    return match.group(0)
+
+
+def test_new_record_forms_default_to_active_and_least_privilege(client, tree, make_user):
+    make_user("admin@x.id", "admin", tree["root"])
+    login(client, "admin@x.id")
+    user_form = client.get("/admin/users/new").get_data(as_text=True)
+    assert "checked" in _input_tag(user_form, "active")
+    assert re.search(r'<option selected value="monitor">', user_form)
+    layanan_form = client.get("/admin/layanan/new").get_data(as_text=True)
+    assert "checked" in _input_tag(layanan_form, "active")
+    assert "checked" not in _input_tag(layanan_form, "published")

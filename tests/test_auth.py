@@ -91,3 +91,14 @@ def test_csrf_token_endpoint_gives_a_usable_token(client, tree, make_user):
     assert payload["authenticated"] is True
     assert client.post("/logout", data={"csrf_token": payload["csrf_token"]}).status_code == 302
     assert client.get("/beranda").status_code == 302
+
+
+def test_demo_accounts_can_log_in(app, client):
+    from app.services import demo
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    for email, _role, _unit, _name in demo.DEMO_USERS:
+        response = login(client, email, demo.DEMO_PASSWORD)
+        assert response.status_code == 302, email
+        token = csrf_from(client.get("/beranda").get_data(as_text=True))
+        client.post("/logout", data={"csrf_token": token})

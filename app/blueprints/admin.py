@@ -63,7 +63,7 @@ def units():
 @bp.route("/units/new", methods=["GET", "POST"])
 @bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
 def unit_edit(unit_id: int | None = None):
-    unit = get_scoped_or_404(Unit, unit_id) if unit_id else Unit()
+    unit = get_scoped_or_404(Unit, unit_id) if unit_id else Unit(active=True, timezone=current_user.unit.timezone)
     form = UnitForm(obj=unit)
     fields = ["code", "name", "level", "parent_id", "timezone", "active"]
     if unit.id == current_user.unit_id:
@@ -107,7 +107,7 @@ def layanan_list():
 @bp.route("/layanan/new", methods=["GET", "POST"])
 @bp.route("/layanan/<int:layanan_id>", methods=["GET", "POST"])
 def layanan_edit(layanan_id: int | None = None):
-    layanan = get_scoped_or_404(Layanan, layanan_id) if layanan_id else Layanan()
+    layanan = get_scoped_or_404(Layanan, layanan_id) if layanan_id else Layanan(active=True, published=False)
     form = LayananForm(obj=layanan)
     form.unit_id.choices = _unit_choices()
     if form.validate_on_submit():
@@ -139,7 +139,7 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_edit(user_id: int | None = None):
-    user = get_scoped_or_404(User, user_id) if user_id else User()
+    user = get_scoped_or_404(User, user_id) if user_id else User(active=True, role="monitor")  # least privilege
     form = UserForm(obj=user, region_id=user.region_id or NO_REGION)
     form.unit_id.choices = _unit_choices()
     form.region_id.choices = _region_choices()
