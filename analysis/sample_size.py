@@ -57,6 +57,12 @@ def krejcie_morgan(N) -> int:
     big_n = as_count(N, "N", minimum=1)
     if big_n in KREJCIE_MORGAN_TABLE:
         return KREJCIE_MORGAN_TABLE[big_n]
+    return krejcie_morgan_formula(big_n)
+
+
+def krejcie_morgan_formula(N) -> int:
+    """The paper's formula alone (exact rational arithmetic, nearest integer, halves up)."""
+    big_n = as_count(N, "N", minimum=1)
     pq = Fraction(1, 4)
     d2 = Fraction(1, 400)
     s = _CHI2_KM * big_n * pq / (d2 * (big_n - 1) + _CHI2_KM * pq)
