@@ -58,3 +58,12 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (main, auth, health, admin):
         app.register_blueprint(module.bp)
+
+    from app.blueprints import public, survey, survey_admin
+
+    for module in (survey, public, survey_admin):
+        app.register_blueprint(module.bp)
+
+    from app.blueprints import reports
+
+    app.register_blueprint(reports.bp)

@@ -1,0 +1,45 @@
+"""Published SKM results (PermenPAN-RB 14/2017 requires units to publish them).
+
+/hasil/<unit-code> covers the unit and its sub-units, published layanan only,
+for the current year in the unit's own time zone. Aggregation happens in SQL
+(app.services.skm_stats); the IKM rules live in analysis.ikm.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from sqlalchemy import select
+
+from analysis.ikm import grade, rollup
+from analysis.rounding import round_half_up
+from app.extensions import db
+from app.models import Layanan, Unit
+from app.scoping import unit_subtree_ids
+from app.services.periods import current_period
+from app.services.skm_stats import ikm_by_layanan
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/hasil/<unit_code>")
+def results(unit_code: str):
+    if len(unit_code) > 40:
+        abort(404)
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code.strip().upper(), Unit.active))
+    if unit is None:
+        abort(404)
+    period = current_period(unit.timezone, "year")
+    layanan = db.session.scalars(
+        select(Layanan).join(Layanan.unit)
+        .where(Layanan.unit_id.in_(unit_subtree_ids(unit.id)), Layanan.published)
+        .order_by(Unit.name, Layanan.name)
+    ).all()
+    results = ikm_by_layanan([item.id for item in layanan], period)
+    overall = None
+    if results:
+        # Across layanan the ministry weights each IKM by its respondents (DOMAIN.md, roll-up).
+        score = rollup([(r.score, r.n_respondents) for r in results.values()])
+        mutu, kinerja = grade(score)
+        overall = {"score": round_half_up(score, 2), "grade": mutu, "performance": kinerja,
+                   "n": sum(r.n_respondents for r in results.values())}
+    return render_template("public/results.html", unit=unit, period=period, layanan=layanan,
+                           results=results, overall=overall)

@@ -1,0 +1,142 @@
+"""The public SKM survey: /s/ (list), /s/<slug> (form and submit), the thank-you
+page and the service worker that lets an opened form be finished offline.
+
+The POST is exempt from the session CSRF token (docs/SECURITY.md): it is
+anonymous and a queued answer may arrive hours later. It is defended instead by
+a same-origin check, a rate limit, a honeypot, strict validation and
+instance_id idempotency.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from sqlalchemy import select
+
+from analysis.ikm import UNSUR
+from app.errors import error_response, wants_json
+from app.extensions import csrf, db, limiter
+from app.models import Layanan, RespondentCategory, Unit
+from app.services import skm_submit
+from forms.survey import SurveyForm
+
+bp = Blueprint("survey", __name__, cli_group=None)
+
+DEFAULT_RATE_LIMIT = "120 per minute;2000 per hour"  # per address: many phones share one carrier-NAT IP
+DEVICE_COOKIE_AGE = 365 * 24 * 3600
+CROSS_ORIGIN = "Formulir hanya dapat dikirim dari situs ini."
+
+
+def survey_rate_limit() -> str:
+    return current_app.config.get("SURVEY_RATE_LIMIT") or os.environ.get("SURVEY_RATE_LIMIT") or DEFAULT_RATE_LIMIT
+
+
+def _active_layanan(slug: str) -> Layanan:
+    if len(slug) > 80:
+        abort(404)
+    layanan = db.session.scalar(
+        select(Layanan).join(Layanan.unit).where(Layanan.slug == slug, Layanan.active, Unit.active)
+    )
+    if layanan is None:
+        abort(404)
+    return layanan
+
+
+def category_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(RespondentCategory.id, RespondentCategory.name)
+        .where(RespondentCategory.active)
+        .order_by(RespondentCategory.sort_order, RespondentCategory.name)
+    )
+    return [(row.id, row.name) for row in rows]
+
+
+def _same_origin() -> bool:
+    """Reject a POST whose Origin or Referer names another host (a cross-site form)."""
+    for header in ("Origin", "Referer"):
+        value = request.headers.get(header)
+        if value:
+            return urlsplit(value).netloc == request.host
+    return True  # neither header: old browsers and privacy settings; the other defences still apply
+
+
+def _render_form(layanan: Layanan, form: SurveyForm, status: int = 200):
+    if not form.instance_id.data or form.instance_id.errors:
+        form.instance_id.data = str(uuid.uuid4())  # no-JS path: the server supplies a fresh id
+    form.started.data = skm_submit.start_token(layanan.id)
+    response = make_response(render_template("survey/form.html", layanan=layanan, form=form, unsur=UNSUR), status)
+    response.headers["Cache-Control"] = "no-cache"
+    if not request.cookies.get(skm_submit.DEVICE_COOKIE):
+        response.set_cookie(skm_submit.DEVICE_COOKIE, skm_submit.new_device_token(), max_age=DEVICE_COOKIE_AGE,
+                            httponly=True, samesite="Lax", secure=current_app.config.get("PRODUCTION", False))
+    return response
+
+
+def _thanks_url(layanan: Layanan) -> str:
+    return url_for("survey.thanks", slug=layanan.slug)
+
+
+def _success(layanan: Layanan, status: str):
+    if wants_json():
+        return jsonify(status=status, redirect=_thanks_url(layanan))
+    return redirect(_thanks_url(layanan), code=303)
+
+
+@bp.get("/s/")
+def index():
+    rows = db.session.scalars(
+        select(Layanan).join(Layanan.unit).where(Layanan.active, Unit.active).order_by(Unit.name, Layanan.name)
+    ).all()
+    return render_template("survey/index.html", rows=rows)
+
+
+@bp.route("/s/<slug>", methods=["GET", "POST"])
+@limiter.limit(survey_rate_limit, methods=["POST"])
+def form(slug: str):
+    layanan = _active_layanan(slug)
+    if request.method == "GET":
+        return _render_form(layanan, SurveyForm(formdata=None, categories=category_choices()))
+
+    if not _same_origin():
+        return error_response(403, CROSS_ORIGIN)
+    form = SurveyForm(categories=category_choices())
+    if form.website.data:
+        # A bot filled the hidden field: answer like a success so it learns nothing, store nothing.
+        current_app.logger.info("survey honeypot triggered for %s", layanan.slug)
+        return _success(layanan, "ok")
+    if not form.validate():
+        if wants_json():
+            return jsonify(status="invalid", message="Periksa kembali isian yang ditandai.", errors=form.errors), 422
+        return _render_form(layanan, form, status=422)
+    result = skm_submit.submit_web(layanan, form, request.cookies.get(skm_submit.DEVICE_COOKIE))
+    return _success(layanan, "ok" if result.created else "duplicate")
+
+
+csrf.exempt(form)
+
+
+@bp.get("/s/<slug>/terima-kasih")
+def thanks(slug: str):
+    layanan = _active_layanan(slug)
+    return render_template("survey/thanks.html", layanan=layanan)
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """Served from the root so it may control /s/ pages (registered with scope /s/)."""
+    response = send_from_directory(current_app.static_folder, "sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -1,0 +1,118 @@
+"""Admin pages around the survey: respondent categories and QR posters.
+
+Categories are shared by every unit's survey, so only admins of a top-level
+unit (no parent) may change them. Posters are per layanan and scoped like the
+layanan themselves.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Layanan, RespondentCategory, Unit
+from app.scoping import get_scoped_or_404, role_required, scoped
+from app.services import audit, qr_poster
+from forms.admin import ConfirmForm
+from forms.survey_admin import RespondentCategoryForm
+
+bp = Blueprint("survey_admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@role_required("admin")
+def _admins_only():
+    return None
+
+
+def survey_url(layanan: Layanan) -> str:
+    """The short public link printed on posters (PUBLIC_BASE_URL, not the admin's own host)."""
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/s/{layanan.slug}"
+
+
+def _require_root_admin() -> None:
+    if current_user.unit.parent_id is not None:
+        abort(403)
+
+
+# ---- respondent categories -------------------------------------------------------
+
+@bp.get("/kategori-responden")
+def categories():
+    rows = db.session.scalars(select(RespondentCategory).order_by(RespondentCategory.sort_order,
+                                                                   RespondentCategory.name)).all()
+    editable = current_user.unit.parent_id is None
+    return render_template("survey/admin_categories.html", rows=rows, editable=editable, confirm=ConfirmForm())
+
+
+@bp.route("/kategori-responden/new", methods=["GET", "POST"])
+@bp.route("/kategori-responden/<int:category_id>", methods=["GET", "POST"])
+def category_edit(category_id: int | None = None):
+    _require_root_admin()
+    category = db.get_or_404(RespondentCategory, category_id) if category_id else RespondentCategory(active=True)
+    form = RespondentCategoryForm(obj=category)
+    if form.validate_on_submit():
+        taken = db.session.scalar(select(RespondentCategory.id).where(
+            RespondentCategory.code == form.code.data, RespondentCategory.id != (category.id or 0)))
+        if taken is not None:
+            form.code.errors.append("Kode sudah dipakai.")
+        else:
+            before = audit.snapshot(category) if category.id else None
+            form.populate_obj(category)
+            db.session.add(category)
+            db.session.flush()
+            audit.record("update" if before else "create", category, before=before, after=audit.snapshot(category))
+            db.session.commit()
+            flash("Kategori responden tersimpan.", "success")
+            return redirect(url_for("survey_admin.categories"))
+    status = 400 if form.errors else 200
+    return render_template("admin/form.html", form=form, title="Kategori responden",
+                           back=url_for("survey_admin.categories")), status
+
+
+@bp.post("/kategori-responden/<int:category_id>/deactivate")
+def category_deactivate(category_id: int):
+    _require_root_admin()
+    category = db.get_or_404(RespondentCategory, category_id)
+    if ConfirmForm().validate_on_submit():
+        before = audit.snapshot(category)
+        category.active = False
+        audit.record("deactivate", category, before=before, after=audit.snapshot(category))
+        db.session.commit()
+        flash("Kategori dinonaktifkan; jawaban lama tetap menyimpannya.", "success")
+    return redirect(url_for("survey_admin.categories"))
+
+
+# ---- QR posters ------------------------------------------------------------------
+
+@bp.get("/poster")
+def posters():
+    rows = db.session.scalars(scoped(Layanan).join(Layanan.unit).order_by(Unit.code, Layanan.name)).all()
+    return render_template("survey/admin_posters.html", rows=[(row, survey_url(row)) for row in rows])
+
+
+def _download(body, mimetype: str, filename: str):
+    response = make_response(body)
+    response.headers["Content-Type"] = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/layanan/<int:layanan_id>/poster.pdf")
+def poster_pdf(layanan_id: int):
+    layanan = get_scoped_or_404(Layanan, layanan_id)
+    pdf = qr_poster.poster_pdf(layanan.unit.name, layanan.name, survey_url(layanan))
+    return _download(pdf, "application/pdf", f"poster-skm-{layanan.slug}.pdf")
+
+
+@bp.get("/layanan/<int:layanan_id>/qr.png")
+def qr_png(layanan_id: int):
+    layanan = get_scoped_or_404(Layanan, layanan_id)
+    return _download(qr_poster.qr_png(survey_url(layanan)), "image/png", f"qr-skm-{layanan.slug}.png")
+
+
+@bp.get("/layanan/<int:layanan_id>/qr.svg")
+def qr_svg(layanan_id: int):
+    layanan = get_scoped_or_404(Layanan, layanan_id)
+    return _download(qr_poster.qr_svg(survey_url(layanan)), "image/svg+xml", f"qr-skm-{layanan.slug}.svg")

@@ -1,0 +1,118 @@
+"""The SKM survey in a real Chromium on a 360x740 phone viewport."""
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import SkmResponse
+
+pytestmark = pytest.mark.browser
+PAGE_BUDGET = 30 * 1024
+PENDING = "Jawaban tersimpan di perangkat ini dan akan dikirim otomatis saat ada sinyal"
+
+
+@pytest.fixture()
+def layanan(tree, make_layanan):
+    return make_layanan("izin-ugb", tree["psds"], name="Izin Penyelenggaraan Undian Gratis Berhadiah (UGB)",
+                        active=True, published=True)
+
+
+def _count() -> int:
+    db.session.rollback()  # see rows committed by the server thread
+    return db.session.scalar(select(func.count()).select_from(SkmResponse))
+
+
+def _wait_for_count(expected: int, seconds: float = 20.0) -> int:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if _count() == expected:
+            return expected
+        time.sleep(0.2)
+    return _count()
+
+
+def _answer(page, answers=(3, 4, 3, 2, 3, 4, 4, 1, 3)):
+    page.check("input[name=jenis_kelamin][value=P]")
+    page.fill("#usia", "34")
+    page.select_option("#pendidikan", "SMA")
+    page.select_option("#pekerjaan", "Wirausaha")
+    page.select_option("#respondent_category", label="Masyarakat")
+    for number, value in enumerate(answers, start=1):
+        page.check(f"input[name=u{number}][value='{value}']")
+    page.fill("#kritik_saran", "Antrean <b>panjang</b>")
+
+
+def test_submit_online_stores_the_row(phone, live_server, layanan, artifacts):
+    page = phone.new_page()
+    page.goto(f"{live_server}/s/izin-ugb")
+    assert page.locator("fieldset.q").count() == 10  # jenis kelamin + 9 unsur
+    _answer(page)
+    page.screenshot(path=str(artifacts / "survey-online-filled.png"), full_page=True)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/s/izin-ugb/terima-kasih")
+    assert "Terima kasih" in page.content()
+    page.screenshot(path=str(artifacts / "survey-online-thanks.png"), full_page=True)
+
+    assert _wait_for_count(1) == 1
+    row = db.session.scalar(select(SkmResponse))
+    assert row.answers == {"U1": 3, "U2": 4, "U3": 3, "U4": 2, "U5": 3, "U6": 4, "U7": 4, "U8": 1, "U9": 3}
+    assert (row.jenis_kelamin, row.usia, row.pendidikan, row.pekerjaan) == ("P", 34, "SMA", "Wirausaha")
+    assert row.respondent_category.name == "Masyarakat"
+    assert row.kritik_saran == "Antrean <b>panjang</b>" and row.channel == "web"
+    assert row.device_hash and row.layanan_id == layanan.id
+    page.click("text=Lihat hasil survei")
+    page.wait_for_url("**/hasil/PSDS")
+    assert page.locator("td.num", has_text="1").count() >= 1
+
+
+def test_offline_submit_is_queued_and_lands_once(phone, live_server, layanan, artifacts):
+    page = phone.new_page()
+    page.goto(f"{live_server}/s/izin-ugb")
+    _answer(page)
+    phone.set_offline(True)
+    page.click("button[type=submit]")
+    notice = page.locator("[data-queue-notice]")
+    notice.wait_for(state="visible")
+    assert PENDING in notice.inner_text()
+    assert "1 jawaban tersimpan di perangkat ini" in page.locator("[data-queue-status]").inner_text()
+    page.screenshot(path=str(artifacts / "survey-offline-pending.png"), full_page=True)
+    assert _count() == 0
+
+    phone.set_offline(False)  # the `online` event triggers the resend
+    assert _wait_for_count(1) == 1
+    page.wait_for_function("() => (localStorage.getItem('pantau-queue-v1') || '[]') === '[]'")
+    page.reload()  # every page load flushes the queue again: nothing may be doubled
+    page.wait_for_load_state("networkidle")
+    time.sleep(0.5)
+    assert _count() == 1
+    page.screenshot(path=str(artifacts / "survey-offline-sent.png"), full_page=True)
+    row = db.session.scalar(select(SkmResponse))
+    assert row.u1 == 3 and row.u8 == 1
+
+
+def test_page_weight_origin_and_tap_targets(browser, live_server, layanan, artifacts):
+    context = browser.new_context(viewport={"width": 320, "height": 740}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        sizes: dict[str, int] = {}
+        origins: set[str] = set()
+        page.on("request", lambda req: origins.add(urlsplit(req.url)._replace(path="", query="").geturl()))
+        page.on("response", lambda res: sizes.__setitem__(res.url, len(res.body())))
+        page.goto(f"{live_server}/s/izin-ugb", wait_until="networkidle")
+        page.screenshot(path=str(artifacts / "survey-320px.png"), full_page=True)
+
+        assert origins == {live_server}, origins
+        assert any(url.endswith(".css") for url in sizes) and any(url.endswith(".js") for url in sizes)
+        assert sum(sizes.values()) <= PAGE_BUDGET, sizes
+        # Fits 320 px without sideways scrolling; every answer option is a 44 px target or larger.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        heights = page.eval_on_selector_all(".opt", "els => els.map(e => e.getBoundingClientRect().height)")
+        assert len(heights) == 2 + 9 * 4 and min(heights) >= 44
+        button = page.locator("button[type=submit]").bounding_box()
+        assert button["height"] >= 44
+    finally:
+        context.close()
