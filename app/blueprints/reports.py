@@ -1,0 +1,245 @@
+"""Analyst dashboard and IKM reports (HTML, PDF, CSV, XLSX, JSON), scoped to the user's unit subtree.
+
+Analysts and admins only; monitors get 403. The unit and layanan in the query
+string are looked up through app.scoping, so another unit's report is a 404
+whatever the URL says.
+"""
+from __future__ import annotations
+
+import tempfile
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from analysis.ikm import UNSUR
+from analysis.rounding import format_id
+from app.errors import error_response
+from app.extensions import db
+from app.models import Layanan, ServicePopulation, Unit
+from app.report_cli import report_group
+from app.scoping import get_scoped_or_404, register_scope, role_required, scoped, unit_clause, unit_subtree_ids
+from app.services import audit, exports, ikm_report, pdf_report, svg_charts
+from app.services.periods import current_period, parse_period
+from forms.reports import ALL, PopulationForm, ReportFilterForm
+
+bp = Blueprint("reports", __name__, url_prefix="/laporan", cli_group=None)
+bp.cli.add_command(report_group)
+FORMATS = ("pdf", "csv", "xlsx", "json")
+register_scope(ServicePopulation,
+               lambda user: ServicePopulation.layanan_id.in_(select(Layanan.id).where(unit_clause(Layanan.unit_id,
+                                                                                                   user))))
+
+
+@bp.app_template_filter("id_num")
+def id_num(value, places: int = 2) -> str:
+    """A number the Indonesian way (12.001 ; 78,15), rounded half-up for display only."""
+    return "—" if value is None else format_id(value, places)
+
+
+@bp.before_request
+@role_required("analyst", "admin")
+def _analysts_only():
+    return None
+
+
+class BadFilter(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _filter_form() -> ReportFilterForm:
+    args = request.args.copy()
+    if not args.get("period"):
+        args["period"] = current_period(current_user.unit.timezone, "year").code
+    form = ReportFilterForm(formdata=args)
+    units = db.session.scalars(scoped(Unit).order_by(Unit.code)).all()
+    form.unit.choices = [(u.id, f"{u.code} — {u.name}") for u in units]
+    form.layanan.choices = [(ALL, "— semua layanan —")] + [
+        (s.id, s.name) for s in db.session.scalars(scoped(Layanan).order_by(Layanan.name))]
+    if not args.get("unit"):
+        form.unit.data = current_user.unit_id
+    return form
+
+
+def _resolve(form: ReportFilterForm):
+    """(unit, layanan, period, exclude_flagged) from the filter, each checked against the user's scope."""
+    if not form.validate():
+        raise BadFilter(" ".join(e for errors in form.errors.values() for e in errors))
+    unit = get_scoped_or_404(Unit, form.unit.data)
+    layanan = None
+    if form.layanan.data and form.layanan.data != ALL:
+        layanan = get_scoped_or_404(Layanan, form.layanan.data)
+        if layanan.unit_id not in set(db.session.scalars(unit_subtree_ids(unit.id))):
+            abort(404)
+        unit = layanan.unit
+    return unit, layanan, parse_period(form.period.data), bool(form.exclude_flagged.data)
+
+
+def _check_raw_ids() -> None:
+    # Ids outside the user's scope are not among the choices; answer 404 for them, like any other lookup.
+    for name, model in (("unit", Unit), ("layanan", Layanan)):
+        raw = request.args.get(name, "")
+        if raw and raw.isdigit() and int(raw) != ALL:
+            get_scoped_or_404(model, int(raw))
+
+
+@bp.get("/")
+def dashboard():
+    form = _filter_form()
+    _check_raw_ids()
+    try:
+        unit, layanan, period, exclude = _resolve(form)
+    except BadFilter as err:
+        return render_template("reports/dashboard.html", form=form, report=None, error=err.message), 400
+    report = ikm_report.build_report(unit, period, layanan, exclude, kritik_limit=20)
+    return render_template("reports/dashboard.html", form=form, report=report, error=None,
+                           charts=_charts(report), unsur=UNSUR, query=request.args.to_dict(),
+                           profile_labels=ikm_report.PROFILE_LABELS)
+
+
+def _charts(report: ikm_report.IkmReport) -> dict:
+    charts = {}
+    head = report.headline
+    if head is not None:
+        lowest = head.lowest_unsur
+        items = [(f"{u.code} {u.name}", head.nrr.get(u.code)) for u in UNSUR]
+        highlight = next((label for label, _v in items if label.startswith(f"{lowest} ")), None)
+        charts["unsur"] = svg_charts.hbar_chart(items, low=1, high=4, highlight=highlight,
+                                                title="NRR per unsur (skala 1–4)")
+        charts["layanan"] = svg_charts.hbar_chart(
+            [(line.name, line.result.score if line.result else None) for line in report.lines],
+            low=25, high=100, title="IKM per layanan")
+    if report.trend:
+        charts["trend"] = svg_charts.line_chart([(p.period.code, p.score) for p in report.trend],
+                                                title="Tren IKM")
+    charts["profile"] = {
+        key: svg_charts.hbar_chart([(label, float(n)) for label, n in rows], low=0,
+                                   value_format=lambda v: f"{v:.0f}", title=ikm_report.PROFILE_LABELS[key])
+        for key, rows in report.profile.items()
+    }
+    return charts
+
+
+@bp.get("/ikm.<fmt>")
+def ikm_export(fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    form = _filter_form()
+    _check_raw_ids()
+    try:
+        unit, layanan, period, exclude = _resolve(form)
+    except BadFilter as err:
+        return error_response(400, err.message)
+    name = f"ikm-{(layanan.slug if layanan else unit.code)}-{period.code}".lower()
+    if fmt == "csv":
+        ids = [layanan.id] if layanan else _layanan_ids(unit)
+        rows = exports.iter_response_rows(ids, period, exclude)
+        response = Response(stream_with_context(exports.csv_chunks(rows)), mimetype="text/csv")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    report = ikm_report.build_report(unit, period, layanan, exclude)
+    if fmt == "json":
+        return jsonify(ikm_report.report_json(report))
+    if fmt == "pdf":
+        response = Response(pdf_report.render_pdf(report), mimetype="application/pdf")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - send_file closes it after the response
+    write_report_xlsx(report, handle)
+    handle.seek(0)
+    return send_file(handle, as_attachment=True, download_name=f"{name}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _layanan_ids(unit: Unit) -> list[int]:
+    return list(db.session.scalars(select(Layanan.id).where(Layanan.unit_id.in_(unit_subtree_ids(unit.id)))))
+
+
+def summary_rows(report: ikm_report.IkmReport):
+    codes = [u.code for u in UNSUR]
+    header = ("tingkat", "kode", "nama", "n_respondents", "score", "score_display", "grade", "ci_low", "ci_high",
+              *codes, "population", "krejcie_morgan_target")
+
+    def row(level, code, name, n, score, display, grade, ci, nrr, population=None, target=None):
+        return (level, code, name, n, score, None if display is None else str(display), grade,
+                ci[0] if ci else None, ci[1] if ci else None, *(nrr.get(c) if nrr else None for c in codes),
+                population, target)
+
+    rows = []
+    head = report.headline
+    if head is not None:
+        rows.append(row("rollup", report.unit.code, report.scope_label, head.n_respondents, head.score,
+                        head.score_display, head.grade, head.ci, head.nrr, report.population, report.km_target))
+        if head.pooled is not None:
+            rows.append(row("pooled", report.unit.code, "Gabungan dari jumlah mentah", head.pooled.n_respondents,
+                            head.pooled.score, head.pooled.score_display, head.pooled.grade, head.ci,
+                            head.pooled.nrr))
+    for node in report.tree.walk():
+        if node.n:
+            rows.append(row("unit", node.code, node.name, node.n, node.score, node.score_display,
+                            node.grade[0] if node.grade else None, None, None))
+    for line in report.lines:
+        r = line.result
+        rows.append(row("layanan", line.slug, line.name, line.n, r.score if r else None,
+                        r.score_display if r else None, r.grade if r else None, line.ci, r.nrr if r else None,
+                        line.population, line.km_target))
+    return header, rows
+
+
+def write_report_xlsx(report: ikm_report.IkmReport, target) -> int:
+    header, rows = summary_rows(report)
+    flags = report.flags
+    info = [("unit", report.unit.code), ("periode", report.period.code), ("label", report.period.label),
+            ("respons bertanda", flags["flagged"]), ("total respons", flags["total"]),
+            ("respons bertanda dikecualikan", "ya" if report.exclude_flagged else "tidak"),
+            ("metode", "IKM unit = rata-rata IKM layanan tertimbang responden; PermenPAN-RB 14/2017")]
+    ids = [line.id for line in report.lines]
+    return exports.write_xlsx(target, [
+        ("Ringkasan", header, rows),
+        ("Responden", exports.RESPONSE_HEADER, exports.iter_response_rows(ids, report.period,
+                                                                         report.exclude_flagged)),
+        ("Keterangan", ("keterangan", "nilai"), info),
+    ])
+
+
+# ---- service populations (admin) ----------------------------------------------------------
+
+@bp.route("/populasi", methods=["GET", "POST"])
+@role_required("admin")
+def populations():
+    form = PopulationForm()
+    form.layanan_id.choices = [(s.id, f"{s.unit.code} — {s.name}")
+                               for s in db.session.scalars(scoped(Layanan).join(Layanan.unit)
+                                                           .order_by(Unit.code, Layanan.name))]
+    if form.validate_on_submit():
+        layanan = get_scoped_or_404(Layanan, form.layanan_id.data)
+        period = parse_period(form.period.data)
+        row = db.session.scalar(select(ServicePopulation).where(
+            ServicePopulation.layanan_id == layanan.id, ServicePopulation.period == period.code))
+        before = audit.snapshot(row) if row else None
+        row = row or ServicePopulation(layanan_id=layanan.id, period=period.code)
+        row.population = form.population.data
+        row.note = form.note.data or None
+        db.session.add(row)
+        db.session.flush()
+        audit.record("update" if before else "create", row, before=before, after=audit.snapshot(row))
+        db.session.commit()
+        flash(f"Populasi {layanan.name} untuk {period.label} tersimpan.", "success")
+        return redirect(url_for("reports.populations"))
+    rows = db.session.scalars(scoped(ServicePopulation).order_by(ServicePopulation.period.desc())).all()
+    status = 400 if form.errors else 200
+    return render_template("reports/populations.html", form=form, rows=rows), status

@@ -1,0 +1,91 @@
+"""`flask --app wsgi report ikm|indicators`: the web exports, for scripts and scheduled jobs.
+
+The command line has no user, so it sees every unit; access to it is access
+to the server.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Layanan, Unit
+from app.services.periods import parse_period
+
+report_group = AppGroup("report", help="Laporan IKM dan indikator dari baris mentah.")
+
+
+def _unit(code: str) -> Unit:
+    unit = db.session.scalar(select(Unit).where(Unit.code == code.strip().upper()))
+    if unit is None:
+        raise click.BadParameter(f"unit '{code}' tidak ditemukan", param_hint="--unit")
+    return unit
+
+
+def _period(text: str):
+    try:
+        return parse_period(text)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--period") from None
+
+
+def _open_out(out: str, binary: bool):
+    if out == "-":
+        return sys.stdout.buffer if binary else sys.stdout
+    return open(out, "wb" if binary else "w", encoding=None if binary else "utf-8", newline="" if not binary else None)
+
+
+@report_group.command("ikm")
+@click.option("--unit", "unit_code", required=True, help="Kode unit, mis. DAYASOS (termasuk sub-unitnya).")
+@click.option("--period", "period_text", required=True, help="2025, 2025-S1, 2025-Q1 atau 2025-03.")
+@click.option("--layanan", "layanan_slug", default=None, help="Slug satu layanan di unit itu (opsional).")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "csv", "xlsx", "json"]), default="json")
+@click.option("--out", default="-", help="Berkas keluaran; '-' untuk stdout (json/csv).")
+@click.option("--exclude-flagged", is_flag=True, help="Kecualikan respons bertanda kualitas data.")
+def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, fmt: str, out: str,
+               exclude_flagged: bool) -> None:
+    """IKM report for a unit subtree (or one layanan) and period."""
+    from app.blueprints.reports import write_report_xlsx
+    from app.scoping import unit_subtree_ids
+    from app.services import exports, ikm_report, pdf_report
+
+    unit = _unit(unit_code)
+    period = _period(period_text)
+    layanan = None
+    if layanan_slug:
+        layanan = db.session.scalar(select(Layanan).where(
+            Layanan.slug == layanan_slug.strip().lower(), Layanan.unit_id.in_(unit_subtree_ids(unit.id))))
+        if layanan is None:
+            raise click.BadParameter(f"layanan '{layanan_slug}' tidak ada di unit {unit.code}",
+                                     param_hint="--layanan")
+        unit = layanan.unit
+    if fmt in ("pdf", "xlsx") and out == "-":
+        raise click.BadParameter("format biner perlu --out BERKAS", param_hint="--out")
+    if fmt == "csv":
+        ids = [layanan.id] if layanan else list(db.session.scalars(
+            select(Layanan.id).where(Layanan.unit_id.in_(unit_subtree_ids(unit.id)))))
+        handle = _open_out(out, binary=False)
+        for chunk in exports.csv_chunks(exports.iter_response_rows(ids, period, exclude_flagged)):
+            handle.write(chunk)
+        if handle is not sys.stdout:
+            handle.close()
+        return
+    report = ikm_report.build_report(unit, period, layanan, exclude_flagged)
+    if fmt == "json":
+        handle = _open_out(out, binary=False)
+        json.dump(ikm_report.report_json(report), handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+        if handle is not sys.stdout:
+            handle.close()
+    elif fmt == "pdf":
+        with open(out, "wb") as handle:
+            handle.write(pdf_report.render_pdf(report))
+    else:
+        with open(out, "wb") as handle:
+            write_report_xlsx(report, handle)
+    if out != "-":
+        click.echo(f"Laporan IKM {unit.code} {period.label} ditulis ke {out}.", err=True)

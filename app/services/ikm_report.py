@@ -1,0 +1,459 @@
+"""Everything an IKM report shows, gathered with a handful of GROUP BY queries.
+
+The core IKM aggregation lives in app.services.skm_stats; this module adds the
+report-only aggregates (respondent profile, kritik dan saran, trend) and rolls
+layanan up the unit tree weighted by respondents, as the ministry does
+(seed 002 Table 3.29). The pooled value computed from the raw sums is kept
+beside the roll-up and labelled, because the two differ when layanan left some
+unsur unanswered.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+
+from analysis.ikm import UNSUR, IkmResult, grade, rollup
+from analysis.indicators import aggregate
+from analysis.rounding import round_half_up
+from analysis.sample_size import krejcie_morgan
+from app.extensions import db
+from app.models import Layanan, RespondentCategory, SkmResponse, Unit
+from app.models.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN
+from app.scoping import unit_subtree_ids
+from app.services import skm_stats
+from app.services.periods import Period
+
+UNSUR_NAMES = {u.code: u.name for u in UNSUR}
+AGE_BANDS = (("< 20", None, 19), ("20-29", 20, 29), ("30-39", 30, 39), ("40-49", 40, 49),
+             ("50-59", 50, 59), ("≥ 60", 60, None))
+UNKNOWN = "Tidak diisi"
+CI_LEVEL = 0.95
+
+
+@dataclass
+class LayananLine:
+    id: int
+    slug: str
+    name: str
+    unit_id: int
+    unit_code: str
+    result: IkmResult | None
+    population: int | None = None
+
+    @property
+    def n(self) -> int:
+        return self.result.n_respondents if self.result else 0
+
+    @property
+    def ci(self) -> tuple[float, float] | None:
+        return interval(self.result, self.population)
+
+    @property
+    def km_target(self) -> int | None:
+        return krejcie_morgan(self.population) if self.population else None
+
+
+@dataclass
+class UnitNode:
+    id: int
+    code: str
+    name: str
+    depth: int
+    layanan: list[LayananLine] = field(default_factory=list)
+    children: list[UnitNode] = field(default_factory=list)
+    score: float | None = None  # respondent-weighted roll-up, unrounded
+    n: int = 0
+    pooled: IkmResult | None = None  # from raw sums; filled for the root and its children
+
+    @property
+    def score_display(self) -> Decimal | None:
+        return None if self.score is None else round_half_up(self.score, 2)
+
+    @property
+    def grade(self) -> tuple[str, str] | None:
+        return None if self.score is None else grade(self.score)
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Headline:
+    """The report's one number: the roll-up, with the pooled value beside it."""
+
+    score: float
+    n_respondents: int
+    nrr: dict[str, float]
+    ci: tuple[float, float] | None
+    pooled: IkmResult | None
+
+    @property
+    def score_display(self) -> Decimal:
+        return round_half_up(self.score, 2)
+
+    @property
+    def grade(self) -> str:
+        return grade(self.score)[0]
+
+    @property
+    def performance(self) -> str:
+        return grade(self.score)[1]
+
+    @property
+    def index(self) -> float:
+        return self.score / 25
+
+    @property
+    def nrr_weighted(self) -> dict[str, float]:
+        return {code: value / len(self.nrr) for code, value in self.nrr.items()}
+
+    @property
+    def lowest_unsur(self) -> str | None:
+        return min(self.nrr, key=lambda code: (self.nrr[code], code)) if self.nrr else None
+
+    @property
+    def pooled_differs(self) -> bool:
+        return self.pooled is not None and self.pooled.score_display != self.score_display
+
+
+@dataclass
+class TrendPoint:
+    period: Period
+    score: float | None
+    n: int
+
+
+@dataclass
+class IkmReport:
+    unit: Unit
+    layanan: Layanan | None
+    period: Period
+    exclude_flagged: bool
+    lines: list[LayananLine]
+    tree: UnitNode
+    headline: Headline | None
+    flags: dict[str, int]
+    profile: dict[str, list[tuple[str, int]]]
+    kritik: list[dict]
+    trend: list[TrendPoint]
+
+    @property
+    def scope_label(self) -> str:
+        if self.layanan is not None:
+            return f"{self.layanan.name} ({self.unit.code})"
+        return f"{self.unit.code} — {self.unit.name}"
+
+    @property
+    def population(self) -> int | None:
+        values = [line.population for line in self.lines if line.population]
+        return sum(values) if values else None
+
+    @property
+    def population_complete(self) -> bool:
+        return all(line.population for line in self.lines)
+
+    @property
+    def km_target(self) -> int | None:
+        return krejcie_morgan(self.population) if self.population else None
+
+    @property
+    def n(self) -> int:
+        return self.headline.n_respondents if self.headline else 0
+
+
+def interval(result: IkmResult | None, population: int | None = None) -> tuple[float, float] | None:
+    """95% interval, or None when fewer than two respondents answered."""
+    if result is None:
+        return None
+    try:
+        return result.confidence_interval(CI_LEVEL, population=population if population else None)
+    except ValueError:
+        # Fewer than 2 respondents, or a population smaller than the sample: no interval.
+        return None
+
+
+# ---- scope ---------------------------------------------------------------------
+
+def subtree_units(unit: Unit) -> list[Unit]:
+    return list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_subtree_ids(unit.id))).order_by(Unit.code)))
+
+
+def layanan_in(unit_ids: Iterable[int]) -> list[Layanan]:
+    return list(db.session.scalars(
+        select(Layanan).where(Layanan.unit_id.in_(list(unit_ids))).order_by(Layanan.name)))
+
+
+def populations(layanan_ids: list[int], period: Period) -> dict[int, int]:
+    """Service users entered by an admin for exactly this period (empty when none)."""
+    from app.models.indicator import ServicePopulation
+
+    if not layanan_ids:
+        return {}
+    rows = db.session.execute(
+        select(ServicePopulation.layanan_id, ServicePopulation.population)
+        .where(ServicePopulation.layanan_id.in_(layanan_ids), ServicePopulation.period == period.code))
+    return {layanan_id: population for layanan_id, population in rows}
+
+
+# ---- roll-up ---------------------------------------------------------------------
+
+def rollup_parts(parts: list[tuple[float, int]]) -> tuple[float | None, int]:
+    """(respondent-weighted score, respondents) of (score, n) parts; parts with n = 0 are ignored."""
+    parts = [(score, n) for score, n in parts if n > 0 and score is not None]
+    if not parts:
+        return None, 0
+    return rollup(parts), sum(n for _score, n in parts)
+
+
+def weighted_nrr(lines: list[LayananLine]) -> dict[str, float]:
+    """Per-unsur NRR weighted by each layanan's respondents: consistent with the roll-up score."""
+    result = {}
+    for unsur in UNSUR:
+        pairs = [(line.result.nrr[unsur.code], line.n) for line in lines
+                 if line.result is not None and unsur.code in line.result.nrr and line.n]
+        if pairs:
+            result[unsur.code] = aggregate([v for v, _n in pairs], method="weighted",
+                                           weights=[n for _v, n in pairs])
+    return result
+
+
+def _build_tree(root: Unit, units: list[Unit], lines: list[LayananLine]) -> UnitNode:
+    nodes = {u.id: UnitNode(u.id, u.code, u.name, 0) for u in units}
+    for line in lines:
+        nodes[line.unit_id].layanan.append(line)
+    for u in units:
+        if u.id != root.id and u.parent_id in nodes:
+            nodes[u.parent_id].children.append(nodes[u.id])
+
+    def finish(node: UnitNode, depth: int) -> None:
+        node.depth = depth
+        for child in node.children:
+            finish(child, depth + 1)
+        node.children = [c for c in node.children if c.n or c.layanan or c.children]
+        parts = [(line.result.score, line.n) for line in node.layanan if line.result is not None]
+        parts += [(child.score, child.n) for child in node.children]
+        node.score, node.n = rollup_parts(parts)
+
+    tree = nodes[root.id]
+    finish(tree, 0)
+    return tree
+
+
+# ---- report-only aggregates ---------------------------------------------------------
+
+def _age_band():
+    whens = []
+    for label, low, high in AGE_BANDS:
+        if low is None:
+            whens.append((SkmResponse.usia <= high, label))
+        elif high is None:
+            whens.append((SkmResponse.usia >= low, label))
+        else:
+            whens.append((SkmResponse.usia.between(low, high), label))
+    return case(*whens, else_=None)
+
+
+def profile(layanan_ids: list[int], period: Period, exclude_flagged: bool) -> dict[str, list[tuple[str, int]]]:
+    """Respondent counts by jenis kelamin, usia, pendidikan, pekerjaan and kategori, in one GROUP BY.
+
+    The query returns one row per combination present (a few thousand at most),
+    which are then summed per dimension.
+    """
+    if not layanan_ids:
+        return {}
+    band = _age_band().label("band")
+    stmt = (
+        select(SkmResponse.jenis_kelamin, band, SkmResponse.pendidikan, SkmResponse.pekerjaan,
+               SkmResponse.respondent_category_id, func.count())
+        .where(*skm_stats.response_filter(layanan_ids, period, exclude_flagged))
+        .group_by(SkmResponse.jenis_kelamin, band, SkmResponse.pendidikan, SkmResponse.pekerjaan,
+                  SkmResponse.respondent_category_id)
+    )
+    totals: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    for jk, usia, pendidikan, pekerjaan, category_id, count in db.session.execute(stmt):
+        totals["jenis_kelamin"][jk] += count
+        totals["usia"][usia] += count
+        totals["pendidikan"][pendidikan] += count
+        totals["pekerjaan"][pekerjaan] += count
+        totals["kategori"][category_id] += count
+    categories = {cid: name for cid, name in db.session.execute(
+        select(RespondentCategory.id, RespondentCategory.name).order_by(RespondentCategory.sort_order))}
+    orders = {
+        "jenis_kelamin": [(key, label) for key, label in JENIS_KELAMIN.items()],
+        "usia": [(label, label) for label, _low, _high in AGE_BANDS],
+        "pendidikan": [(v, v) for v in PENDIDIKAN],
+        "pekerjaan": [(v, v) for v in PEKERJAAN],
+        "kategori": list(categories.items()),
+    }
+    result = {}
+    for dimension, order in orders.items():
+        counts = totals.get(dimension, {})
+        rows = [(label, counts.get(key, 0)) for key, label in order]
+        if counts.get(None):
+            rows.append((UNKNOWN, counts[None]))
+        result[dimension] = rows
+    return result
+
+
+PROFILE_LABELS = {
+    "jenis_kelamin": "Jenis kelamin",
+    "usia": "Usia",
+    "pendidikan": "Pendidikan",
+    "pekerjaan": "Pekerjaan",
+    "kategori": "Kategori responden",
+}
+
+
+def kritik_saran(layanan_ids: list[int], period: Period, exclude_flagged: bool, limit: int = 200) -> list[dict]:
+    """The latest non-empty kritik dan saran (raw text; every renderer escapes it)."""
+    if not layanan_ids or limit <= 0:
+        return []
+    stmt = (
+        select(SkmResponse.submitted_at, SkmResponse.period, Layanan.name, SkmResponse.kritik_saran)
+        .join(Layanan, Layanan.id == SkmResponse.layanan_id)
+        .where(*skm_stats.response_filter(layanan_ids, period, exclude_flagged),
+               SkmResponse.kritik_saran.is_not(None), func.length(SkmResponse.kritik_saran) > 0)
+        .order_by(SkmResponse.submitted_at.desc(), SkmResponse.id.desc())
+        .limit(limit)
+    )
+    return [{"submitted_at": at, "period": month, "layanan": name, "text": text}
+            for at, month, name, text in db.session.execute(stmt)]
+
+
+def headline_for(lines: list[LayananLine], pooled: IkmResult | None, population: int | None) -> Headline | None:
+    score, n = rollup_parts([(line.result.score, line.n) for line in lines if line.result is not None])
+    if score is None:
+        return None
+    if len([line for line in lines if line.result is not None]) == 1 and pooled is not None:
+        # One layanan: the roll-up is that layanan's own result.
+        score = pooled.score
+    return Headline(score=score, n_respondents=n, nrr=weighted_nrr(lines), ci=interval(pooled, population),
+                    pooled=pooled)
+
+
+def trend(layanan_ids: list[int], period: Period, exclude_flagged: bool, previous: int = 4) -> list[TrendPoint]:
+    """Roll-up score for this period and the `previous` ones of the same kind, oldest first."""
+    points = []
+    for p in [*period.previous(previous), period]:
+        results = skm_stats.ikm_by_layanan(layanan_ids, p, exclude_flagged)
+        score, n = rollup_parts([(r.score, r.n_respondents) for r in results.values()])
+        points.append(TrendPoint(p, score, n))
+    return points
+
+
+# ---- the report ------------------------------------------------------------------------
+
+def build_report(unit: Unit, period: Period, layanan: Layanan | None = None, exclude_flagged: bool = False,
+                 trend_periods: int = 4, kritik_limit: int = 200) -> IkmReport:
+    """The IKM report for a unit (its whole subtree) or for one of its layanan.
+
+    Callers pass objects already checked against the user's scope; with a
+    layanan, the report's unit is the layanan's own unit.
+    """
+    if layanan is not None:
+        unit = layanan.unit
+    units = [unit] if layanan is not None else subtree_units(unit)
+    unit_codes = {u.id: u.code for u in units}
+    services = [layanan] if layanan is not None else layanan_in(unit_codes)
+    ids = [s.id for s in services]
+    results = skm_stats.ikm_by_layanan(ids, period, exclude_flagged)
+    pops = populations(ids, period)
+    lines = [LayananLine(s.id, s.slug, s.name, s.unit_id, unit_codes.get(s.unit_id, ""), results.get(s.id),
+                         pops.get(s.id)) for s in services]
+    tree = _build_tree(unit, units, lines)
+    total_population = sum(pops.values()) if pops and len(pops) == len(ids) else None
+    tree.pooled = skm_stats.ikm_for(ids, period, exclude_flagged) if tree.n else None
+    for child in tree.children:
+        child_ids = [line.id for node in child.walk() for line in node.layanan]
+        child.pooled = skm_stats.ikm_for(child_ids, period, exclude_flagged) if child.n else None
+    return IkmReport(
+        unit=unit,
+        layanan=layanan,
+        period=period,
+        exclude_flagged=exclude_flagged,
+        lines=lines,
+        tree=tree,
+        headline=headline_for(lines, tree.pooled, total_population),
+        flags=skm_stats.flag_counts(ids, period),
+        profile=profile(ids, period, exclude_flagged),
+        kritik=kritik_saran(ids, period, exclude_flagged, kritik_limit),
+        trend=trend(ids, period, exclude_flagged, trend_periods) if trend_periods else [],
+    )
+
+
+# ---- JSON ----------------------------------------------------------------------------
+
+def _ci_json(ci):
+    return None if ci is None else [ci[0], ci[1]]
+
+
+def result_json(result: IkmResult | None, ci=None) -> dict | None:
+    if result is None:
+        return None
+    return {
+        "n_respondents": result.n_respondents,
+        "score": result.score,
+        "score_display": str(result.score_display),
+        "grade": result.grade,
+        "performance": result.performance,
+        "nrr": dict(result.nrr),
+        "ci": _ci_json(ci),
+    }
+
+
+def _node_json(node: UnitNode) -> dict:
+    return {
+        "code": node.code,
+        "name": node.name,
+        "n_respondents": node.n,
+        "score": node.score,
+        "score_display": None if node.score is None else str(node.score_display),
+        "grade": None if node.score is None else node.grade[0],
+        "pooled": result_json(node.pooled, interval(node.pooled)),
+        "layanan": [line.slug for line in node.layanan if line.result is not None],
+        "children": [_node_json(child) for child in node.children],
+    }
+
+
+def report_json(report: IkmReport) -> dict:
+    head = report.headline
+    return {
+        "unit": {"code": report.unit.code, "name": report.unit.name},
+        "layanan_scope": report.layanan.slug if report.layanan else None,
+        "period": {"code": report.period.code, "label": report.period.label,
+                   "start": report.period.start, "end": report.period.end},
+        "exclude_flagged": report.exclude_flagged,
+        "flags": report.flags,
+        "ci_level": CI_LEVEL,
+        "rollup": None if head is None else {
+            "method": "respondent-weighted mean of layanan scores (Tabel 3.29)",
+            "n_respondents": head.n_respondents,
+            "score": head.score,
+            "score_display": str(head.score_display),
+            "grade": head.grade,
+            "performance": head.performance,
+            "nrr": head.nrr,
+            "lowest_unsur": head.lowest_unsur,
+            "ci": _ci_json(head.ci),
+            "ci_basis": "pooled respondents",
+            "population": report.population,
+            "krejcie_morgan_target": report.km_target,
+        },
+        "pooled": result_json(head.pooled, head.ci) if head else None,
+        "layanan": [
+            {"slug": line.slug, "name": line.name, "unit": line.unit_code, "population": line.population,
+             "krejcie_morgan_target": line.km_target, **(result_json(line.result, line.ci) or {
+                 "n_respondents": 0, "score": None, "score_display": None, "grade": None, "performance": None,
+                 "nrr": {}, "ci": None})}
+            for line in report.lines
+        ],
+        "units": _node_json(report.tree),
+        "trend": [{"period": p.period.code, "score": p.score, "n_respondents": p.n} for p in report.trend],
+        "profile": {dim: [{"label": label, "n": n} for label, n in rows] for dim, rows in report.profile.items()},
+    }
