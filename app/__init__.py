@@ -67,3 +67,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.blueprints import reports
 
     app.register_blueprint(reports.bp)
+
+    from app.blueprints import field, field_admin
+
+    for module in (field, field_admin):
+        app.register_blueprint(module.bp)

@@ -19,8 +19,8 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def _dev_secret_key(instance_path: Path) -> str:
-    key_file = instance_path / "secret_key"
+def _dev_secret_key(instance_path: Path, name: str = "secret_key") -> str:
+    key_file = instance_path / name
     if key_file.exists():
         return key_file.read_text().strip()
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -41,6 +41,13 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         if production:
             raise RuntimeError("SECRET_KEY wajib diset di lingkungan produksi (PANTAU_ENV=production).")
         secret = _dev_secret_key(instance)
+
+    # NIKs are stored only as HMACs under this key; losing or changing it orphans every KPM.
+    nik_key = overrides.get("NIK_HMAC_KEY") or os.environ.get("NIK_HMAC_KEY")
+    if not nik_key:
+        if production:
+            raise RuntimeError("NIK_HMAC_KEY wajib diset di lingkungan produksi (PANTAU_ENV=production).")
+        nik_key = _dev_secret_key(instance, "nik_hmac_key")
 
     default_db = "sqlite:///" + str(instance / "pantau.db")
     database_url = overrides.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL") or default_db
@@ -63,6 +70,12 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "NIK_HMAC_KEY": nik_key,
+        # Field monitoring: correction window, GPS warning, income sanity bound, period of a pendamping check.
+        "MONITOR_EDIT_DAYS": int(os.environ.get("MONITOR_EDIT_DAYS", "7")),
+        "GPS_ACCURACY_WARN_METERS": float(os.environ.get("GPS_ACCURACY_WARN_METERS", "100")),
+        "INCOME_SANITY_MAX": int(os.environ.get("INCOME_SANITY_MAX", "100000000")),
+        "PENDAMPING_PERIOD_KIND": os.environ.get("PENDAMPING_PERIOD_KIND", "year"),
     }
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])

@@ -14,6 +14,7 @@ def test_production_without_secret_key_refuses_to_start(monkeypatch, tmp_path):
 def test_production_cookies_are_secure(monkeypatch, tmp_path):
     monkeypatch.setenv("PANTAU_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("NIK_HMAC_KEY", "n" * 40)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
@@ -36,3 +37,11 @@ def test_postgres_urls_use_psycopg3():
     assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_production_without_nik_hmac_key_refuses_to_start(monkeypatch, tmp_path):
+    monkeypatch.setenv("PANTAU_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("NIK_HMAC_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="NIK_HMAC_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})

@@ -1,0 +1,566 @@
+"""Field monitoring pages: pendamping checks and KPM income samples.
+
+Forms post HTML normally and answer JSON to the offline queue (Accept:
+application/json): {"status": "ok" | "duplicate"} on success, 422 with field
+errors, 409 for a second record of the same pendamping and period, and 401
+(not a login redirect) when the session has expired. Every lookup goes
+through app.scoping, so another monitor's record is simply not found.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import and_, select
+
+from app.errors import error_response, wants_json
+from app.extensions import db
+from app.models import (
+    ChecklistVersion,
+    IncomeProgram,
+    IncomeSample,
+    Pendamping,
+    PendampingCheck,
+    PendampingType,
+    Region,
+    utcnow,
+)
+from app.scoping import get_scoped_or_404, region_clause, region_subtree_ids, role_required, scoped
+from app.services import audit, field_insert, income_samples, monitoring_reference, monitoring_scope, monitoring_stats
+from app.services import nik as nik_service
+from app.services.eligibility import earliest_eligible
+from app.services.field_insert import insert_or_nothing
+from app.services.periods import parse_period
+from forms.monitoring import IncomeSampleForm, PendampingCheckForm, RejectForm
+
+bp = Blueprint("field", __name__, url_prefix="/pantau", cli_group=None)
+PAGE_SIZE = 50
+ANSWERS = {"ya": True, "tidak": False}
+INVALID = "Periksa kembali isian yang ditandai."
+
+monitoring_scope.register()
+monitoring_reference.register()
+
+
+@bp.before_request
+def _signed_in():
+    """JSON clients (the offline queue) get a 401, not a redirect to the login page."""
+    if not current_user.is_authenticated:
+        if wants_json() or request.method == "POST":
+            return error_response(401, "Sesi berakhir — silakan masuk lagi; data antrean tidak hilang.")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+# ---- shared helpers ------------------------------------------------------------
+
+def _invalid(form_errors: dict, template: str, **context):
+    if wants_json():
+        return jsonify(status="invalid", message=INVALID, errors=form_errors), 422
+    return render_template(template, **context), 422
+
+
+def _conflict(message: str, template: str, **context):
+    if wants_json():
+        return jsonify(status="invalid", message=message, errors={"__all__": [message]}), 409
+    flash(message, "error")
+    return render_template(template, **context), 409
+
+
+def _saved(message: str, record_id: int, warnings: list[str], next_url: str, status: str = "ok"):
+    if wants_json():
+        code = 201 if status == "ok" else 200
+        return jsonify(status=status, id=record_id, message=" ".join([message, *warnings])), code
+    flash(message, "success")
+    for warning in warnings:
+        flash(warning, "info")
+    return redirect(next_url)
+
+
+def _editable(record) -> bool:
+    """The owning monitor may correct a valid record for MONITOR_EDIT_DAYS days after recording it."""
+    days = current_app.config["MONITOR_EDIT_DAYS"]
+    return (current_user.role == "monitor" and record.monitor_id == current_user.id and record.status == "valid"
+            and record.created_at >= utcnow() - timedelta(days=days))
+
+
+def _page() -> int:
+    value = request.args.get("hal", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+
+
+def _paginate(stmt):
+    page = _page()
+    rows = db.session.scalars(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    args = {k: v for k, v in request.args.items() if k != "hal"}
+    nxt = url_for(request.endpoint, **args, hal=page + 1) if len(rows) > PAGE_SIZE else None
+    prev = url_for(request.endpoint, **args, hal=page - 1) if page > 1 else None
+    return rows[:PAGE_SIZE], prev, nxt
+
+
+def _period_arg():
+    text = request.args.get("periode", "").strip()
+    if not text:
+        return None
+    try:
+        return parse_period(text)
+    except ValueError as err:
+        abort(error_response(400, str(err)))
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _kabkota_choices() -> list[tuple[int, str]]:
+    stmt = select(Region).where(Region.level == "kabkota").order_by(Region.code)
+    clause = region_clause(Region.id, current_user)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    return [(r.id, f"{r.code} {r.name}") for r in db.session.scalars(stmt)]
+
+
+def _region_filter_choices() -> list[tuple[int, str]]:
+    stmt = select(Region).where(Region.level.in_(("provinsi", "kabkota"))).order_by(Region.code)
+    return [(r.id, f"{r.code} {r.name}") for r in db.session.scalars(stmt)]
+
+
+def _gps_warning(form) -> tuple[bool, list[str]]:
+    accuracy = form.gps_accuracy_m.data
+    limit = current_app.config["GPS_ACCURACY_WARN_METERS"]
+    if accuracy is not None and accuracy > limit:
+        return True, [f"Peringatan: akurasi GPS {accuracy:.0f} m lebih buruk dari batas {limit:.0f} m; "
+                      "catatan tetap tersimpan dan ditandai."]
+    return False, []
+
+
+def _gps_errors(form) -> None:
+    if (form.latitude.data is None) != (form.longitude.data is None):
+        form.longitude.errors = [*form.longitude.errors, "Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."]
+
+
+# ---- home ----------------------------------------------------------------------
+
+@bp.get("/")
+@role_required("monitor", "analyst", "admin")
+def home():
+    return render_template("monitoring/home.html")
+
+
+# ---- pendamping checks ---------------------------------------------------------
+
+def _active_version(type_id: int) -> ChecklistVersion | None:
+    return db.session.scalar(select(ChecklistVersion).where(ChecklistVersion.type_id == type_id,
+                                                            ChecklistVersion.active.is_(True))
+                             .order_by(ChecklistVersion.version.desc()).limit(1))
+
+
+def _answers_from_request(version: ChecklistVersion, errors: dict) -> dict[str, bool]:
+    answers = {}
+    for criterion in version.criteria:
+        raw = request.form.get(f"k_{criterion.code}", "")
+        if raw not in ANSWERS:
+            errors[f"k_{criterion.code}"] = ["Pilih ya atau tidak."]
+        else:
+            answers[criterion.code] = ANSWERS[raw]
+    return answers
+
+
+def optimal_from(version: ChecklistVersion, answers: dict[str, bool]) -> bool:
+    """Optimal sesuai standar: every mandatory criterion of this version is met."""
+    return all(answers.get(c.code) is True for c in version.criteria if c.mandatory)
+
+
+def _check_form_context(ptype: PendampingType, form, version: ChecklistVersion, errors: dict, answers=None):
+    kind = current_app.config["PENDAMPING_PERIOD_KIND"]
+    return {"form": form, "ptype": ptype, "version": version, "errors": errors, "answers": answers or {},
+            "period_hint": {"year": "mis. 2025", "semester": "mis. 2025-S1", "quarter": "mis. 2025-Q1",
+                            "month": "mis. 2025-03"}.get(kind, "")}
+
+
+@bp.get("/pendamping/catat")
+@role_required("monitor")
+def check_new():
+    code = request.args.get("jenis", "")
+    ptype = db.session.scalar(select(PendampingType).where(PendampingType.code == code, PendampingType.active))
+    if ptype is None:
+        types = db.session.scalars(select(PendampingType).where(PendampingType.active)
+                                   .order_by(PendampingType.sort_order, PendampingType.name)).all()
+        return render_template("monitoring/check_choose_type.html", types=types)
+    version = _active_version(ptype.id)
+    if version is None:
+        abort(404)
+    form = PendampingCheckForm(instance_id=str(uuid.uuid4()), checklist_version_id=str(version.id),
+                               period=str(_default_period()))
+    form.pendamping_id.choices = _pendamping_choices(ptype.id)
+    return render_template("monitoring/check_form.html", **_check_form_context(ptype, form, version, {}))
+
+
+def _default_period():
+    from app.services.periods import current_period
+
+    return current_period(current_user.unit.timezone, current_app.config["PENDAMPING_PERIOD_KIND"])
+
+
+def _pendamping_choices(type_id: int) -> list[tuple[int, str]]:
+    rows = db.session.execute(scoped(Pendamping).with_only_columns(Pendamping.id, Pendamping.identifier,
+                                                                   Pendamping.name)
+                              .where(Pendamping.type_id == type_id, Pendamping.status == "aktif")
+                              .order_by(Pendamping.name).limit(5000)).all()
+    return [(0, "— pilih pendamping —")] + [(i, f"{name} ({ident})") for i, ident, name in rows]
+
+
+@bp.post("/pendamping/catat")
+@role_required("monitor")
+def check_create():
+    form = PendampingCheckForm()
+    form.pendamping_id.validate_choice = False
+    form.pendamping_id.choices = []
+    errors: dict[str, list[str]] = {}
+    form.validate()
+    errors.update(form.errors)
+    pendamping = None
+    if form.pendamping_id.data:
+        pendamping = db.session.scalar(scoped(Pendamping).where(Pendamping.id == form.pendamping_id.data))
+        if pendamping is None:
+            errors["pendamping_id"] = ["Pendamping tidak ditemukan di wilayah Anda."]
+    period = None
+    if form.period.data:
+        try:
+            period = parse_period(form.period.data)
+        except ValueError as err:
+            errors["period"] = [str(err)]
+        else:
+            if period.kind != current_app.config["PENDAMPING_PERIOD_KIND"]:
+                errors["period"] = ["Jenis periode tidak sesuai pengaturan monitoring (mis. "
+                                    f"{_default_period()})."]
+    version = None
+    if pendamping is not None:
+        version_id = form.checklist_version_id.data or ""
+        if version_id.isdigit():
+            version = db.session.scalar(select(ChecklistVersion).where(
+                ChecklistVersion.id == int(version_id), ChecklistVersion.type_id == pendamping.type_id))
+        version = version or _active_version(pendamping.type_id)
+    answers = _answers_from_request(version, errors) if version is not None else {}
+    _gps_errors(form)
+    if form.longitude.errors:
+        errors["longitude"] = list(form.longitude.errors)
+
+    ptype = pendamping.type if pendamping else db.session.scalar(
+        select(PendampingType).where(PendampingType.code == request.args.get("jenis", "")))
+    if errors:
+        if ptype is None or version is None:
+            if wants_json():
+                return jsonify(status="invalid", message=INVALID, errors=errors), 422
+            return error_response(400, "Pendamping tidak valid. Muat ulang formulir.")
+        form.pendamping_id.choices = _pendamping_choices(ptype.id)
+        return _invalid(errors, "monitoring/check_form.html",
+                        **_check_form_context(ptype, form, version, errors, answers))
+
+    gps_warning, warnings = _gps_warning(form)
+    instance_id = uuid.UUID(form.instance_id.data)
+    values = {
+        "instance_id": instance_id, "pendamping_id": pendamping.id, "period": period.code,
+        "period_start": period.start, "period_end": period.end, "visit_date": form.visit_date.data,
+        "monitor_id": current_user.id, "unit_id": pendamping.unit_id, "region_id": pendamping.region_id,
+        "type_id": pendamping.type_id, "method": form.method.data, "checklist_version_id": version.id,
+        "answers": answers, "optimal": optimal_from(version, answers), "latitude": form.latitude.data,
+        "longitude": form.longitude.data, "gps_accuracy_m": form.gps_accuracy_m.data, "gps_warning": gps_warning,
+        "notes": form.notes.data or None, "status": "valid", "created_at": utcnow(), "updated_at": utcnow(),
+    }
+    next_url = url_for("field.check_new", jenis=pendamping.type.code)
+    if not insert_or_nothing(PendampingCheck, values):
+        db.session.rollback()
+        existing = db.session.scalar(select(PendampingCheck).where(PendampingCheck.instance_id == instance_id))
+        if existing is not None:
+            return _saved("Catatan ini sudah diterima sebelumnya.", existing.id, [], next_url, status="duplicate")
+        message = (f"Pendamping {pendamping.name} sudah dimonitor untuk periode {period.label}. "
+                   "Satu catatan per pendamping per periode; ubah catatan yang sudah ada.")
+        form.pendamping_id.choices = _pendamping_choices(pendamping.type_id)
+        return _conflict(message, "monitoring/check_form.html",
+                         **_check_form_context(pendamping.type, form, version, {}, answers))
+    record = db.session.scalar(select(PendampingCheck).where(PendampingCheck.instance_id == instance_id))
+    audit.record("create", record, after=field_insert.snapshot(record))
+    db.session.commit()
+    outcome = "optimal sesuai standar" if record.optimal else "belum optimal"
+    return _saved(f"Monitoring {pendamping.name} tersimpan: {outcome}.", record.id, warnings, next_url)
+
+
+@bp.get("/pendamping")
+@role_required("monitor", "analyst", "admin")
+def check_list():
+    C = PendampingCheck
+    stmt = scoped(C).join(C.pendamping).order_by(C.visit_date.desc(), C.id.desc())
+    period = _period_arg()
+    if period:
+        stmt = stmt.where(C.period_start >= period.start, C.period_end <= period.end)
+    type_code = request.args.get("jenis", "")
+    if type_code:
+        stmt = stmt.where(C.type_id == select(PendampingType.id).where(PendampingType.code == type_code)
+                          .scalar_subquery())
+    region_id = _int_arg("wilayah")
+    if region_id:
+        stmt = stmt.where(C.region_id.in_(region_subtree_ids(region_id)))
+    outcome = request.args.get("hasil", "")
+    if outcome in ("optimal", "belum"):
+        stmt = stmt.where(C.optimal.is_(outcome == "optimal"))
+    status = request.args.get("status", "")
+    if status in ("valid", "rejected"):
+        stmt = stmt.where(C.status == status)
+    if request.args.get("tanda") == "gps":
+        stmt = stmt.where(C.gps_warning.is_(True))
+    rows, prev, nxt = _paginate(stmt)
+    summary = None
+    if current_user.role != "monitor":
+        summary = monitoring_stats.pendamping_outcomes(current_user.unit_id, type_code or None, region_id, period)
+    types = db.session.scalars(select(PendampingType).order_by(PendampingType.sort_order)).all()
+    return render_template("monitoring/check_list.html", rows=rows, prev=prev, nxt=nxt, types=types,
+                           regions=_region_filter_choices(), summary=summary, args=request.args)
+
+
+@bp.get("/pendamping/<int:record_id>")
+@role_required("monitor", "analyst", "admin")
+def check_detail(record_id: int):
+    record = get_scoped_or_404(PendampingCheck, record_id)
+    reject = RejectForm() if current_user.role in ("analyst", "admin") and record.status == "valid" else None
+    return render_template("monitoring/check_detail.html", record=record, editable=_editable(record), reject=reject)
+
+
+@bp.route("/pendamping/<int:record_id>/ubah", methods=["GET", "POST"])
+@role_required("monitor")
+def check_edit(record_id: int):
+    record = get_scoped_or_404(PendampingCheck, record_id)
+    if not _editable(record):
+        return error_response(403, "Masa koreksi sudah lewat atau catatan ini tidak dapat diubah.")
+    version = record.checklist_version
+    form = PendampingCheckForm(obj=record)
+    del form.pendamping_id
+    form.period.data = record.period
+    errors: dict[str, list[str]] = {}
+    answers = dict(record.answers)
+    if request.method == "POST":
+        form.validate()
+        errors = {k: v for k, v in form.errors.items() if k not in ("period", "instance_id")}
+        answers = _answers_from_request(version, errors)
+        _gps_errors(form)
+        if form.longitude.errors:
+            errors["longitude"] = list(form.longitude.errors)
+        if not errors:
+            before = field_insert.snapshot(record)
+            gps_warning, warnings = _gps_warning(form)
+            for name in ("visit_date", "method", "latitude", "longitude", "gps_accuracy_m"):
+                setattr(record, name, getattr(form, name).data)
+            record.notes = form.notes.data or None
+            record.answers = answers
+            record.optimal = optimal_from(version, answers)
+            record.gps_warning = gps_warning
+            db.session.flush()
+            audit.record("update", record, before=before, after=field_insert.snapshot(record))
+            db.session.commit()
+            return _saved("Koreksi tersimpan.", record.id, warnings, url_for("field.check_detail", record_id=record.id))
+    context = _check_form_context(record.type, form, version, errors, answers)
+    return render_template("monitoring/check_form.html", record=record, **context), (422 if errors else 200)
+
+
+@bp.post("/pendamping/<int:record_id>/tolak")
+@role_required("analyst", "admin")
+def check_reject(record_id: int):
+    return _reject(get_scoped_or_404(PendampingCheck, record_id), "field.check_detail")
+
+
+def _reject(record, detail_endpoint: str):
+    form = RejectForm()
+    if record.status != "valid":
+        return error_response(409, "Catatan ini sudah ditolak.")
+    if not form.validate_on_submit():
+        flash("; ".join(m for msgs in form.errors.values() for m in msgs), "error")
+        return redirect(url_for(detail_endpoint, record_id=record.id))
+    before = field_insert.snapshot(record)
+    record.status = "rejected"
+    record.rejected_reason = form.reason.data.strip()
+    record.rejected_by_id = current_user.id
+    record.rejected_at = utcnow()
+    db.session.flush()
+    audit.record("reject", record, before=before, after=field_insert.snapshot(record))
+    db.session.commit()
+    flash("Catatan ditolak dan tidak dihitung dalam indikator (tetap tersimpan).", "success")
+    return redirect(url_for(detail_endpoint, record_id=record.id))
+
+
+# ---- income samples ------------------------------------------------------------
+
+def _income_choices(form: IncomeSampleForm) -> None:
+    programs = db.session.scalars(select(IncomeProgram).where(IncomeProgram.active)
+                                  .order_by(IncomeProgram.sort_order, IncomeProgram.name)).all()
+    form.program_id.choices = [(p.id, p.name) for p in programs]
+    form.region_id.choices = _kabkota_choices()
+
+
+def _income_errors(form: IncomeSampleForm, creating: bool) -> tuple[dict, str | None]:
+    form.validate()
+    errors = dict(form.errors)
+    nik = None
+    if creating:
+        nik = nik_service.normalise(form.nik.data)
+        if nik is None:
+            errors["nik"] = [nik_service.INVALID_NIK]
+    limit = current_app.config["INCOME_SANITY_MAX"]
+    too_large = [v for v in (form.income_before.data, form.income_after.data)
+                 if isinstance(v, int) and v > limit]
+    if too_large and not form.confirm_large.data:
+        errors["confirm_large"] = [f"Pendapatan Rp{max(too_large):,} di atas batas wajar Rp{limit:,} per bulan. "
+                                   "Periksa lagi; bila benar, centang konfirmasi ini.".replace(",", ".")]
+    return errors, nik
+
+
+def _income_values(form: IncomeSampleForm) -> dict:
+    return {
+        "program_id": form.program_id.data, "region_id": form.region_id.data, "cohort_year": form.cohort_year.data,
+        "intervention_date": form.intervention_date.data, "monitoring_date": form.monitoring_date.data,
+        "household_size": form.household_size.data, "measure": form.measure.data,
+        "income_before": form.income_before.data, "income_after": form.income_after.data,
+        "business_status": form.business_status.data, "notes": form.notes.data or None,
+    }
+
+
+def _eligibility_note(sample_values: dict) -> list[str]:
+    if sample_values["eligible"]:
+        return []
+    first = earliest_eligible(sample_values["intervention_date"])
+    return [f"Monitoring kurang dari 3 bulan setelah intervensi (paling cepat {first:%d-%m-%Y}); "
+            "sampel disimpan dan ditandai, tetapi tidak dihitung dalam indikator."]
+
+
+@bp.route("/pendapatan/catat", methods=["GET", "POST"])
+@role_required("monitor")
+def income_new():
+    form = IncomeSampleForm()
+    _income_choices(form)
+    if request.method == "GET":
+        form.instance_id.data = str(uuid.uuid4())
+        return render_template("monitoring/income_form.html", form=form, record=None)
+    errors, nik = _income_errors(form, creating=True)
+    if errors:
+        return _invalid(errors, "monitoring/income_form.html", form=form, record=None)
+    instance_id = uuid.UUID(form.instance_id.data)
+    existing = db.session.scalar(select(IncomeSample.id).where(IncomeSample.instance_id == instance_id))
+    if existing is not None:
+        return _saved("Sampel ini sudah diterima sebelumnya.", existing, [], url_for("field.income_new"),
+                      status="duplicate")
+    values = income_samples.derived({
+        **_income_values(form), "instance_id": instance_id, "kpm_id": income_samples.kpm_id_for(nik),
+        "unit_id": current_user.unit_id, "monitor_id": current_user.id, "source": "web", "status": "valid",
+        "created_at": utcnow(), "updated_at": utcnow(),
+    })
+    if not insert_or_nothing(IncomeSample, values, ["instance_id"]):
+        db.session.commit()  # keep the KPM row; the sample itself raced in from another request
+        existing = db.session.scalar(select(IncomeSample.id).where(IncomeSample.instance_id == instance_id))
+        return _saved("Sampel ini sudah diterima sebelumnya.", existing, [], url_for("field.income_new"),
+                      status="duplicate")
+    record = db.session.scalar(select(IncomeSample).where(IncomeSample.instance_id == instance_id))
+    audit.record("create", record, after=field_insert.snapshot(record))
+    db.session.commit()
+    return _saved(f"Sampel KPM {nik_service.masked(record.kpm.nik_last4)} tersimpan.", record.id,
+                  _eligibility_note(values), url_for("field.income_new"))
+
+
+@bp.get("/pendapatan")
+@role_required("monitor", "analyst", "admin")
+def income_list():
+    S = IncomeSample
+    stmt = scoped(S).order_by(S.monitoring_date.desc(), S.id.desc())
+    period = _period_arg()
+    if period:
+        stmt = stmt.where(S.period.between(period.start, period.end))
+    program = request.args.get("program", "")
+    if program:
+        stmt = stmt.where(S.program_id == select(IncomeProgram.id).where(IncomeProgram.code == program)
+                          .scalar_subquery())
+    region_id = _int_arg("wilayah")
+    if region_id:
+        stmt = stmt.where(S.region_id.in_(region_subtree_ids(region_id)))
+    outcome = request.args.get("hasil", "")
+    if outcome in ("naik", "tidak"):
+        stmt = stmt.where(S.increased.is_(outcome == "naik"))
+    eligibility = request.args.get("kelayakan", "")
+    if eligibility in ("layak", "belum"):
+        stmt = stmt.where(S.eligible.is_(eligibility == "layak"))
+    status = request.args.get("status", "")
+    if status in ("valid", "rejected"):
+        stmt = stmt.where(S.status == status)
+    rows, prev, nxt = _paginate(stmt)
+    summary = None
+    if current_user.role != "monitor":
+        summary = monitoring_stats.income_outcomes(current_user.unit_id, program or None, None, period,
+                                                   region_id=region_id)
+    programs = db.session.scalars(select(IncomeProgram).order_by(IncomeProgram.sort_order)).all()
+    return render_template("monitoring/income_list.html", rows=rows, prev=prev, nxt=nxt, programs=programs,
+                           regions=_region_filter_choices(), summary=summary, args=request.args,)
+
+
+@bp.get("/pendapatan/<int:record_id>")
+@role_required("monitor", "analyst", "admin")
+def income_detail(record_id: int):
+    record = get_scoped_or_404(IncomeSample, record_id)
+    # The panel: this KPM's other rounds in the same programme, as far as the user may see them.
+    rounds = db.session.scalars(scoped(IncomeSample).where(
+        and_(IncomeSample.kpm_id == record.kpm_id, IncomeSample.program_id == record.program_id))
+        .order_by(IncomeSample.monitoring_date)).all()
+    reject = RejectForm() if current_user.role in ("analyst", "admin") and record.status == "valid" else None
+    return render_template("monitoring/income_detail.html", record=record, rounds=rounds,
+                           band=income_samples.band_for(record), graduation=income_samples.graduation_for(rounds),
+                           earliest=earliest_eligible(record.intervention_date), editable=_editable(record),
+                           reject=reject)
+
+
+@bp.route("/pendapatan/<int:record_id>/ubah", methods=["GET", "POST"])
+@role_required("monitor")
+def income_edit(record_id: int):
+    record = get_scoped_or_404(IncomeSample, record_id)
+    if not _editable(record):
+        return error_response(403, "Masa koreksi sudah lewat atau sampel ini tidak dapat diubah.")
+    form = IncomeSampleForm(obj=record)
+    _income_choices(form)
+    if request.method == "POST":
+        errors, _ = _income_errors(form, creating=False)
+        errors.pop("instance_id", None)
+        if errors:
+            return _invalid(errors, "monitoring/income_form.html", form=form, record=record)
+        before = field_insert.snapshot(record)
+        for key, value in income_samples.derived(_income_values(form)).items():
+            setattr(record, key, value)
+        db.session.flush()
+        audit.record("update", record, before=before, after=field_insert.snapshot(record))
+        db.session.commit()
+        values = {"eligible": record.eligible, "intervention_date": record.intervention_date}
+        return _saved("Koreksi tersimpan.", record.id, _eligibility_note(values),
+                      url_for("field.income_detail", record_id=record.id))
+    return render_template("monitoring/income_form.html", form=form, record=record)
+
+
+@bp.post("/pendapatan/<int:record_id>/tolak")
+@role_required("analyst", "admin")
+def income_reject(record_id: int):
+    return _reject(get_scoped_or_404(IncomeSample, record_id), "field.income_detail")
+
+
+@bp.app_template_global("masked_nik")
+def masked_nik(last4: str) -> str:
+    return nik_service.masked(last4)
+
+
+@bp.app_template_filter("rupiah")
+def rupiah(value) -> str:
+    if value is None:
+        return "—"
+    return "Rp" + f"{int(value):,}".replace(",", ".")
+
+
+def filter_url(**changes) -> str:
+    args = {k: v for k, v in request.args.items() if k != "hal"}
+    args.update({k: v for k, v in changes.items() if v is not None})
+    return request.path + ("?" + urlencode(args) if args else "")

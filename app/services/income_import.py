@@ -1,0 +1,140 @@
+"""Legacy KPM income import (CSV/XLSX), validate-first like the pendamping import.
+
+Each row is one monitoring round. Re-importing never duplicates: a row's
+instance_id is the file's `instance_id` column or, when absent, a UUIDv5 of
+(NIK HMAC, programme, measure, monitoring date), so the same round always maps
+to the same stored row and is updated. NIKs never appear in messages.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import IO
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import IncomeProgram, IncomeSample, Region, Unit
+from app.models.kpm import BUSINESS_STATUS, INCOME_MEASURES
+from app.services import audit, field_insert
+from app.services import nik as nik_service
+from app.services.income_samples import derived, kpm_id_for
+from app.services.tabular import ImportReport, RowError, parse_date, parse_int, read_table, text, truthy
+
+REQUIRED = ("nik", "program", "unit", "kabkota", "cohort_year", "intervention_date", "monitoring_date",
+            "household_size", "measure", "income_before", "income_after", "business_status")
+OPTIONAL = ("notes", "konfirmasi", "instance_id")
+_NAMESPACE = uuid.UUID("6f1d7a0e-4c1b-4d53-9a57-5d1f0e0c9b21")
+
+
+def natural_instance_id(nik_hmac: str, program: str, measure: str, monitoring_date) -> uuid.UUID:
+    return uuid.uuid5(_NAMESPACE, f"{nik_hmac}|{program}|{measure}|{monitoring_date.isoformat()}")
+
+
+def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
+                allowed_unit_ids: set[int] | None = None) -> ImportReport:
+    rows = read_table(handle, filename, REQUIRED)
+    programs = {p.code.upper(): p for p in db.session.scalars(select(IncomeProgram))}
+    units = {u.code: u for u in db.session.scalars(select(Unit))}
+    regions = {r.code: r for r in db.session.scalars(select(Region).where(Region.level == "kabkota"))}
+    sanity_max = current_app.config["INCOME_SANITY_MAX"]
+
+    report = ImportReport()
+    valid: list[tuple[str, dict]] = []
+    seen: set[uuid.UUID] = set()
+    for number, row in rows:
+        errors: list[RowError] = []
+
+        def check(column, result, _errors=errors, _number=number):
+            value, message = result
+            if message:
+                _errors.append(RowError(_number, column, message))
+            return value
+
+        raw_nik = row.get("nik")
+        nik = None if isinstance(raw_nik, float) else nik_service.normalise(str(raw_nik or ""))
+        if nik is None:
+            errors.append(RowError(number, "nik", nik_service.INVALID_NIK + " Tulis NIK sebagai teks."))
+        program_code = check("program", text(row.get("program"), 40))
+        program = programs.get(program_code.upper()) if program_code else None
+        if program_code and program is None:
+            errors.append(RowError(number, "program", f"program '{program_code}' tidak dikenal."))
+        unit_code = check("unit", text(row.get("unit"), 40))
+        unit = units.get(unit_code.upper()) if unit_code else None
+        if unit_code and unit is None:
+            errors.append(RowError(number, "unit", f"unit '{unit_code}' tidak dikenal."))
+        elif unit is not None and allowed_unit_ids is not None and unit.id not in allowed_unit_ids:
+            errors.append(RowError(number, "unit", f"unit '{unit_code}' di luar wewenang Anda."))
+        kab_code = check("kabkota", text(row.get("kabkota"), 20))
+        kabkota = regions.get(kab_code) if kab_code else None
+        if kab_code and kabkota is None:
+            errors.append(RowError(number, "kabkota", f"kode kab/kota '{kab_code}' tidak dikenal."))
+        cohort = check("cohort_year", parse_int(row.get("cohort_year"), 2000, 2100))
+        intervention = check("intervention_date", parse_date(row.get("intervention_date")))
+        monitoring = check("monitoring_date", parse_date(row.get("monitoring_date")))
+        if intervention and monitoring and monitoring < intervention:
+            errors.append(RowError(number, "monitoring_date", "tidak boleh sebelum tanggal intervensi."))
+        household = check("household_size", parse_int(row.get("household_size"), 1, 50))
+        measure = (check("measure", text(row.get("measure"), 20)) or "").lower()
+        if measure and measure not in INCOME_MEASURES:
+            errors.append(RowError(number, "measure", f"harus salah satu dari {', '.join(INCOME_MEASURES)}."))
+        confirmed = truthy(row.get("konfirmasi"))
+        incomes = {}
+        for column in ("income_before", "income_after"):
+            value = check(column, parse_int(row.get(column), 0))
+            if value is not None and value > sanity_max and not confirmed:
+                errors.append(RowError(number, column, f"di atas batas wajar Rp{sanity_max:,}; isi kolom "
+                                                       "konfirmasi dengan 'ya' bila angka ini benar."))
+            incomes[column] = value
+        status = (check("business_status", text(row.get("business_status"), 10)) or "").lower()
+        if status and status not in BUSINESS_STATUS:
+            errors.append(RowError(number, "business_status", "harus 'berjalan' atau 'berhenti'."))
+        notes = check("notes", text(row.get("notes"), 2000, required=False))
+        given_id = check("instance_id", text(row.get("instance_id"), 40, required=False))
+        instance_id = None
+        if given_id:
+            try:
+                instance_id = uuid.UUID(given_id)
+            except ValueError:
+                errors.append(RowError(number, "instance_id", "bukan UUID yang valid."))
+
+        if errors:
+            report.errors.extend(errors)
+            report.skipped += 1
+            continue
+        digest = nik_service.nik_hmac(nik)
+        instance_id = instance_id or natural_instance_id(digest, program.code, measure, monitoring)
+        if instance_id in seen:
+            report.errors.append(RowError(number, "monitoring_date", "baris ganda (KPM, program, ukuran dan "
+                                                                     "tanggal monitoring sama)."))
+            report.skipped += 1
+            continue
+        seen.add(instance_id)
+        valid.append((nik, {
+            "instance_id": instance_id, "program_id": program.id, "unit_id": unit.id, "region_id": kabkota.id,
+            "source": "import", "cohort_year": cohort, "intervention_date": intervention,
+            "monitoring_date": monitoring, "household_size": household, "measure": measure,
+            "income_before": incomes["income_before"], "income_after": incomes["income_after"],
+            "business_status": status, "notes": notes,
+        }))
+
+    if report.errors and not valid_only:
+        report.skipped = len(rows)
+        return report
+    for nik, values in valid:
+        values["kpm_id"] = kpm_id_for(nik)
+        values = derived(values)
+        sample = db.session.scalar(select(IncomeSample).where(IncomeSample.instance_id == values["instance_id"]))
+        before = field_insert.snapshot(sample) if sample else None
+        if sample is None:
+            sample = IncomeSample(**values, status="valid")
+            db.session.add(sample)
+            report.created += 1
+        else:
+            for key, value in values.items():
+                setattr(sample, key, value)
+            report.updated += 1
+        db.session.flush()
+        audit.record("import", sample, before=before, after=field_insert.snapshot(sample))
+    report.written = True
+    return report
