@@ -12,6 +12,7 @@ import os
 import uuid
 from urllib.parse import urlsplit
 
+import click
 from flask import (
     Blueprint,
     abort,
@@ -30,7 +31,7 @@ from analysis.ikm import UNSUR
 from app.errors import error_response, wants_json
 from app.extensions import csrf, db, limiter
 from app.models import Layanan, RespondentCategory, Unit
-from app.services import skm_submit
+from app.services import skm_demo, skm_import, skm_submit  # noqa: F401 - skm_demo registers demo responses
 from forms.survey import SurveyForm
 
 bp = Blueprint("survey", __name__, cli_group=None)
@@ -140,3 +141,30 @@ def service_worker():
     response = send_from_directory(current_app.static_folder, "sw.js", mimetype="text/javascript", max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.cli.command("import-skm")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--layanan", "slug", required=True, help="Slug layanan, mis. izin-ugb")
+def import_skm(path: str, slug: str) -> None:
+    """Import legacy SKM answers from CSV (all or nothing; re-importing adds nothing).
+
+    Columns: tanggal,u1..u9 and optionally instance_id, jenis_kelamin, usia, pendidikan,
+    pekerjaan, unsur_responden, tanggal_layanan, kritik_saran.
+    """
+    layanan = db.session.scalar(select(Layanan).where(Layanan.slug == slug.strip().lower()))
+    if layanan is None:
+        raise click.BadParameter(f"layanan '{slug}' tidak ditemukan", param_hint="--layanan")
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            result = skm_import.import_csv(handle, layanan)
+    except UnicodeDecodeError:
+        click.echo("Berkas harus berupa teks UTF-8 (simpan ulang sebagai CSV UTF-8).", err=True)
+        raise SystemExit(1) from None
+    except skm_import.SkmImportError as err:
+        for message in err.errors:
+            click.echo(message, err=True)
+        click.echo(f"Tidak ada yang diimpor: {len(err.errors)} kesalahan.", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"SKM {layanan.slug}: {result.rows} baris valid, {result.created} baru, "
+               f"{result.existing} sudah ada sebelumnya.")

@@ -33,7 +33,8 @@ def live_server(app):
 @pytest.fixture(scope="session")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"Chromium tidak ditemukan di {CHROMIUM}: jalankan `make chromium` (tes peramban tidak boleh dilewati).")
+        pytest.fail(f"Chromium tidak ditemukan di {CHROMIUM}: jalankan `make chromium` "
+                    "(tes peramban tidak boleh dilewati).")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
