@@ -44,7 +44,7 @@ FONT_DIR = os.environ.get("PANTAU_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 BLUE = colors.HexColor("#0b5394")
 RED = colors.HexColor("#b3261e")
 LIGHT = colors.HexColor("#eef2f6")
-KRITIK_IN_PDF = 100
+KRITIK_IN_PDF = 50
 
 
 class _Fonts:
@@ -106,9 +106,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
         "h1": ParagraphStyle("h1", parent=base, fontName=_Fonts.bold, fontSize=14, leading=18, spaceBefore=6,
-                             spaceAfter=6, textColor=BLUE),
+                             spaceAfter=6, textColor=BLUE, keepWithNext=1),
         "h2": ParagraphStyle("h2", parent=base, fontName=_Fonts.bold, fontSize=11, leading=14, spaceBefore=8,
-                             spaceAfter=4),
+                             spaceAfter=4, keepWithNext=1),
         "cover_title": ParagraphStyle("cover_title", parent=base, fontName=_Fonts.bold, fontSize=22, leading=28,
                                       alignment=TA_CENTER, textColor=BLUE),
         "cover": ParagraphStyle("cover", parent=base, fontSize=13, leading=18, alignment=TA_CENTER),
@@ -170,7 +170,7 @@ def _ci_text(ci) -> str:
 
 
 def _bar_drawing(labels: list[str], values: list[float], *, low: float, high: float, highlight: int | None = None,
-                 width: float = 16 * cm, title: str = "") -> Drawing:
+                 width: float = 16 * cm, title: str = "", places: int = 2) -> Drawing:
     height = 18 * len(labels) + 40
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
@@ -189,7 +189,7 @@ def _bar_drawing(labels: list[str], values: list[float], *, low: float, high: fl
     chart.bars[0].strokeColor = None
     if highlight is not None:
         chart.bars[(0, highlight)].fillColor = RED
-    chart.barLabelFormat = lambda v: "" if v is None else format_id(v, 2)
+    chart.barLabelFormat = lambda v: "" if v is None else format_id(v, places)
     chart.barLabels.fontName = _Fonts.regular
     chart.barLabels.fontSize = 7
     chart.barLabels.boxAnchor = "w"
@@ -290,7 +290,7 @@ def _unsur_section(report: IkmReport, st) -> list:
     if head is None:
         return []
     lowest = head.lowest_unsur
-    rows = [["Kode", "Unsur pelayanan", "NRR", "NRR tertimbang", "Konversi"]]
+    rows = [["Kode", "Unsur pelayanan", "NRR", "NRR × 1/9", "× 25"]]
     highlight = []
     codes = [u for u in UNSUR if u.code in head.nrr]
     for i, unsur in enumerate(codes, start=1):
@@ -300,7 +300,7 @@ def _unsur_section(report: IkmReport, st) -> list:
             highlight.append(i)
     rows.append(["", "IKM (jumlah NRR tertimbang)", "", format_id(head.index, 3), format_id(head.score, 2)])
     story = [Paragraph("2. Nilai per unsur", st["h1"]),
-             _table(rows, [1.3 * cm, 8.2 * cm, 2 * cm, 2.5 * cm, 2 * cm], highlight_rows=highlight,
+             _table(rows, [1.3 * cm, 8.7 * cm, 2 * cm, 2.2 * cm, 1.8 * cm], highlight_rows=highlight,
                     align_right_from=2),
              Spacer(1, 0.2 * cm)]
     if lowest:
@@ -314,14 +314,14 @@ def _unsur_section(report: IkmReport, st) -> list:
 
 
 def _layanan_section(report: IkmReport, st) -> list:
-    rows = [["Layanan", "Unit", "n", "IKM", "Mutu", "Interval 95%", "N", "Target KM"]]
+    rows = [["Layanan", "Unit", "n", "IKM", "Mutu", "Interval 95%", "N", "Target\nsampel"]]
     for line in report.lines:
         r = line.result
         rows.append([Paragraph(para_text(line.name), st["cell"]), clean(line.unit_code), format_id(line.n, 0),
                      _fmt(r.score if r else None), r.grade if r else "—", _ci_text(line.ci),
                      _fmt(line.population, 0), _fmt(line.km_target, 0)])
     return [Paragraph("3. IKM per layanan", st["h1"]),
-            _table(rows, [5.4 * cm, 1.9 * cm, 1.3 * cm, 1.4 * cm, 1.1 * cm, 2.6 * cm, 1.3 * cm, 1.5 * cm],
+            _table(rows, [4.9 * cm, 1.9 * cm, 1.3 * cm, 1.4 * cm, 1.1 * cm, 2.8 * cm, 1.3 * cm, 1.8 * cm],
                    align_right_from=2)]
 
 
@@ -329,7 +329,7 @@ def _units_section(report: IkmReport, st) -> list:
     nodes = [node for node in report.tree.walk() if node.n]
     if len(nodes) <= 1 and report.layanan is not None:
         return []
-    rows = [["Unit", "Responden", "IKM (tertimbang responden)", "Mutu", "Pooled"]]
+    rows = [["Unit", "Responden", "IKM\n(tertimbang)", "Mutu", "Pooled"]]
     for node in nodes:
         indent = "   " * node.depth
         rows.append([Paragraph(para_text(f"{indent}{node.code} — {node.name}"), st["cell"]),
@@ -339,7 +339,7 @@ def _units_section(report: IkmReport, st) -> list:
             Paragraph("IKM tiap unit = Σ(IKM layanan/sub-unit × responden) / Σ responden. Kolom pooled menghitung "
                       "ulang dari jumlah jawaban mentah (diisi untuk unit teratas dan anak langsungnya).", st["small"]),
             Spacer(1, 0.2 * cm),
-            _table(rows, [8 * cm, 2 * cm, 3.2 * cm, 1.3 * cm, 2 * cm], align_right_from=1)]
+            _table(rows, [7.5 * cm, 2.4 * cm, 3 * cm, 1.3 * cm, 2.3 * cm], align_right_from=1)]
 
 
 def _trend_section(report: IkmReport, st) -> list:
@@ -365,7 +365,7 @@ def _profile_section(report: IkmReport, st) -> list:
                                                     format_id(100 * n / total, 1)] for label, n in rows],
                        [7 * cm, 2.5 * cm, 2 * cm], align_right_from=1)
         chart = _bar_drawing([label for label, _n in rows], [float(n) for _label, n in rows], low=0,
-                             high=max([n for _label, n in rows] + [1]) * 1.15, width=16 * cm)
+                             high=max([n for _label, n in rows] + [1]) * 1.15, width=16 * cm, places=0)
         story.append(KeepTogether([Paragraph(title, st["h2"]), table, Spacer(1, 0.15 * cm), chart]))
     return story
 
