@@ -16,6 +16,7 @@ from app.extensions import db, limiter
 from app.models import Layanan, Unit, User
 from app.services import reference
 from tests.helpers import TEST_PASSWORD
+from tests.monitoring_fixtures import field  # noqa: F401 - field-monitoring fixture, shared by its test files
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -47,7 +47,8 @@ def field(tree, make_user):
         "admin": make_user("admin@x.id", "admin", tree["root"]),
     }
     pend = {}
-    for ident, name, kab in (("PKH-001", "Siti", "32.73"), ("PKH-002", "Budi", "32.04"), ("PKH-003", "Yohana", "53.71")):
+    rows = (("PKH-001", "Siti", "32.73"), ("PKH-002", "Budi", "32.04"), ("PKH-003", "Yohana", "53.71"))
+    for ident, name, kab in rows:
         p = Pendamping(identifier=ident, name=name, type=ptype("PKH"), unit=dayasos, region=region(kab), status="aktif")
         db.session.add(p)
         pend[ident] = p
