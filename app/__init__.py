@@ -64,9 +64,10 @@ def _register_blueprints(app: Flask) -> None:
     for module in (survey, public, survey_admin):
         app.register_blueprint(module.bp)
 
-    from app.blueprints import reports
+    from app.blueprints import indicators, reports
 
     app.register_blueprint(reports.bp)
+    app.register_blueprint(indicators.bp)
 
     from app.blueprints import field, field_admin
 

@@ -9,7 +9,7 @@ import json
 import sys
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from app.extensions import db
@@ -89,3 +89,50 @@ def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, fmt: 
             write_report_xlsx(report, handle)
     if out != "-":
         click.echo(f"Laporan IKM {unit.code} {period.label} ditulis ke {out}.", err=True)
+
+
+@report_group.command("indicators")
+@click.option("--unit", "unit_code", required=True, help="Kode unit (termasuk sub-unitnya).")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True)
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
+@click.option("--out", default="-", help="Berkas keluaran; '-' untuk stdout.")
+def report_indicators(unit_code: str, year: int, fmt: str, out: str) -> None:
+    """Realisasi, interval, target and capaian of every active indicator in a unit subtree."""
+    from app.models import Indicator
+    from app.scoping import unit_subtree_ids
+    from app.services import indicator_compute
+
+    unit = _unit(unit_code)
+    indicators = db.session.scalars(select(Indicator).join(Indicator.unit).where(
+        Indicator.unit_id.in_(unit_subtree_ids(unit.id)), Indicator.active.is_(True)).order_by(Unit.code,
+                                                                                              Indicator.code))
+    doc = {"unit": unit.code, "year": year,
+           "indicators": [indicator_compute.realisasi_json(indicator_compute.compute(i, year)) for i in indicators]}
+    handle = _open_out(out, binary=False)
+    json.dump(doc, handle, ensure_ascii=False, indent=2)
+    handle.write("\n")
+    if handle is not sys.stdout:
+        handle.close()
+
+
+@click.command("load-indicators")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def load_indicators(path: str) -> None:
+    """Load indicator definitions (with targets and manual values) from a JSON file; all or nothing."""
+    from app.services import indicator_loader
+
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            items = json.load(handle)
+    except (OSError, ValueError) as err:
+        raise click.ClickException(f"Berkas tidak dapat dibaca sebagai JSON: {err}") from None
+    try:
+        created, updated = indicator_loader.load(items)
+    except indicator_loader.IndicatorLoadError as err:
+        db.session.rollback()
+        for message in err.errors:
+            click.echo(message, err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(f"Indikator: {created} baru, {updated} diperbarui.")

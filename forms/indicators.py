@@ -1,0 +1,117 @@
+"""Indicator catalogue, target revisions, manual values and the consistency check.
+
+Choice lists (unit, layanan, sub-indicators) are filled by the view from
+scoped queries, so nothing outside the user's subtree can be linked.
+"""
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from app.models.indicator import AGGREGATE_METHODS, CI_METHODS, KINDS, POLARITIES, SOURCES
+from forms.reports import IdSelectField
+
+REQUIRED = "Wajib diisi."
+NUMBER = "Isi angka, mis. 89.19."
+NON_NEGATIVE = NumberRange(min=0, message="Tidak boleh negatif.")
+CODE_RE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+                 message="Gunakan huruf, angka, titik, garis bawah atau tanda hubung.")
+
+
+class IdMultipleField(SelectMultipleField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", int)
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = [int(v) for v in valuelist]
+        except ValueError:
+            raise ValueError("Pilihan tidak valid.") from None
+
+    def pre_validate(self, form):
+        allowed = {value for value, _label in self.choices}
+        if any(v not in allowed for v in self.data or []):
+            raise ValidationError("Pilihan tidak valid.")
+
+
+class IndicatorForm(FlaskForm):
+    unit_id = IdSelectField("Unit", validators=[InputRequired("Pilih unit.")])
+    code = StringField("Kode (unik dalam unit)", validators=[DataRequired(REQUIRED), Length(max=40), CODE_RE],
+                       filters=[lambda v: v.strip() if v else v])
+    name = StringField("Nama indikator", validators=[DataRequired(REQUIRED), Length(max=500)])
+    kind = SelectField("Jenis", choices=list(KINDS.items()))
+    polarity = SelectField("Polaritas", choices=list(POLARITIES.items()))
+    source = SelectField("Sumber", choices=list(SOURCES.items()))
+    ci_method = SelectField("Metode interval", choices=[(m, m) for m in CI_METHODS], default="wilson")
+    use_fpc = BooleanField("Pakai koreksi populasi terbatas bila N diketahui", default=True)
+    layanan = IdMultipleField("Layanan (sumber SKM)", validators=[Optional()])
+    pendamping_type = StringField("Jenis pendamping (kode; kosong = semua jenis)",
+                                  validators=[Optional(), Length(max=40)])
+    income_program = StringField("Program KPM (kode, mis. PENA)", validators=[Optional(), Length(max=40)])
+    income_measure = StringField("Ukuran pendapatan (kode)", validators=[Optional(), Length(max=20)])
+    aggregate_method = SelectField("Cara agregasi", choices=list(AGGREGATE_METHODS.items()), default="mean")
+    components = IdMultipleField("Sub-indikator", validators=[Optional()])
+    description = TextAreaField("Keterangan", validators=[Optional(), Length(max=4000)])
+    active = BooleanField("Aktif", default=True)
+
+    def validate_layanan(self, field):
+        if self.source.data == "skm" and not field.data:
+            raise ValidationError("Indikator bersumber SKM perlu minimal satu layanan.")
+
+    def validate_components(self, field):
+        if self.source.data == "aggregate" and not field.data:
+            raise ValidationError("Indikator agregat perlu minimal satu sub-indikator.")
+
+
+class TargetForm(FlaskForm):
+    year = IntegerField("Tahun", validators=[InputRequired(REQUIRED), NumberRange(2000, 2100, "Tahun 2000-2100.")])
+    revision = StringField("Revisi (mis. PK Januari, PK Agustus)", validators=[DataRequired(REQUIRED), Length(max=60)])
+    effective_date = DateField("Berlaku sejak", validators=[InputRequired("Isi tanggal (YYYY-MM-DD).")])
+    value = DecimalField("Target", places=None, validators=[InputRequired(NUMBER)])
+    note = TextAreaField("Catatan", validators=[Optional(), Length(max=1000)])
+
+
+class ManualValueForm(FlaskForm):
+    year = IntegerField("Tahun", validators=[InputRequired(REQUIRED), NumberRange(2000, 2100, "Tahun 2000-2100.")])
+    value = DecimalField("Realisasi (bila tanpa n/t)", places=None, validators=[Optional()])
+    n = IntegerField("n (memenuhi kriteria)", validators=[Optional(), NON_NEGATIVE])
+    t = IntegerField("t (jumlah sampel)", validators=[Optional(), NumberRange(min=1, message="Minimal 1.")])
+    population = IntegerField("Populasi N", validators=[Optional(), NumberRange(min=1, message="Minimal 1.")])
+    note = TextAreaField("Catatan sumber (wajib)", validators=[DataRequired(REQUIRED), Length(max=4000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not ok:
+            return False
+        if (self.n.data is None) != (self.t.data is None):
+            self.t.errors.append("Isi n dan t bersama-sama.")
+            return False
+        if self.n.data is not None and self.n.data > self.t.data:
+            self.n.errors.append("n tidak boleh melebihi t.")
+            return False
+        if self.n.data is None and self.value.data is None:
+            self.value.errors.append("Isi realisasi, atau n dan t.")
+            return False
+        return True
+
+
+class CheckForm(FlaskForm):
+    """Reported figures to recompute; all optional, so any subset can be checked."""
+
+    n = IntegerField("n (memenuhi kriteria)", validators=[Optional(), NON_NEGATIVE])
+    t = IntegerField("t (jumlah sampel)", validators=[Optional(), NumberRange(min=1, message="Minimal 1.")])
+    population = IntegerField("Populasi N", validators=[Optional(), NumberRange(min=1, message="Minimal 1.")])
+    sample_share = StringField("Sampel sebagai % populasi (dilaporkan)", validators=[Optional(), Length(max=20)])
+    realisasi = StringField("Realisasi dilaporkan (%)", validators=[Optional(), Length(max=20)])
+    target = DecimalField("Target", places=None, validators=[Optional()])
+    capaian = StringField("Capaian dilaporkan (%)", validators=[Optional(), Length(max=20)])
+    polarity = SelectField("Polaritas", choices=list(POLARITIES.items()))
