@@ -63,13 +63,16 @@ class IndicatorForm(FlaskForm):
     description = TextAreaField("Keterangan", validators=[Optional(), Length(max=4000)])
     active = BooleanField("Aktif", default=True)
 
-    def validate_layanan(self, field):
-        if self.source.data == "skm" and not field.data:
-            raise ValidationError("Indikator bersumber SKM perlu minimal satu layanan.")
-
-    def validate_components(self, field):
-        if self.source.data == "aggregate" and not field.data:
-            raise ValidationError("Indikator agregat perlu minimal satu sub-indikator.")
+    def validate(self, extra_validators=None) -> bool:
+        # Optional() ends the field chains early, so the cross-field rules live here.
+        ok = super().validate(extra_validators)
+        if self.source.data == "skm" and not self.layanan.data:
+            self.layanan.errors = [*self.layanan.errors, "Indikator bersumber SKM perlu minimal satu layanan."]
+            ok = False
+        if self.source.data == "aggregate" and not self.components.data:
+            self.components.errors = [*self.components.errors, "Indikator agregat perlu minimal satu sub-indikator."]
+            ok = False
+        return ok
 
 
 class TargetForm(FlaskForm):
