@@ -18,9 +18,10 @@ TKSK-4,Neng,TKSK,DAYASOS,99.99,berhenti,
 """
 INCOME_HEADER = ("nik,program,unit,kabkota,cohort_year,intervention_date,monitoring_date,household_size,measure,"
                  "income_before,income_after,business_status\n")
-INCOME_CSV = INCOME_HEADER + """3273010101900001,PENA,DAYASOS,32.73,2025,2025-01-15,2025-04-15,4,laba,1000000,1500000,berjalan
-3273010101900002,PENA,DAYASOS,32.73,2025,2025-01-15,2025-03-15,4,laba,1000000,900000,berhenti
-"""
+INCOME_CSV = INCOME_HEADER + (
+    "3273010101900001,PENA,DAYASOS,32.73,2025,2025-01-15,2025-04-15,4,laba,1000000,1500000,berjalan\n"
+    "3273010101900002,PENA,DAYASOS,32.73,2025,2025-01-15,2025-03-15,4,laba,1000000,900000,berhenti\n"
+)
 
 
 def _run(app, tmp_path, name, content, *args):

@@ -1,0 +1,103 @@
+"""Field monitoring in a real Chromium on a phone viewport: offline queue, expired session, analyst view."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import IncomeSample, PendampingCheck
+from tests.helpers import TEST_PASSWORD
+
+pytestmark = pytest.mark.browser
+PENDING = "Jawaban tersimpan di perangkat ini dan akan dikirim otomatis saat ada sinyal"
+
+
+def _count(model) -> int:
+    db.session.rollback()  # see rows committed by the server thread
+    return db.session.scalar(select(func.count(model.id)))
+
+
+def _wait(model, expected: int, seconds: float = 25.0) -> int:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if _count(model) == expected:
+            return expected
+        time.sleep(0.25)
+    return _count(model)
+
+
+def _login(page, base: str, email: str, next_path: str = "") -> None:
+    page.goto(f"{base}/login" + (f"?next={next_path}" if next_path else ""))
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def _fill_income(page, nik: str, monitoring: str, after: str) -> None:
+    page.fill("input[name=nik]", nik)
+    page.fill("input[name=cohort_year]", "2025")
+    page.fill("input[name=intervention_date]", "2025-01-15")
+    page.fill("input[name=monitoring_date]", monitoring)
+    page.fill("input[name=household_size]", "4")
+    page.select_option("select[name=measure]", "pendapatan_rt")
+    page.fill("input[name=income_before]", "1000000")
+    page.fill("input[name=income_after]", after)
+    page.click("form[data-offline-queue] button[type=submit]")
+
+
+def test_offline_check_and_two_income_samples_survive_expired_session(phone, live_server, field, artifacts):
+    base = live_server
+    pend = field["pendamping"]["PKH-001"]
+    check_page = phone.new_page()
+    _login(check_page, base, "mona@x.id")
+    check_page.goto(f"{base}/pantau/pendamping/catat?jenis=PKH")
+    income_page = phone.new_page()
+    income_page.goto(f"{base}/pantau/pendapatan/catat")
+
+    phone.set_offline(True)
+    check_page.select_option("select[name=pendamping_id]", str(pend.id))
+    check_page.fill("input[name=visit_date]", "2025-05-10")
+    for code in ("K1", "K2", "K3"):
+        check_page.check(f"input[name=k_{code}][value=ya]")
+    check_page.click("form[data-offline-queue] button[type=submit]")
+    check_page.get_by_text(PENDING).wait_for()
+
+    _fill_income(income_page, "3273010101900001", "2025-04-15", "1500000")  # eligible, increased
+    income_page.get_by_text(PENDING).wait_for()
+    _fill_income(income_page, "3273010101900002", "2025-03-01", "1200000")  # too early: flagged
+    income_page.get_by_text(PENDING).wait_for()
+    income_page.locator("[data-queue-status]").get_by_text("3 jawaban tersimpan").wait_for()
+    income_page.screenshot(path=str(artifacts / "field-offline-queue.png"), full_page=True)
+    assert _count(PendampingCheck) == 0 and _count(IncomeSample) == 0
+
+    # The session expires while the monitor is offline; coming back online must not lose the queue.
+    phone.clear_cookies()
+    phone.set_offline(False)
+    income_page.evaluate("window.dispatchEvent(new Event('online'))")
+    time.sleep(2)
+    assert _count(PendampingCheck) == 0 and _count(IncomeSample) == 0
+    assert income_page.evaluate("JSON.parse(localStorage.getItem('pantau-queue-v1')).length") == 3
+
+    check_page.close()
+    _login(income_page, base, "mona@x.id", "/pantau/pendapatan/catat")
+    assert _wait(IncomeSample, 2) == 2
+    assert _wait(PendampingCheck, 1) == 1
+    income_page.wait_for_function("JSON.parse(localStorage.getItem('pantau-queue-v1') || '[]').length === 0")
+    time.sleep(1)
+    assert _count(IncomeSample) == 2 and _count(PendampingCheck) == 1  # exactly, no duplicates
+
+    analyst = phone.new_page()
+    phone.clear_cookies()
+    _login(analyst, base, "analis@x.id", "/pantau/pendapatan")
+    text = analyst.inner_text("main")
+    assert "Memenuhi" in text and "Belum 3 bulan (tidak dihitung)" in text
+    assert "3273010101900001" not in analyst.content()
+    assert analyst.evaluate("document.documentElement.scrollWidth") <= 360 + 1 or \
+        analyst.locator(".scroll").count() > 0
+    analyst.screenshot(path=str(artifacts / "field-analyst-income.png"), full_page=True)
+    analyst.goto(f"{base}/pantau/pendamping")
+    assert "Siti" in analyst.inner_text("main") and "Optimal" in analyst.inner_text("main")
+    analyst.screenshot(path=str(artifacts / "field-analyst-checks.png"), full_page=True)
