@@ -29,7 +29,15 @@ from app.models import (
     utcnow,
 )
 from app.scoping import get_scoped_or_404, region_clause, region_subtree_ids, role_required, scoped
-from app.services import audit, field_insert, income_samples, monitoring_reference, monitoring_scope, monitoring_stats
+from app.services import (
+    audit,
+    field_insert,
+    income_samples,
+    monitoring_demo,
+    monitoring_reference,
+    monitoring_scope,
+    monitoring_stats,
+)
 from app.services import nik as nik_service
 from app.services.eligibility import earliest_eligible
 from app.services.field_insert import insert_or_nothing
@@ -43,6 +51,7 @@ INVALID = "Periksa kembali isian yang ditandai."
 
 monitoring_scope.register()
 monitoring_reference.register()
+monitoring_demo.register()
 
 
 @bp.before_request

@@ -1,0 +1,112 @@
+"""Demo field-monitoring data for `seed-demo`: pendamping in the demo regions, a
+few checks and KPM income samples (some eligible, some not) and poverty lines /
+UMK clearly labelled DEMO. Keys are fixed (identifiers, UUIDv5 instance ids),
+so running it again adds nothing."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import (
+    ChecklistVersion,
+    IncomeProgram,
+    IncomeSample,
+    Pendamping,
+    PendampingCheck,
+    PendampingType,
+    PovertyLine,
+    Region,
+    Umk,
+    Unit,
+    User,
+    utcnow,
+)
+from app.services import income_samples
+from app.services.field_insert import insert_or_nothing
+
+DEMO_SOURCE = "DEMO — bukan angka resmi BPS/Kemnaker"
+_NS = uuid.UUID("0b7c52a4-3c55-4a8e-9d0f-2f8a1c3d5e61")
+PENDAMPING = (  # identifier, name, type, kab/kota
+    ("DEMO-PKH-001", "Siti Rahmawati", "PKH", "32.73"),
+    ("DEMO-PKH-002", "Budi Santoso", "PKH", "32.04"),
+    ("DEMO-TKSK-001", "Asep Hidayat", "TKSK", "32.73"),
+    ("DEMO-TAGANA-001", "Yohana Bria", "TAGANA", "53.71"),
+    ("DEMO-PSM-001", "Markus Wenda", "PSM", "94.71"),
+)
+# NIKs below are synthetic (start 9999...), never real people.
+INCOME = (  # nik, months after intervention, before, after
+    ("9999000000000001", 4, 1_200_000, 2_100_000),
+    ("9999000000000002", 5, 1_500_000, 1_400_000),
+    ("9999000000000003", 2, 900_000, 1_300_000),
+)
+
+
+def _by_code(model, column, values):
+    return {getattr(r, column): r for r in db.session.scalars(select(model).where(getattr(model, column).in_(values)))}
+
+
+def seed() -> int:
+    unit = db.session.scalar(select(Unit).where(Unit.code == "DAYASOS"))
+    monitor = db.session.scalar(select(User).where(User.email == "monitor@pantau.local"))
+    regions = _by_code(Region, "code", ["32", "32.73", "32.04", "53.71", "94.71"])
+    if unit is None or monitor is None or "32.73" not in regions:
+        return 0
+    added = 0
+    if monitor.region_id is None:
+        monitor.region_id = regions["32"].id  # the demo monitor works in Jawa Barat
+    types = _by_code(PendampingType, "code", ["PKH", "TKSK", "TAGANA", "PSM"])
+    existing = _by_code(Pendamping, "identifier", [p[0] for p in PENDAMPING])
+    for ident, name, type_code, kab in PENDAMPING:
+        if ident not in existing and kab in regions:
+            existing[ident] = Pendamping(identifier=ident, name=name, type=types[type_code], unit=unit,
+                                         region=regions[kab], status="aktif")
+            db.session.add(existing[ident])
+            added += 1
+    db.session.flush()
+
+    today = date.today()
+    for ident, answers in (("DEMO-PKH-001", {"K1": True, "K2": True, "K3": True}),
+                           ("DEMO-PKH-002", {"K1": True, "K2": False, "K3": True})):
+        pend = existing[ident]
+        version = db.session.scalar(select(ChecklistVersion).where(ChecklistVersion.type_id == pend.type_id)
+                                    .order_by(ChecklistVersion.version.desc()).limit(1))
+        added += insert_or_nothing(PendampingCheck, {
+            "instance_id": uuid.uuid5(_NS, f"check:{ident}:{today.year}"), "pendamping_id": pend.id,
+            "period": str(today.year), "period_start": f"{today.year}-01", "period_end": f"{today.year}-12",
+            "visit_date": today, "monitor_id": monitor.id, "unit_id": unit.id, "region_id": pend.region_id,
+            "type_id": pend.type_id, "method": "kunjungan", "checklist_version_id": version.id, "answers": answers,
+            "optimal": all(answers.values()), "gps_warning": False, "status": "valid",
+            "created_at": utcnow(), "updated_at": utcnow(),
+        })
+
+    pena = db.session.scalar(select(IncomeProgram).where(IncomeProgram.code == "PENA"))
+    for nik, months, before, after in INCOME:
+        intervention = today - timedelta(days=months * 31)
+        added += insert_or_nothing(IncomeSample, income_samples.derived({
+            "instance_id": uuid.uuid5(_NS, f"income:{nik}"), "kpm_id": income_samples.kpm_id_for(nik),
+            "program_id": pena.id, "unit_id": unit.id, "region_id": regions["32.73"].id, "monitor_id": monitor.id,
+            "source": "web", "cohort_year": intervention.year, "intervention_date": intervention,
+            "monitoring_date": today, "household_size": 4, "measure": "pendapatan_rt", "income_before": before,
+            "income_after": after, "business_status": "berjalan", "status": "valid",
+            "created_at": utcnow(), "updated_at": utcnow(),
+        }), ["instance_id"])
+
+    for year in (today.year - 1, today.year):
+        added += insert_or_nothing(PovertyLine, {
+            "province_id": regions["32"].id, "period": f"{year}-03", "extreme_line": 400_000,
+            "poverty_line": 550_458, "is_demo": True, "source": DEMO_SOURCE}, ["province_id", "period"])
+        for code, amount in (("32.73", 4_200_000), ("32.04", 3_500_000)):
+            added += insert_or_nothing(Umk, {"region_id": regions[code].id, "year": year, "amount": amount,
+                                             "is_demo": True, "source": DEMO_SOURCE}, ["region_id", "year"])
+    db.session.flush()
+    return added
+
+
+def register() -> None:
+    from app.services import demo
+
+    if seed not in demo.EXTRA_SEEDERS:
+        demo.EXTRA_SEEDERS.append(seed)
