@@ -53,7 +53,7 @@ def hbar_chart(items: list[tuple[str, float | None]], *, low: float = 0.0, high:
     parts = [_OPEN.format(width, height, title, title)]
     for i, (label, value) in enumerate(items):
         y = 5 + i * row
-        parts.append(_TEXT.format(label_width - 6, y + 17, "end", 13, TEXT, _clip(label, 30)))
+        parts.append(_TEXT.format(label_width - 6, y + 17, "end", 13, TEXT, _clip(label, 24)))
         parts.append(_RECT.format(label_width, y + 3, plot, 18, TRACK))
         if value is None:
             parts.append(_TEXT.format(label_width + 4, y + 17, "start", 12, TEXT, "—"))

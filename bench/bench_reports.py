@@ -1,0 +1,220 @@
+"""Benchmark the IKM report path on synthetic data; prints figures, asserts nothing.
+
+    .venv/bin/python bench/bench_reports.py [--rows 1000000] [--layanan 500] [--skip-pg]
+
+- IKM report (build_report: per-layanan GROUP BY, roll-up, pooled, flags, profile,
+  trend, kritik) over ROWS responses in LAYANAN layanan, on SQLite and PostgreSQL;
+- the naive way for comparison: load every row into Python and aggregate there;
+- the PDF for a unit with 21 layanan and 100,000 responses;
+- peak memory (ru_maxrss) of a subprocess streaming the CSV export of every row.
+
+Data is generated once per database (bulk executemany on SQLite, COPY on
+PostgreSQL) and reused by later runs. PostgreSQL uses its own database
+(default pantau_bench on 127.0.0.1; created with createdb if missing).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select, text  # noqa: E402
+
+COLUMNS = ("instance_id", "layanan_id", "submitted_at", "period", "form_version", "channel",
+           "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "jenis_kelamin", "usia", "pendidikan",
+           "pekerjaan", "kritik_saran", "flag_straightline", "flag_too_fast", "flag_repeat_device")
+PDF_LAYANAN, PDF_ROWS = 21, 100_000
+
+
+def make_app(url: str):
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_STORAGE_URI": "memory://"})
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def _rows(layanan_ids: list[int], count: int, seed: int):
+    rng = random.Random(seed)
+    answers = (1, 2, 3, 3, 4, 4, 4)
+    texts = (None, None, None, None, "Pelayanan cepat", "Antrian lama", "=cmd|' /C calc'!A0")
+    for i in range(count):
+        month = 1 + i % 12
+        yield (uuid.uuid4(), layanan_ids[i % len(layanan_ids)], datetime(2025, month, 1 + i % 28), f"2025-{month:02d}",
+               "skm-2017-v1", "web", *(rng.choice(answers) for _ in range(9)), rng.choice("LP"),
+               rng.randint(17, 75), rng.choice(("SMA", "D4/S1", "S2")), rng.choice(("PNS", "Swasta", "Lainnya")),
+               rng.choice(texts), i % 97 == 0, i % 89 == 0, False)
+
+
+def _insert(db, layanan_ids: list[int], count: int, seed: int) -> float:
+    start = time.perf_counter()
+    conn = db.session.connection()
+    if db.engine.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(f"COPY skm_response ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            for row in _rows(layanan_ids, count, seed):
+                copy.write_row(row)
+    else:
+        sql = f"INSERT INTO skm_response ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"  # noqa: S608
+        batch = []
+        for row in _rows(layanan_ids, count, seed):
+            batch.append((row[0].hex, *row[1:2], row[2].isoformat(sep=" "), *row[3:]))
+            if len(batch) == 50_000:
+                conn.exec_driver_sql(sql, batch)
+                batch.clear()
+        if batch:
+            conn.exec_driver_sql(sql, batch)
+    db.session.commit()
+    return time.perf_counter() - start
+
+
+def prepare(db, n_rows: int, n_layanan: int) -> dict:
+    from app.models import Layanan, SkmResponse, Unit
+    from app.services import reference
+
+    reference.ensure_defaults()
+    root = db.session.scalar(select(Unit).where(Unit.code == "BENCH"))
+    if root is None:
+        root = Unit(code="BENCH", name="Kementerian Bench", level="kementerian")
+        big = Unit(code="BENCH-BIG", name="Eselon I dengan 500 layanan", level="eselon1", parent=root)
+        small = Unit(code="BENCH-PDF", name="Direktorat dengan 21 layanan", level="eselon1", parent=root)
+        db.session.add_all([root, big, small])
+        db.session.flush()
+        for i in range(n_layanan):
+            db.session.add(Layanan(unit_id=big.id, slug=f"bench-{i}", name=f"Layanan bench {i}", active=True))
+        for i in range(PDF_LAYANAN):
+            db.session.add(Layanan(unit_id=small.id, slug=f"bench-pdf-{i}", name=f"Layanan laporan PDF nomor {i}",
+                                   active=True))
+        db.session.commit()
+    units = {u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.like("BENCH%")))}
+    big_ids = list(db.session.scalars(select(Layanan.id).where(Layanan.unit_id == units["BENCH-BIG"].id)))
+    pdf_ids = list(db.session.scalars(select(Layanan.id).where(Layanan.unit_id == units["BENCH-PDF"].id)))
+    have = db.session.scalar(select(func.count()).select_from(SkmResponse).where(SkmResponse.layanan_id.in_(big_ids)))
+    timings = {}
+    if have < n_rows:
+        timings["generate_main"] = _insert(db, big_ids, n_rows - have, seed=have + 1)
+    have_pdf = db.session.scalar(select(func.count()).select_from(SkmResponse)
+                                 .where(SkmResponse.layanan_id.in_(pdf_ids)))
+    if have_pdf < PDF_ROWS:
+        timings["generate_pdf"] = _insert(db, pdf_ids, PDF_ROWS - have_pdf, seed=7 + have_pdf)
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE skm_response"))
+        db.session.commit()
+    return {"units": units, "big_ids": big_ids, "pdf_ids": pdf_ids, "timings": timings}
+
+
+def naive(db, layanan_ids: list[int]) -> float:
+    """Load every row into Python and aggregate there (what an ORM-loop report would do)."""
+    from analysis.ikm import compute_ikm
+    from app.models import SkmResponse
+
+    start = time.perf_counter()
+    cols = [getattr(SkmResponse, f"u{i}") for i in range(1, 10)]
+    groups = defaultdict(list)
+    stmt = select(SkmResponse.layanan_id, *cols).where(SkmResponse.layanan_id.in_(layanan_ids),
+                                                       SkmResponse.period.between("2025-01", "2025-12"))
+    for row in db.session.execute(stmt):
+        groups[row[0]].append({f"U{i}": row[i] for i in range(1, 10)})
+    results = {k: compute_ikm(v) for k, v in groups.items()}
+    assert results
+    return time.perf_counter() - start
+
+
+def csv_peak_memory(url: str, unit_code: str) -> tuple[float, float, int]:
+    code = """
+import resource, sys, time
+url, unit_code = sys.argv[1], sys.argv[2]
+from sqlalchemy import select
+from app import create_app
+from app.models import Layanan, Unit
+from app.services import exports
+from app.services.periods import parse_period
+app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+with app.app_context():
+    from app.extensions import db
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+    ids = list(db.session.scalars(select(Layanan.id).where(Layanan.unit_id == unit.id)))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    lines = 0
+    with open("/dev/null", "w") as sink:
+        for chunk in exports.csv_chunks(exports.iter_response_rows(ids, parse_period("2025"))):
+            lines += chunk.count("\\n")
+            sink.write(chunk)
+    print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter() - start, lines)
+"""
+    out = subprocess.run([sys.executable, "-c", code, url, unit_code], capture_output=True, text=True, check=True,
+                         cwd=ROOT).stdout.split()
+    return int(out[0]) / 1024, int(out[1]) / 1024, float(out[2]), int(out[3])
+
+
+def run(url: str, label: str, n_rows: int, n_layanan: int) -> None:
+    from app.extensions import db
+    from app.services import ikm_report, pdf_report, skm_stats
+    from app.services.periods import parse_period
+
+    app = make_app(url)
+    with app.app_context():
+        data = prepare(db, n_rows, n_layanan)
+        for key, seconds in data["timings"].items():
+            print(f"[{label}] {key}: {seconds:.1f} s")
+        period = parse_period("2025")
+        big = data["units"]["BENCH-BIG"]
+        start = time.perf_counter()
+        core = skm_stats.ikm_by_layanan(data["big_ids"], period)
+        t_core = time.perf_counter() - start
+        start = time.perf_counter()
+        report = ikm_report.build_report(big, period)
+        t_report = time.perf_counter() - start
+        print(f"[{label}] {report.n:,} responses in {len(core)} layanan")
+        print(f"[{label}] IKM per layanan, one GROUP BY:          {t_core:.2f} s")
+        print(f"[{label}] full IKM report (roll-up, pooled, flags, profile, trend, kritik): {t_report:.2f} s")
+        t_naive = naive(db, data["big_ids"])
+        print(f"[{label}] naive load-all-rows + Python aggregation: {t_naive:.2f} s "
+              f"(ratio naive / full report = {t_naive / t_report:.1f}x, / GROUP BY = {t_naive / t_core:.1f}x)")
+        start = time.perf_counter()
+        pdf_unit = data["units"]["BENCH-PDF"]
+        pdf = pdf_report.render_pdf(ikm_report.build_report(pdf_unit, period))
+        print(f"[{label}] PDF, {PDF_LAYANAN} layanan / {PDF_ROWS:,} responses: {time.perf_counter() - start:.2f} s "
+              f"({len(pdf) / 1024:.0f} KiB)")
+        db.session.remove()
+    before, peak, seconds, lines = csv_peak_memory(url, "BENCH-BIG")
+    print(f"[{label}] CSV export of {lines - 1:,} rows: {seconds:.1f} s, peak RSS {peak:.0f} MB "
+          f"(process before export {before:.0f} MB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--layanan", type=int, default=500)
+    parser.add_argument("--sqlite", default=str(ROOT / "bench" / "out" / "bench_reports.db"))
+    parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL",
+                                                       "postgresql+psycopg://postgres@127.0.0.1:5432/pantau_bench"))
+    parser.add_argument("--skip-pg", action="store_true")
+    args = parser.parse_args()
+    Path(args.sqlite).parent.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} CPU; rows={args.rows:,}; layanan={args.layanan}")
+    run(f"sqlite:///{args.sqlite}", "sqlite", args.rows, args.layanan)
+    if not args.skip_pg:
+        dbname = args.pg.rsplit("/", 1)[-1]
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", dbname], capture_output=True)
+        run(args.pg, "postgresql", args.rows, args.layanan)
+    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
