@@ -104,8 +104,12 @@ def insert_ignoring_duplicate(values: dict) -> bool:
     """Insert one row; False when its instance_id is already stored (race-safe)."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(SkmResponse).values(**values).on_conflict_do_nothing(index_elements=["instance_id"])
-    return db.session.execute(stmt).rowcount == 1
+    stmt = (
+        insert(SkmResponse).values(**values)
+        .on_conflict_do_nothing(index_elements=["instance_id"])
+        .returning(SkmResponse.id)  # a row back means it was inserted; rowcount is unreliable across drivers
+    )
+    return db.session.execute(stmt).first() is not None
 
 
 def row_values(layanan: Layanan, *, instance_id: uuid.UUID, answers: dict, submitted_at: datetime,
