@@ -14,6 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.models.indicator import AGGREGATE_METHODS, CI_METHODS, KINDS, POLARITIES, SOURCES
@@ -24,6 +25,10 @@ NUMBER = "Isi angka, mis. 89.19."
 NON_NEGATIVE = NumberRange(min=0, message="Tidak boleh negatif.")
 CODE_RE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
                  message="Gunakan huruf, angka, titik, garis bawah atau tanda hubung.")
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class IdMultipleField(SelectMultipleField):
@@ -48,17 +53,17 @@ class IndicatorForm(FlaskForm):
     code = StringField("Kode (unik dalam unit)", validators=[DataRequired(REQUIRED), Length(max=40), CODE_RE],
                        filters=[lambda v: v.strip() if v else v])
     name = StringField("Nama indikator", validators=[DataRequired(REQUIRED), Length(max=500)])
-    kind = SelectField("Jenis", choices=list(KINDS.items()))
-    polarity = SelectField("Polaritas", choices=list(POLARITIES.items()))
-    source = SelectField("Sumber", choices=list(SOURCES.items()))
-    ci_method = SelectField("Metode interval", choices=[(m, m) for m in CI_METHODS], default="wilson")
+    kind = SelectField("Jenis", choices=_choices(KINDS.items()))
+    polarity = SelectField("Polaritas", choices=_choices(POLARITIES.items()))
+    source = SelectField("Sumber", choices=_choices(SOURCES.items()))
+    ci_method = SelectField("Metode interval", choices=_choices((m, m) for m in CI_METHODS), default="wilson")
     use_fpc = BooleanField("Pakai koreksi populasi terbatas bila N diketahui", default=True)
     layanan = IdMultipleField("Layanan (sumber SKM)", validators=[Optional()])
     pendamping_type = StringField("Jenis pendamping (kode; kosong = semua jenis)",
                                   validators=[Optional(), Length(max=40)])
     income_program = StringField("Program KPM (kode, mis. PENA)", validators=[Optional(), Length(max=40)])
     income_measure = StringField("Ukuran pendapatan (kode)", validators=[Optional(), Length(max=20)])
-    aggregate_method = SelectField("Cara agregasi", choices=list(AGGREGATE_METHODS.items()), default="mean")
+    aggregate_method = SelectField("Cara agregasi", choices=_choices(AGGREGATE_METHODS.items()), default="mean")
     components = IdMultipleField("Sub-indikator", validators=[Optional()])
     description = TextAreaField("Keterangan", validators=[Optional(), Length(max=4000)])
     active = BooleanField("Aktif", default=True)
@@ -117,4 +122,4 @@ class CheckForm(FlaskForm):
     realisasi = StringField("Realisasi dilaporkan (%)", validators=[Optional(), Length(max=20)])
     target = DecimalField("Target", places=None, validators=[Optional()])
     capaian = StringField("Capaian dilaporkan (%)", validators=[Optional(), Length(max=20)])
-    polarity = SelectField("Polaritas", choices=list(POLARITIES.items()))
+    polarity = SelectField("Polaritas", choices=_choices(POLARITIES.items()))
