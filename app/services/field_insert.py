@@ -18,8 +18,9 @@ def insert_or_nothing(model, values: dict, index_elements: list[str] | None = No
     """True when the row was inserted; False when any unique key (or `index_elements`) already exists."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=index_elements)
-    return db.session.execute(stmt).rowcount == 1
+    # RETURNING, not rowcount: psycopg reports rowcount -1 for an INSERT that returns the new key.
+    stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=index_elements).returning(model.id)
+    return db.session.execute(stmt).first() is not None
 
 
 def get_or_create_id(model, key_column: str, values: dict) -> int:
