@@ -66,7 +66,9 @@ def test_submit_online_stores_the_row(phone, live_server, layanan, artifacts):
     assert row.device_hash and row.layanan_id == layanan.id
     page.click("text=Lihat hasil survei")
     page.wait_for_url("**/hasil/PSDS")
-    assert page.locator("td.num", has_text="1").count() >= 1
+    cells = page.locator("tbody td").all_inner_texts()
+    assert cells[1:] == ["75.00", "C", "Kurang Baik", "1"]  # mean of 3,4,3,2,3,4,4,1,3 = 3 -> 75.00
+    page.screenshot(path=str(artifacts / "survey-public-results.png"), full_page=True)
 
 
 def test_offline_submit_is_queued_and_lands_once(phone, live_server, layanan, artifacts):
@@ -116,3 +118,24 @@ def test_page_weight_origin_and_tap_targets(browser, live_server, layanan, artif
         assert button["height"] >= 44
     finally:
         context.close()
+
+
+def test_service_worker_caches_the_opened_form(phone, live_server, layanan, artifacts):
+    page = phone.new_page()
+    page.goto(f"{live_server}/s/izin-ugb")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now controlled: the page itself passes through the worker and is cached
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    cached = page.evaluate("""async () => {
+        const cache = await caches.open('pantau-survey-v1');
+        const hit = await cache.match(location.href);
+        const css = await cache.match('/static/survey.css');
+        return [hit ? await hit.text() : '', !!css];
+    }""")
+    assert "Survei Kepuasan Masyarakat" in cached[0] and 'name="u9"' in cached[0] and cached[1]
+
+    phone.set_offline(True)
+    page.reload()
+    assert page.locator("fieldset.q").count() == 10
+    page.screenshot(path=str(artifacts / "survey-offline-reopened.png"))
+    phone.set_offline(False)
