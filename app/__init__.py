@@ -13,6 +13,7 @@ from app.security import init_security_headers
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(build_config(app.instance_path, config))
+    _trust_proxies(app)
 
     db.init_app(app)
     init_database(app)
@@ -28,6 +29,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    hops = app.config["TRUSTED_PROXY_COUNT"]
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _migrations_dir():

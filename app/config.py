@@ -70,6 +70,9 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # How many reverse proxies in front of the app to trust for X-Forwarded-For/-Proto;
+        # without it every phone behind the proxy would share one rate-limit bucket.
+        "TRUSTED_PROXY_COUNT": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
         "NIK_HMAC_KEY": nik_key,
         # Field monitoring: correction window, GPS warning, income sanity bound, period of a pendamping check.
         "MONITOR_EDIT_DAYS": int(os.environ.get("MONITOR_EDIT_DAYS", "7")),

@@ -45,3 +45,22 @@ def test_production_without_nik_hmac_key_refuses_to_start(monkeypatch, tmp_path)
     monkeypatch.delenv("NIK_HMAC_KEY", raising=False)
     with pytest.raises(RuntimeError, match="NIK_HMAC_KEY"):
         create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
+
+
+def _client_address(app) -> str:
+    @app.get("/whoami")
+    def whoami():
+        from flask import request
+
+        return request.remote_addr or ""
+
+    return app.test_client().get("/whoami", headers={"X-Forwarded-For": "10.1.2.3"},
+                                  environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_data(as_text=True)
+
+
+def test_forwarded_for_is_ignored_unless_proxies_are_trusted(tmp_path):
+    plain = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/a.db"})
+    assert _client_address(plain) == "127.0.0.1"  # a client cannot spoof its address
+    proxied = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.db",
+                          "TRUSTED_PROXY_COUNT": 1})
+    assert _client_address(proxied) == "10.1.2.3"  # the rate limiter keys on the real phone
