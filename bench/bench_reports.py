@@ -6,7 +6,7 @@
   trend, kritik) over ROWS responses in LAYANAN layanan, on SQLite and PostgreSQL;
 - the naive way for comparison: load every row into Python and aggregate there;
 - the PDF for a unit with 21 layanan and 100,000 responses;
-- peak memory (ru_maxrss) of a subprocess streaming the CSV export of every row.
+- peak memory (VmHWM) of a subprocess streaming the CSV export of every row.
 
 Data is generated once per database (bulk executemany on SQLite, COPY on
 PostgreSQL) and reused by later runs. PostgreSQL uses its own database
@@ -136,8 +136,16 @@ def naive(db, layanan_ids: list[int]) -> float:
 
 def csv_peak_memory(url: str, unit_code: str) -> tuple[float, float, int]:
     code = """
-import resource, sys, time
+import sys, time
 url, unit_code = sys.argv[1], sys.argv[2]
+
+
+def hwm():
+    # VmHWM is per address space, so unlike ru_maxrss it does not inherit the parent's peak across exec.
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+
 from sqlalchemy import select
 from app import create_app
 from app.models import Layanan, Unit
@@ -148,14 +156,14 @@ with app.app_context():
     from app.extensions import db
     unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
     ids = list(db.session.scalars(select(Layanan.id).where(Layanan.unit_id == unit.id)))
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = hwm()
     start = time.perf_counter()
     lines = 0
     with open("/dev/null", "w") as sink:
         for chunk in exports.csv_chunks(exports.iter_response_rows(ids, parse_period("2025"))):
             lines += chunk.count("\\n")
             sink.write(chunk)
-    print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter() - start, lines)
+    print(before, hwm(), time.perf_counter() - start, lines)
 """
     out = subprocess.run([sys.executable, "-c", code, url, unit_code], capture_output=True, text=True, check=True,
                          cwd=ROOT).stdout.split()

@@ -337,11 +337,18 @@ def headline_for(lines: list[LayananLine], pooled: IkmResult | None, population:
                     pooled=pooled)
 
 
-def trend(layanan_ids: list[int], period: Period, exclude_flagged: bool, previous: int = 4) -> list[TrendPoint]:
-    """Roll-up score for this period and the `previous` ones of the same kind, oldest first."""
+def trend(layanan_ids: list[int], period: Period, exclude_flagged: bool, previous: int = 4,
+          current: dict[int, IkmResult] | None = None) -> list[TrendPoint]:
+    """Roll-up score for this period and the `previous` ones of the same kind, oldest first.
+
+    `current` reuses the per-layanan results already computed for `period`.
+    """
     points = []
     for p in [*period.previous(previous), period]:
-        results = skm_stats.ikm_by_layanan(layanan_ids, p, exclude_flagged)
+        if p == period and current is not None:
+            results = current
+        else:
+            results = skm_stats.ikm_by_layanan(layanan_ids, p, exclude_flagged)
         score, n = rollup_parts([(r.score, r.n_respondents) for r in results.values()])
         points.append(TrendPoint(p, score, n))
     return points
@@ -383,7 +390,7 @@ def build_report(unit: Unit, period: Period, layanan: Layanan | None = None, exc
         flags=skm_stats.flag_counts(ids, period),
         profile=profile(ids, period, exclude_flagged),
         kritik=kritik_saran(ids, period, exclude_flagged, kritik_limit),
-        trend=trend(ids, period, exclude_flagged, trend_periods) if trend_periods else [],
+        trend=trend(ids, period, exclude_flagged, trend_periods, current=results) if trend_periods else [],
     )
 
 
