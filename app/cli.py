@@ -17,6 +17,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(load_regions)
     app.cli.add_command(demo_info)
+    app.cli.add_command(rebuild_skm_summary)
 
 
 @click.command("seed-demo")
@@ -82,3 +83,15 @@ def demo_info(base_url: str) -> None:
     click.echo(f"Survei demo:   {base_url}/s/{demo.DEMO_SURVEY_SLUG}")
     click.echo(f"Hasil publik:  {base_url}/hasil/KEMENSOS")
     click.echo("")
+
+
+@click.command("rebuild-skm-summary")
+def rebuild_skm_summary() -> None:
+    """Recompute the SKM summary tables from the raw responses, then verify them."""
+    from app.services import skm_stats
+
+    skm_stats.rebuild_summary()
+    db.session.commit()
+    if not skm_stats.summary_matches_raw():
+        raise click.ClickException("Ringkasan SKM masih berbeda dari data mentah.")
+    click.echo("Ringkasan SKM dibangun ulang dan cocok dengan data mentah.")

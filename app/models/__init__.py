@@ -6,11 +6,12 @@ from app.models.kpm import IncomeProgram, IncomeSample, Kpm, PovertyLine, Umk
 from app.models.org import Layanan, Region, Unit
 from app.models.pendamping import ChecklistCriterion, ChecklistVersion, Pendamping, PendampingCheck, PendampingType
 from app.models.skm import RespondentCategory, SkmResponse
+from app.models.skm_summary import SkmProfileCount, SkmSummary
 from app.models.user import ROLES, User
 
 __all__ = [
     "AuditEvent", "Base", "Layanan", "ROLES", "Region", "RespondentCategory", "SkmResponse", "Unit", "User", "utcnow",
     "ChecklistCriterion", "ChecklistVersion", "IncomeProgram", "IncomeSample", "Kpm", "Pendamping",
     "PendampingCheck", "PendampingType", "PovertyLine", "Umk",
-    "Indicator", "IndicatorManualValue", "IndicatorTarget", "ServicePopulation",
+    "Indicator", "IndicatorManualValue", "IndicatorTarget", "ServicePopulation", "SkmProfileCount", "SkmSummary",
 ]

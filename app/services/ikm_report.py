@@ -14,20 +14,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from analysis.ikm import UNSUR, IkmResult, grade, rollup
 from analysis.indicators import aggregate
 from analysis.rounding import round_half_up
 from analysis.sample_size import krejcie_morgan
 from app.extensions import db
-from app.models import Layanan, RespondentCategory, SkmResponse, Unit
+from app.models import Layanan, RespondentCategory, SkmProfileCount, SkmResponse, Unit
 from app.models.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN
 from app.scoping import unit_subtree_ids
 from app.services import skm_stats
 from app.services.periods import Period
 
 UNSUR_NAMES = {u.code: u.name for u in UNSUR}
+# The migration-0005 trigger assigns these bands into skm_profile_count; change both together.
 AGE_BANDS = (("< 20", None, 19), ("20-29", 20, 29), ("30-39", 30, 39), ("40-49", 40, 49),
              ("50-59", 50, 59), ("≥ 60", 60, None))
 UNKNOWN = "Tidak diisi"
@@ -247,42 +248,23 @@ def _build_tree(root: Unit, units: list[Unit], lines: list[LayananLine]) -> Unit
 
 # ---- report-only aggregates ---------------------------------------------------------
 
-def _age_band():
-    whens = []
-    for label, low, high in AGE_BANDS:
-        if low is None:
-            whens.append((SkmResponse.usia <= high, label))
-        elif high is None:
-            whens.append((SkmResponse.usia >= low, label))
-        else:
-            whens.append((SkmResponse.usia.between(low, high), label))
-    return case(*whens, else_=None)
-
-
 def profile(layanan_ids: list[int], period: Period, exclude_flagged: bool) -> dict[str, list[tuple[str, int]]]:
-    """Respondent counts by jenis kelamin, usia, pendidikan, pekerjaan and kategori, in one GROUP BY.
+    """Respondent counts by jenis kelamin, usia, pendidikan, pekerjaan and kategori.
 
-    The query returns one row per combination present (a few thousand at most),
-    which are then summed per dimension.
+    Read from skm_profile_count, which triggers keep per layanan, month and flag
+    state ('' = not given), so this never scans the responses.
     """
     if not layanan_ids:
         return {}
-    band = _age_band().label("band")
     stmt = (
-        select(SkmResponse.jenis_kelamin, band, SkmResponse.pendidikan, SkmResponse.pekerjaan,
-               SkmResponse.respondent_category_id, func.count())
-        .where(*skm_stats.response_filter(layanan_ids, period, exclude_flagged))
-        .group_by(SkmResponse.jenis_kelamin, band, SkmResponse.pendidikan, SkmResponse.pekerjaan,
-                  SkmResponse.respondent_category_id)
+        select(SkmProfileCount.dimension, SkmProfileCount.value, func.sum(SkmProfileCount.n))
+        .where(*skm_stats.summary_filter(SkmProfileCount, layanan_ids, period, exclude_flagged))
+        .group_by(SkmProfileCount.dimension, SkmProfileCount.value)
     )
     totals: dict[str, dict] = defaultdict(lambda: defaultdict(int))
-    for jk, usia, pendidikan, pekerjaan, category_id, count in db.session.execute(stmt):
-        totals["jenis_kelamin"][jk] += count
-        totals["usia"][usia] += count
-        totals["pendidikan"][pendidikan] += count
-        totals["pekerjaan"][pekerjaan] += count
-        totals["kategori"][category_id] += count
-    categories = {cid: name for cid, name in db.session.execute(
+    for dimension, value, count in db.session.execute(stmt):
+        totals[dimension][value or None] += int(count)
+    categories = {str(cid): name for cid, name in db.session.execute(
         select(RespondentCategory.id, RespondentCategory.name).order_by(RespondentCategory.sort_order))}
     orders = {
         "jenis_kelamin": [(key, label) for key, label in JENIS_KELAMIN.items()],

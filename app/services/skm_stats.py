@@ -1,20 +1,20 @@
 """IKM from the database: SQL sums and counts, statistics in analysis.ikm.
 
-One GROUP BY pass gives, per unsur, SUM(u) and COUNT(u), plus the respondent-level
-sums the confidence interval needs (each respondent's mean over the unsur they
-answered). No response row ever reaches Python, so a million responses cost one
-indexed scan.
+The sums come from skm_summary (per layanan, month and flag state), which the
+database keeps equal to SUM/COUNT over skm_response by trigger. A report over a
+million responses therefore reads a few thousand summary rows instead of
+scanning every response; `summary_matches_raw()` checks that equality.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Float, case, cast, func, not_, or_, select
+from sqlalchemy import Float, case, cast, func, not_, or_, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from analysis.ikm import IkmResult, compute_ikm_from_sums
 from app.extensions import db
-from app.models import SkmResponse
+from app.models import SkmResponse, SkmSummary
 from app.models.skm import UNSUR_COLUMNS
 from app.services.periods import Period
 
@@ -31,7 +31,7 @@ def any_flag() -> ColumnElement[bool]:
 
 def response_filter(layanan_ids: Iterable[int], period: Period | None,
                     exclude_flagged: bool = False) -> list[ColumnElement[bool]]:
-    """WHERE clauses shared by every SKM aggregate."""
+    """WHERE clauses for queries over the raw responses (exports, kritik dan saran)."""
     clauses = [SkmResponse.layanan_id.in_(list(layanan_ids))]
     if period is not None:
         clauses.append(SkmResponse.period.between(period.start, period.end))
@@ -40,14 +40,26 @@ def response_filter(layanan_ids: Iterable[int], period: Period | None,
     return clauses
 
 
+def summary_filter(model, layanan_ids: Iterable[int], period: Period | None,
+                   exclude_flagged: bool = False) -> list[ColumnElement[bool]]:
+    """The same selection over a summary table (SkmSummary or SkmProfileCount)."""
+    clauses = [model.layanan_id.in_(list(layanan_ids))]
+    if period is not None:
+        clauses.append(model.period.between(period.start, period.end))
+    if exclude_flagged:
+        clauses.append(model.flagged.is_(False))
+    return clauses
+
+
 def _aggregate_columns() -> list:
-    columns = [func.count().label("n")]
-    for name, col in zip(UNSUR_COLUMNS, _COLUMNS, strict=True):
-        columns += [func.sum(col).label(f"{name}_sum"), func.count(col).label(f"{name}_count")]
+    columns = [func.sum(SkmSummary.n).label("n")]
+    for name in UNSUR_COLUMNS:
+        columns += [func.sum(getattr(SkmSummary, f"{name}_sum")).label(f"{name}_sum"),
+                    func.sum(getattr(SkmSummary, f"{name}_count")).label(f"{name}_count")]
     columns += [
-        func.sum(RESPONDENT_MEAN).label("m_sum"),
-        func.sum(RESPONDENT_MEAN * RESPONDENT_MEAN).label("m_sumsq"),
-        func.count(RESPONDENT_MEAN).label("m_count"),
+        func.sum(SkmSummary.m_sum).label("m_sum"),
+        func.sum(SkmSummary.m_sumsq).label("m_sumsq"),
+        func.sum(SkmSummary.m_count).label("m_count"),
     ]
     return columns
 
@@ -76,9 +88,9 @@ def ikm_by_layanan(layanan_ids: Iterable[int], period: Period | None,
     if not ids:
         return {}
     stmt = (
-        select(SkmResponse.layanan_id, *_aggregate_columns())
-        .where(*response_filter(ids, period, exclude_flagged))
-        .group_by(SkmResponse.layanan_id)
+        select(SkmSummary.layanan_id, *_aggregate_columns())
+        .where(*summary_filter(SkmSummary, ids, period, exclude_flagged))
+        .group_by(SkmSummary.layanan_id)
     )
     results = {}
     for row in db.session.execute(stmt):
@@ -94,7 +106,7 @@ def ikm_for(layanan_ids: Iterable[int], period: Period | None,
     ids = list(layanan_ids)
     if not ids:
         return None
-    stmt = select(*_aggregate_columns()).where(*response_filter(ids, period, exclude_flagged))
+    stmt = select(*_aggregate_columns()).where(*summary_filter(SkmSummary, ids, period, exclude_flagged))
     row = db.session.execute(stmt).one()
     return _result(row) if row.n else None
 
@@ -105,16 +117,55 @@ def flag_counts(layanan_ids: Iterable[int], period: Period | None) -> dict[str, 
     keys = ("total", "flagged", "straightline", "too_fast", "repeat_device")
     if not ids:
         return dict.fromkeys(keys, 0)
-
-    def count_if(condition) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
     stmt = select(
-        func.count(),
-        count_if(any_flag()),
-        count_if(SkmResponse.flag_straightline),
-        count_if(SkmResponse.flag_too_fast),
-        count_if(SkmResponse.flag_repeat_device),
-    ).where(*response_filter(ids, period))
+        func.coalesce(func.sum(SkmSummary.n), 0),
+        func.coalesce(func.sum(case((SkmSummary.flagged, SkmSummary.n), else_=0)), 0),
+        func.coalesce(func.sum(SkmSummary.n_straightline), 0),
+        func.coalesce(func.sum(SkmSummary.n_too_fast), 0),
+        func.coalesce(func.sum(SkmSummary.n_repeat_device), 0),
+    ).where(*summary_filter(SkmSummary, ids, period))
     row = db.session.execute(stmt).one()
     return {key: int(value) for key, value in zip(keys, row, strict=True)}
+
+
+def _raw_totals() -> list:
+    """Per (layanan, month, flag state) totals recomputed from skm_response."""
+    flagged = case((any_flag(), True), else_=False)
+    columns = [SkmResponse.layanan_id, SkmResponse.period, flagged, func.count()]
+    for col in _COLUMNS:
+        columns += [func.coalesce(func.sum(col), 0), func.count(col)]
+    columns += [func.count(RESPONDENT_MEAN)]
+    stmt = select(*columns).group_by(SkmResponse.layanan_id, SkmResponse.period, flagged)
+    return sorted(tuple(int(v) if not isinstance(v, str) else v for v in row) for row in db.session.execute(stmt))
+
+
+def _summary_totals() -> list:
+    columns = [SkmSummary.layanan_id, SkmSummary.period, SkmSummary.flagged, SkmSummary.n]
+    for name in UNSUR_COLUMNS:
+        columns += [getattr(SkmSummary, f"{name}_sum"), getattr(SkmSummary, f"{name}_count")]
+    columns += [SkmSummary.m_count]
+    stmt = select(*columns).where(SkmSummary.n != 0)
+    return sorted(tuple(int(v) if not isinstance(v, str) else v for v in row) for row in db.session.execute(stmt))
+
+
+def summary_matches_raw() -> bool:
+    """True when the trigger-kept summary equals a full recomputation (an audit, not a hot path)."""
+    return _raw_totals() == _summary_totals()
+
+
+def rebuild_summary() -> None:
+    """Recompute the summary tables from skm_response (a rare repair tool, O(rows)).
+
+    The responses are copied aside, removed and put back unchanged, so the
+    insert trigger re-adds every row with exactly its own arithmetic; nothing
+    references skm_response, and the whole rebuild is one transaction.
+    """
+    for statement in (
+        "CREATE TEMPORARY TABLE skm_rebuild AS SELECT * FROM skm_response",
+        "DELETE FROM skm_response",
+        "DELETE FROM skm_profile_count",
+        "DELETE FROM skm_summary",
+        "INSERT INTO skm_response SELECT * FROM skm_rebuild",
+        "DROP TABLE skm_rebuild",
+    ):
+        db.session.execute(text(statement))

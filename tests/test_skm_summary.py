@@ -1,0 +1,87 @@
+"""The trigger-kept SKM summary always equals a recomputation from the raw rows."""
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+
+from app.extensions import db
+from app.models import SkmProfileCount, SkmResponse, SkmSummary
+from app.services import skm_stats
+
+
+def _response(layanan, period="2025-02", answers=(4, 3, 3, 4, None, 2, 3, 4, 4), **extra):
+    row = SkmResponse(instance_id=uuid.uuid4(), layanan_id=layanan.id, period=period,
+                      submitted_at=datetime(2025, 2, 3), channel="web", **extra)
+    for i, value in enumerate(answers, start=1):
+        setattr(row, f"u{i}", value)
+    return row
+
+
+def _summary(layanan_id, flagged=False):
+    return db.session.scalar(select(SkmSummary).where(SkmSummary.layanan_id == layanan_id,
+                                                      SkmSummary.flagged.is_(flagged)))
+
+
+def test_insert_update_delete_keep_the_summary_exact(tree, make_layanan):
+    a = make_layanan("a", tree["psds"])
+    b = make_layanan("b", tree["psds"])
+    rows = [_response(a), _response(a, answers=(1,) * 9, flag_straightline=True),
+            _response(b, jenis_kelamin="P", usia=19), _response(b, answers=(None,) * 9, usia=60)]
+    db.session.add_all(rows)
+    db.session.commit()
+    assert skm_stats.summary_matches_raw()
+
+    summary = _summary(a.id)
+    assert (summary.n, summary.u1_sum, summary.u5_count, summary.m_count) == (1, 4, 0, 1)
+    assert summary.m_sum == 27 / 8 and summary.m_sumsq == (27 / 8) ** 2
+    assert _summary(a.id, flagged=True).n_straightline == 1
+    assert _summary(b.id).m_count == 1  # the all-blank response has no respondent mean
+
+    # An analyst-style correction: flag a response, move one to another month, delete one.
+    db.session.execute(update(SkmResponse).where(SkmResponse.id == rows[0].id).values(flag_too_fast=True))
+    db.session.execute(update(SkmResponse).where(SkmResponse.id == rows[2].id).values(period="2025-03"))
+    db.session.execute(delete(SkmResponse).where(SkmResponse.id == rows[3].id))
+    db.session.commit()
+    assert skm_stats.summary_matches_raw()
+    assert _summary(a.id).n == 0 and _summary(a.id, flagged=True).n == 2
+
+
+def test_profile_counts_follow_the_rows(tree, make_layanan):
+    a = make_layanan("a", tree["psds"])
+    db.session.add_all([_response(a, jenis_kelamin="L", usia=19), _response(a, jenis_kelamin="L", usia=20),
+                        _response(a, usia=None)])
+    db.session.commit()
+    counts = dict(db.session.execute(
+        select(SkmProfileCount.value, func.sum(SkmProfileCount.n))
+        .where(SkmProfileCount.dimension == "usia").group_by(SkmProfileCount.value)).all())
+    assert counts == {"< 20": 1, "20-29": 1, "": 1}
+    jk = dict(db.session.execute(
+        select(SkmProfileCount.value, SkmProfileCount.n).where(SkmProfileCount.dimension == "jenis_kelamin")).all())
+    assert jk == {"L": 2, "": 1}
+
+
+def test_a_duplicate_instance_id_adds_nothing(app, tree, make_layanan):
+    from app.services.skm_submit import insert_ignoring_duplicate, row_values
+
+    a = make_layanan("a", tree["psds"])
+    values = row_values(a, instance_id=uuid.uuid4(), answers={f"u{i}": 3 for i in range(1, 10)},
+                        submitted_at=datetime(2025, 2, 3), channel="web", profile={"jenis_kelamin": "P"})
+    assert insert_ignoring_duplicate(values) is True
+    assert insert_ignoring_duplicate(values) is False  # the retried submission
+    db.session.commit()
+    assert _summary(a.id, flagged=True).n == 1  # straight-lined, so it sits in the flagged bucket
+    assert skm_stats.summary_matches_raw()
+
+
+def test_rebuild_repairs_a_damaged_summary(app, tree, make_layanan):
+    a = make_layanan("a", tree["psds"])
+    db.session.add_all([_response(a), _response(a, answers=(2,) * 9)])
+    db.session.commit()
+    db.session.execute(update(SkmSummary).values(n=99, u1_sum=0))
+    db.session.commit()
+    assert not skm_stats.summary_matches_raw()
+
+    result = app.test_cli_runner().invoke(args=["rebuild-skm-summary"])
+    assert result.exit_code == 0, result.output
+    assert skm_stats.summary_matches_raw()
+    assert _summary(a.id).n == 2 and _summary(a.id).u1_sum == 6
