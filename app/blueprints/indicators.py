@@ -18,12 +18,13 @@ from app.models import Indicator, IndicatorManualValue, IndicatorTarget, Layanan
 from app.models.indicator import SOURCES
 from app.report_cli import load_indicators
 from app.scoping import get_scoped_or_404, register_scope, role_required, scoped, unit_clause
-from app.services import audit, indicator_compute
+from app.services import audit, indicator_compute, indicator_demo
 from forms.indicators import CheckForm, IndicatorForm, ManualValueForm, TargetForm
 
 bp = Blueprint("indicators", __name__, url_prefix="/indikator", cli_group=None)
 bp.cli.add_command(load_indicators)
 register_scope(Indicator, lambda user: unit_clause(Indicator.unit_id, user))
+indicator_demo.register()
 FIELDS = ("unit_id", "code", "name", "kind", "polarity", "source", "ci_method", "use_fpc", "pendamping_type",
           "income_program", "income_measure", "aggregate_method", "description", "active")
 
