@@ -37,6 +37,7 @@ from app.services import (
     monitoring_reference,
     monitoring_scope,
     monitoring_stats,
+    visit_dates,
 )
 from app.services import nik as nik_service
 from app.services.eligibility import earliest_eligible
@@ -147,6 +148,16 @@ def _gps_warning(form) -> tuple[bool, list[str]]:
     return False, []
 
 
+def _visit_date_errors(form, period, errors: dict) -> None:
+    """A parsed visit date must lie in the check's period and not after today (see services.visit_dates)."""
+    if form.visit_date.errors or form.visit_date.data is None:
+        return
+    messages = visit_dates.visit_date_errors(form.visit_date.data, period)
+    if messages:
+        form.visit_date.errors = [*form.visit_date.errors, *messages]
+        errors["visit_date"] = list(form.visit_date.errors)
+
+
 def _gps_errors(form) -> None:
     if (form.latitude.data is None) != (form.longitude.data is None):
         form.longitude.errors = [*form.longitude.errors, "Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."]
@@ -247,6 +258,8 @@ def check_create():
             if period.kind != current_app.config["PENDAMPING_PERIOD_KIND"]:
                 errors["period"] = ["Jenis periode tidak sesuai pengaturan monitoring (mis. "
                                     f"{_default_period()})."]
+            else:
+                _visit_date_errors(form, period, errors)
     version = None
     if pendamping is not None:
         version_id = form.checklist_version_id.data or ""
@@ -354,6 +367,7 @@ def check_edit(record_id: int):
     if request.method == "POST":
         form.validate()
         errors = {k: v for k, v in form.errors.items() if k not in ("period", "instance_id")}
+        _visit_date_errors(form, parse_period(record.period), errors)
         answers = _answers_from_request(version, errors)
         _gps_errors(form)
         if form.longitude.errors:

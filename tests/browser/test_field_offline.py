@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -59,7 +60,10 @@ def test_offline_check_and_two_income_samples_survive_expired_session(phone, liv
 
     phone.set_offline(True)
     check_page.select_option("select[name=pendamping_id]", str(pend.id))
-    check_page.fill("input[name=visit_date]", "2025-05-10")
+    # The visit date must lie in the check's period and not in the future: a visit today, in this year's period.
+    today = date.today()
+    check_page.fill("input[name=period]", str(today.year))
+    check_page.fill("input[name=visit_date]", today.isoformat())
     for code in ("K1", "K2", "K3"):
         check_page.check(f"input[name=k_{code}][value=ya]")
     check_page.click("form[data-offline-queue] button[type=submit]")
