@@ -85,3 +85,47 @@ def test_rebuild_repairs_a_damaged_summary(app, tree, make_layanan):
     assert result.exit_code == 0, result.output
     assert skm_stats.summary_matches_raw()
     assert _summary(a.id).n == 2 and _summary(a.id).u1_sum == 6
+
+
+def test_kritik_list_reads_only_the_latest_months_but_misses_nothing(tree, make_layanan):
+    from app.services.ikm_report import kritik_saran
+    from app.services.periods import parse_period
+
+    a = make_layanan("a", tree["psds"])
+    rows = []
+    for month in range(1, 13):
+        for day in (5, 20):
+            row = _response(a, period=f"2025-{month:02d}", kritik_saran=f"saran {month}-{day}")
+            row.submitted_at = datetime(2025, month, day)
+            rows.append(row)
+    rows.append(_response(a, period="2025-12", kritik_saran=""))  # empty text is not a kritik
+    db.session.add_all(rows)
+    db.session.commit()
+    latest = kritik_saran([a.id], parse_period("2025"), exclude_flagged=False, limit=5)
+    assert [k["text"] for k in latest] == ["saran 12-20", "saran 12-5", "saran 11-20", "saran 11-5", "saran 10-20"]
+    assert len(kritik_saran([a.id], parse_period("2025"), exclude_flagged=False, limit=100)) == 24
+    assert kritik_saran([a.id], parse_period("2024"), exclude_flagged=False) == []
+
+
+def test_upgrading_to_the_summary_revision_backfills_existing_responses(app, tree, make_layanan):
+    from flask_migrate import downgrade, upgrade
+
+    a = make_layanan("a", tree["psds"])
+    layanan_id = a.id
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0004")
+    db.engine.dispose()
+    try:
+        with db.engine.begin() as conn:
+            for i, answer in enumerate((1, 2, 4)):
+                conn.execute(SkmResponse.__table__.insert().values(
+                    instance_id=uuid.uuid4(), layanan_id=layanan_id, period="2025-01", form_version="v1",
+                    channel="import", submitted_at=datetime(2025, 1, 2), flag_straightline=i == 0,
+                    flag_too_fast=False, flag_repeat_device=False, jenis_kelamin="P",
+                    **{f"u{k}": answer for k in range(1, 10)}))
+    finally:
+        upgrade()
+        db.engine.dispose()
+    assert skm_stats.summary_matches_raw()
+    assert _summary(layanan_id).n == 2 and _summary(layanan_id, flagged=True).n == 1

@@ -21,7 +21,7 @@ from analysis.indicators import aggregate
 from analysis.rounding import round_half_up
 from analysis.sample_size import krejcie_morgan
 from app.extensions import db
-from app.models import Layanan, RespondentCategory, SkmProfileCount, SkmResponse, Unit
+from app.models import Layanan, RespondentCategory, SkmProfileCount, SkmResponse, SkmSummary, Unit
 from app.models.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN
 from app.scoping import unit_subtree_ids
 from app.services import skm_stats
@@ -292,14 +292,38 @@ PROFILE_LABELS = {
 }
 
 
+def _kritik_months(layanan_ids: list[int], period: Period, exclude_flagged: bool, limit: int) -> str | None:
+    """The earliest month needed to collect the `limit` latest kritik (from the summary counts).
+
+    Sorting every kritik of a large unit's year to keep 200 costs seconds; the
+    summary says how many each month holds, so only the latest months are read.
+    """
+    stmt = (
+        select(SkmSummary.period, func.sum(SkmSummary.n_kritik))
+        .where(*skm_stats.summary_filter(SkmSummary, layanan_ids, period, exclude_flagged))
+        .group_by(SkmSummary.period)
+        .order_by(SkmSummary.period.desc())
+    )
+    collected, earliest = 0, None
+    for month, count in db.session.execute(stmt):
+        collected, earliest = collected + int(count or 0), month
+        if collected >= limit:
+            break
+    return earliest if collected else None
+
+
 def kritik_saran(layanan_ids: list[int], period: Period, exclude_flagged: bool, limit: int = 200) -> list[dict]:
     """The latest non-empty kritik dan saran (raw text; every renderer escapes it)."""
     if not layanan_ids or limit <= 0:
+        return []
+    first_month = _kritik_months(layanan_ids, period, exclude_flagged, limit)
+    if first_month is None:
         return []
     stmt = (
         select(SkmResponse.submitted_at, SkmResponse.period, Layanan.name, SkmResponse.kritik_saran)
         .join(Layanan, Layanan.id == SkmResponse.layanan_id)
         .where(*skm_stats.response_filter(layanan_ids, period, exclude_flagged),
+               SkmResponse.period >= first_month,
                SkmResponse.kritik_saran.is_not(None), func.length(SkmResponse.kritik_saran) > 0)
         .order_by(SkmResponse.submitted_at.desc(), SkmResponse.id.desc())
         .limit(limit)

@@ -63,6 +63,7 @@ class Dialect:
         values["n_straightline"] = self.as_int(f"{r}.flag_straightline")
         values["n_too_fast"] = self.as_int(f"{r}.flag_too_fast")
         values["n_repeat_device"] = self.as_int(f"{r}.flag_repeat_device")
+        values["n_kritik"] = self.as_int(f"{r}.kritik_saran IS NOT NULL AND length({r}.kritik_saran) > 0")
         return values
 
     def profile_values(self, r):
@@ -74,28 +75,28 @@ class Dialect:
             "kategori": f"coalesce({self.text(f'{r}.respondent_category_id')}, '')",
         }
 
+    def _key(self, r):
+        return [f"{r}.layanan_id", f"{r}.period", self.flagged(r)]
+
     def add(self, r):
-        """Statements that add row `r` to the totals (upserts)."""
+        """Row-level: statements that add one row `r` (NEW) to the totals (SQLite triggers)."""
         values = self.summary_values(r)
-        key = ["layanan_id", "period", "flagged"]
-        key_values = [f"{r}.layanan_id", f"{r}.period", self.flagged(r)]
-        cols = key + list(values)
-        updates = ", ".join(f"{c} = skm_summary.{c} + excluded.{c}" for c in values)
+        cols = ["layanan_id", "period", "flagged", *values]
         statements = [
-            f"INSERT INTO skm_summary ({', '.join(cols)}) VALUES ({', '.join(key_values + list(values.values()))}) "
-            f"ON CONFLICT (layanan_id, period, flagged) DO UPDATE SET {updates}"
+            f"INSERT INTO skm_summary ({', '.join(cols)}) VALUES ({', '.join(self._key(r) + list(values.values()))}) "
+            f"ON CONFLICT (layanan_id, period, flagged) DO UPDATE SET {self._increments(values)}"
         ]
         for dimension, value in self.profile_values(r).items():
             statements.append(
                 "INSERT INTO skm_profile_count (layanan_id, period, flagged, dimension, value, n) "
-                f"VALUES ({r}.layanan_id, {r}.period, {self.flagged(r)}, '{dimension}', {value}, 1) "
+                f"VALUES ({', '.join(self._key(r))}, '{dimension}', {value}, 1) "
                 "ON CONFLICT (layanan_id, period, flagged, dimension, value) "
-                "DO UPDATE SET n = skm_profile_count.n + 1"
+                "DO UPDATE SET n = skm_profile_count.n + excluded.n"
             )
         return statements
 
     def remove(self, r):
-        """Statements that take row `r` out of the totals (plain updates: nothing to remove from is fine)."""
+        """Row-level: statements that take one row `r` (OLD) out of the totals (SQLite triggers)."""
         values = self.summary_values(r)
         where = f"layanan_id = {r}.layanan_id AND period = {r}.period AND flagged = {self.flagged(r)}"
         sets = ", ".join(f"{c} = {c} - {v}" for c, v in values.items())
@@ -107,42 +108,76 @@ class Dialect:
             )
         return statements
 
+    @staticmethod
+    def _increments(values):
+        return ", ".join(f"{c} = skm_summary.{c} + excluded.{c}" for c in values)
 
-def _backfill(d):
-    r = "skm_response"
-    values = d.summary_values(r)
-    cols = ["layanan_id", "period", "flagged", *values]
-    op.execute(
-        f"INSERT INTO skm_summary ({', '.join(cols)}) "
-        f"SELECT layanan_id, period, {d.flagged(r)}, {', '.join(f'SUM({v})' for v in values.values())} "
-        f"FROM skm_response GROUP BY layanan_id, period, {d.flagged(r)}"
-    )
-    for dimension, value in d.profile_values(r).items():
-        op.execute(
-            "INSERT INTO skm_profile_count (layanan_id, period, flagged, dimension, value, n) "
-            f"SELECT layanan_id, period, {d.flagged(r)}, '{dimension}', {value}, COUNT(*) FROM skm_response "
-            f"GROUP BY layanan_id, period, {d.flagged(r)}, {value}"
-        )
+    def add_set(self, src):
+        """Set-level: add every row of table `src` (the backfill; PostgreSQL transition tables).
+
+        One grouped upsert per statement instead of six per row keeps a COPY of a
+        million responses fast; ORDER BY gives concurrent writers one lock order.
+        """
+        values = self.summary_values(src)
+        key = self._key(src)
+        cols = ["layanan_id", "period", "flagged", *values]
+        group = ", ".join(key)
+        statements = [
+            f"INSERT INTO skm_summary ({', '.join(cols)}) "
+            f"SELECT {group}, {', '.join(f'SUM({v})' for v in values.values())} FROM {src} "
+            f"WHERE true GROUP BY {group} ORDER BY {group} "
+            f"ON CONFLICT (layanan_id, period, flagged) DO UPDATE SET {self._increments(values)}"
+        ]
+        for dimension, value in self.profile_values(src).items():
+            statements.append(
+                "INSERT INTO skm_profile_count (layanan_id, period, flagged, dimension, value, n) "
+                f"SELECT {group}, '{dimension}', {value}, COUNT(*) FROM {src} "
+                f"WHERE true GROUP BY {group}, {value} ORDER BY {group}, {value} "
+                "ON CONFLICT (layanan_id, period, flagged, dimension, value) "
+                "DO UPDATE SET n = skm_profile_count.n + excluded.n"
+            )
+        return statements
+
+    def remove_set(self, src):
+        """Set-level: take every row of table `src` out of the totals (PostgreSQL transition tables)."""
+        values = self.summary_values(src)
+        key = self._key(src)
+        group = ", ".join(key)
+        sums = ", ".join(f"SUM({v}) AS {c}" for c, v in values.items())
+        match = "s.layanan_id = d.layanan_id AND s.period = d.period AND s.flagged = d.flagged"
+        statements = [
+            f"UPDATE skm_summary AS s SET {', '.join(f'{c} = s.{c} - d.{c}' for c in values)} "
+            f"FROM (SELECT {key[0]} AS layanan_id, {key[1]} AS period, {key[2]} AS flagged, {sums} "
+            f"FROM {src} GROUP BY {group}) AS d WHERE {match}"
+        ]
+        for dimension, value in self.profile_values(src).items():
+            statements.append(
+                "UPDATE skm_profile_count AS s SET n = s.n - d.n "
+                f"FROM (SELECT {key[0]} AS layanan_id, {key[1]} AS period, {key[2]} AS flagged, "
+                f"{value} AS value, COUNT(*) AS n FROM {src} GROUP BY {group}, {value}) AS d "
+                f"WHERE {match} AND s.dimension = '{dimension}' AND s.value = d.value"
+            )
+        return statements
+
+
+PG_TRIGGERS = {
+    # name: (event, REFERENCING clause, body builder)
+    "skm_summary_insert": ("INSERT", "NEW TABLE AS new_rows", lambda d: d.add_set("new_rows")),
+    "skm_summary_delete": ("DELETE", "OLD TABLE AS old_rows", lambda d: d.remove_set("old_rows")),
+    "skm_summary_update": ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                           lambda d: d.remove_set("old_rows") + d.add_set("new_rows")),
+}
 
 
 def _create_triggers(d):
     if d.pg:
-        body_remove = ";\n    ".join(d.remove("OLD"))
-        body_add = ";\n    ".join(d.add("NEW"))
-        op.execute(f"""
-CREATE FUNCTION skm_summary_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    {body_remove};
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    {body_add};
-  END IF;
-  RETURN NULL;
-END
-$$""")
-        op.execute("CREATE TRIGGER skm_summary_sync AFTER INSERT OR UPDATE OR DELETE ON skm_response "
-                   "FOR EACH ROW EXECUTE FUNCTION skm_summary_sync()")
+        # Statement-level with transition tables: a bulk COPY costs one grouped upsert.
+        for name, (event, referencing, body) in PG_TRIGGERS.items():
+            statements = ";\n  ".join(body(d))
+            op.execute(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  "
+                       f"{statements};\n  RETURN NULL;\nEND\n$$")
+            op.execute(f"CREATE TRIGGER {name} AFTER {event} ON skm_response REFERENCING {referencing} "
+                       f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()")
         return
     bodies = {
         "insert": d.add("NEW"),
@@ -157,8 +192,9 @@ $$""")
 
 def _drop_triggers(d):
     if d.pg:
-        op.execute("DROP TRIGGER IF EXISTS skm_summary_sync ON skm_response")
-        op.execute("DROP FUNCTION IF EXISTS skm_summary_sync()")
+        for name in PG_TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS {name} ON skm_response")
+            op.execute(f"DROP FUNCTION IF EXISTS {name}()")
     else:
         for event in ("insert", "delete", "update"):
             op.execute(f"DROP TRIGGER IF EXISTS skm_summary_after_{event}")
@@ -205,11 +241,13 @@ def upgrade():
     sa.Column('n_straightline', sa.Integer(), nullable=False),
     sa.Column('n_too_fast', sa.Integer(), nullable=False),
     sa.Column('n_repeat_device', sa.Integer(), nullable=False),
+    sa.Column('n_kritik', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['layanan_id'], ['layanan.id'], name=op.f('fk_skm_summary_layanan_id_layanan')),
     sa.PrimaryKeyConstraint('layanan_id', 'period', 'flagged', name=op.f('pk_skm_summary'))
     )
     dialect = Dialect(op.get_bind().dialect.name)
-    _backfill(dialect)
+    for statement in dialect.add_set("skm_response"):  # responses stored before this revision
+        op.execute(statement)
     _create_triggers(dialect)
     # ### end Alembic commands ###
 
