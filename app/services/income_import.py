@@ -19,7 +19,7 @@ from app.models.kpm import BUSINESS_STATUS, INCOME_MEASURES
 from app.services import audit, field_insert
 from app.services import nik as nik_service
 from app.services.income_samples import derived, kpm_id_for
-from app.services.tabular import ImportReport, RowError, parse_date, parse_int, read_table, text, truthy
+from app.services.tabular import ImportReport, RowError, lookup_unit, parse_date, parse_int, read_table, text, truthy
 
 REQUIRED = ("nik", "program", "unit", "kabkota", "cohort_year", "intervention_date", "monitoring_date",
             "household_size", "measure", "income_before", "income_after", "business_status")
@@ -59,12 +59,7 @@ def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
         program = programs.get(program_code.upper()) if program_code else None
         if program_code and program is None:
             errors.append(RowError(number, "program", f"program '{program_code}' tidak dikenal."))
-        unit_code = check("unit", text(row.get("unit"), 40))
-        unit = units.get(unit_code.upper()) if unit_code else None
-        if unit_code and unit is None:
-            errors.append(RowError(number, "unit", f"unit '{unit_code}' tidak dikenal."))
-        elif unit is not None and allowed_unit_ids is not None and unit.id not in allowed_unit_ids:
-            errors.append(RowError(number, "unit", f"unit '{unit_code}' di luar wewenang Anda."))
+        unit = lookup_unit(row.get("unit"), units, allowed_unit_ids, number, errors)
         kab_code = check("kabkota", text(row.get("kabkota"), 20))
         kabkota = regions.get(kab_code) if kab_code else None
         if kab_code and kabkota is None:

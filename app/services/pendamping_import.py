@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Pendamping, PendampingType, Region, Unit
 from app.models.pendamping import PENDAMPING_STATUS
 from app.services import audit, field_insert
-from app.services.tabular import ImportReport, RowError, parse_date, read_table, text
+from app.services.tabular import ImportReport, RowError, lookup_unit, parse_date, read_table, text
 
 REQUIRED = ("identifier", "name", "type", "unit", "kabkota")
 OPTIONAL = ("kecamatan", "status", "status_date")
@@ -50,12 +50,7 @@ def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
         ptype = types.get(type_text.lower()) if type_text else None
         if type_text and ptype is None:
             errors.append(RowError(number, "type", f"jenis pendamping '{type_text}' tidak dikenal."))
-        unit_code = check("unit", text(row.get("unit"), 40))
-        unit = units.get(unit_code.upper()) if unit_code else None
-        if unit_code and unit is None:
-            errors.append(RowError(number, "unit", f"unit '{unit_code}' tidak dikenal."))
-        elif unit is not None and allowed_unit_ids is not None and unit.id not in allowed_unit_ids:
-            errors.append(RowError(number, "unit", f"unit '{unit_code}' di luar wewenang Anda."))
+        unit = lookup_unit(row.get("unit"), units, allowed_unit_ids, number, errors)
         kab_code = check("kabkota", text(row.get("kabkota"), 20))
         kabkota = regions.get(kab_code) if kab_code else None
         if kab_code and (kabkota is None or kabkota.level != "kabkota"):

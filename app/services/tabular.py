@@ -148,3 +148,19 @@ def parse_int(value, minimum: int, maximum: int | None = None) -> tuple[int | No
 
 def truthy(value) -> bool:
     return str(value or "").strip().lower() in {"1", "ya", "y", "true", "benar", "x"}
+
+
+def lookup_unit(raw, units: dict, allowed_unit_ids, number: int, errors: list[RowError]):
+    """The unit an import row names: a known code inside the importer's scope, else None plus an error."""
+    code, message = text(raw, 40)
+    if message:
+        errors.append(RowError(number, "unit", message))
+        return None
+    unit = units.get(code.upper())
+    if unit is None:
+        errors.append(RowError(number, "unit", f"unit '{code}' tidak dikenal."))
+    elif allowed_unit_ids is not None and unit.id not in allowed_unit_ids:
+        errors.append(RowError(number, "unit", f"unit '{code}' di luar wewenang Anda."))
+        return None
+    return unit
+
