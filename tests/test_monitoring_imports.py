@@ -113,3 +113,19 @@ def test_reference_lines_import_and_demo_label(app, field, tmp_path):
     assert _count(PovertyLine) == 1
     page = as_user(app, "admin@x.id").get("/pantau/admin/referensi").get_data(as_text=True)
     assert "DEMO" in page and "Rp550.458" in page
+
+
+def test_import_refuses_units_outside_the_importers_scope(app, field):
+    from app.services import income_import, pendamping_import
+
+    allowed = {field["tree"]["dayasos"].id}  # an admin of DAYASOS, importing from the admin page
+    outside = PENDAMPING_CSV.replace("TKSK-2,Euis,Pendamping PKH,DAYASOS", "TKSK-2,Euis,Pendamping PKH,REHSOS")
+    report = pendamping_import.import_file(io.BytesIO(outside.encode()), "p.csv", allowed_unit_ids=allowed)
+    messages = [f"{e.row}:{e.column}:{e.message}" for e in report.errors]
+    assert any(m.startswith("3:unit:") and "di luar wewenang" in m for m in messages), messages
+    assert _count(Pendamping) == 3  # all or nothing: nothing written
+
+    income = INCOME_CSV.replace("PENA,DAYASOS", "PENA,NOSUCHUNIT", 1)
+    report = income_import.import_file(io.BytesIO(income.encode()), "i.csv", allowed_unit_ids=allowed)
+    assert any(e.row == 2 and e.column == "unit" and "tidak dikenal" in e.message for e in report.errors)
+    assert _count(IncomeSample) == 0
