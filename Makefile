@@ -27,12 +27,13 @@ run: seed
 	$(BIN)/gunicorn --worker-class gthread --workers 1 --threads 8 --keep-alive 5 \
 		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
-# Browser tests drive Debian's Chromium; install it when missing (CI runs as root).
+# Browser tests drive Debian's Chromium, PDF reports embed DejaVu Sans; install them when
+# missing (CI runs as root).
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null; \
-		else echo "Chromium tidak ada: pasang paket 'chromium' (Debian) agar tes peramban bisa berjalan." >&2; fi; \
+		else echo "Pasang paket Debian 'chromium' dan 'fonts-dejavu-core' agar tes peramban dan PDF bisa berjalan." >&2; fi; \
 	fi
 
 test: bootstrap chromium
