@@ -55,8 +55,11 @@ class Layanan(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Where the service point is (a sentra, a dinas): a provinsi or kab/kota; NULL = not tied to one region.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
 
     unit: Mapped[Unit] = relationship(back_populates="layanan")
+    region: Mapped[Region | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Layanan {self.slug}>"
