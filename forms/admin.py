@@ -28,6 +28,8 @@ class LayananForm(FlaskForm):
     slug = StringField("Slug URL", validators=[DataRequired(REQUIRED), Length(max=80), SLUG_RE],
                        filters=[lambda v: v.strip().lower() if v else v])
     unit_id = SelectField("Unit", coerce=int)
+    region_id = SelectField("Wilayah (opsional)", coerce=int,
+                            description="Provinsi atau kab/kota tempat layanan diberikan (sentra, dinas).")
     active = BooleanField("Aktif (menerima survei)", default=True)
     published = BooleanField("Hasil dipublikasikan")
 

@@ -42,10 +42,12 @@ def _exists(model, column, value, exclude_id: int | None) -> bool:
     return db.session.scalar(stmt) is not None
 
 
-def _save(obj, form, fields, action: str):
+def _save(obj, form, fields, action: str, extra: dict | None = None):
     before = audit.snapshot(obj) if obj.id else None
     for field in fields:
         setattr(obj, field, getattr(form, field).data)
+    for field, value in (extra or {}).items():
+        setattr(obj, field, value)
     db.session.add(obj)
     db.session.flush()
     audit.record(action, obj, before=before, after=audit.snapshot(obj))
@@ -109,13 +111,16 @@ def layanan_list():
 def layanan_edit(layanan_id: int | None = None):
     layanan = get_scoped_or_404(Layanan, layanan_id) if layanan_id else Layanan(active=True, published=False)
     form = LayananForm(obj=layanan)
+    if form.region_id.data is None:  # no region yet and none posted: the "semua wilayah" choice
+        form.region_id.data = NO_REGION
     form.unit_id.choices = _unit_choices()
+    form.region_id.choices = _region_choices()
     if form.validate_on_submit():
         if _exists(Layanan, Layanan.slug, form.slug.data, layanan.id):
             form.slug.errors.append("Slug sudah dipakai layanan lain.")
         else:
             _save(layanan, form, ("name", "slug", "unit_id", "active", "published"),
-                  "update" if layanan.id else "create")
+                  "update" if layanan.id else "create", extra={"region_id": form.region_id.data or None})
             flash("Layanan tersimpan.", "success")
             return redirect(url_for("admin.layanan_list"))
     status = 400 if form.errors else 200
