@@ -13,7 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Layanan, Unit
+from app.models import Layanan, Region, Unit
 from app.services.periods import parse_period
 
 report_group = AppGroup("report", help="Laporan IKM dan indikator dari baris mentah.")
@@ -24,6 +24,15 @@ def _unit(code: str) -> Unit:
     if unit is None:
         raise click.BadParameter(f"unit '{code}' tidak ditemukan", param_hint="--unit")
     return unit
+
+
+def _region(code: str | None) -> Region | None:
+    if code is None or not code.strip():
+        return None
+    region = db.session.scalar(select(Region).where(Region.code == code.strip()))
+    if region is None:
+        raise click.BadParameter(f"wilayah '{code}' tidak ditemukan", param_hint="--region")
+    return region
 
 
 def _period(text: str):
@@ -43,11 +52,13 @@ def _open_out(out: str, binary: bool):
 @click.option("--unit", "unit_code", required=True, help="Kode unit, mis. DAYASOS (termasuk sub-unitnya).")
 @click.option("--period", "period_text", required=True, help="2025, 2025-S1, 2025-Q1 atau 2025-03.")
 @click.option("--layanan", "layanan_slug", default=None, help="Slug satu layanan di unit itu (opsional).")
+@click.option("--region", "region_code", default=None,
+              help="Kode wilayah BPS, mis. 32 atau 32.73: hanya layanan di wilayah itu dan sub-wilayahnya (opsional).")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "csv", "xlsx", "json"]), default="json")
 @click.option("--out", default="-", help="Berkas keluaran; '-' untuk stdout (json/csv).")
 @click.option("--exclude-flagged", is_flag=True, help="Kecualikan respons bertanda kualitas data.")
-def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, fmt: str, out: str,
-               exclude_flagged: bool) -> None:
+def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, region_code: str | None, fmt: str,
+               out: str, exclude_flagged: bool) -> None:
     """IKM report for a unit subtree (or one layanan) and period."""
     from app.blueprints.reports import write_report_xlsx
     from app.scoping import unit_subtree_ids
@@ -55,6 +66,7 @@ def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, fmt: 
 
     unit = _unit(unit_code)
     period = _period(period_text)
+    region = _region(region_code)
     layanan = None
     if layanan_slug:
         layanan = db.session.scalar(select(Layanan).where(
@@ -66,15 +78,14 @@ def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, fmt: 
     if fmt in ("pdf", "xlsx") and out == "-":
         raise click.BadParameter("format biner perlu --out BERKAS", param_hint="--out")
     if fmt == "csv":
-        ids = [layanan.id] if layanan else list(db.session.scalars(
-            select(Layanan.id).where(Layanan.unit_id.in_(unit_subtree_ids(unit.id)))))
+        ids = ikm_report.report_layanan_ids(unit, layanan, region)
         handle = _open_out(out, binary=False)
         for chunk in exports.csv_chunks(exports.iter_response_rows(ids, period, exclude_flagged)):
             handle.write(chunk)
         if handle is not sys.stdout:
             handle.close()
         return
-    report = ikm_report.build_report(unit, period, layanan, exclude_flagged)
+    report = ikm_report.build_report(unit, period, layanan, exclude_flagged, region=region)
     if fmt == "json":
         handle = _open_out(out, binary=False)
         json.dump(ikm_report.report_json(report), handle, ensure_ascii=False, indent=2)
@@ -88,7 +99,8 @@ def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, fmt: 
         with open(out, "wb") as handle:
             write_report_xlsx(report, handle)
     if out != "-":
-        click.echo(f"Laporan IKM {unit.code} {period.label} ditulis ke {out}.", err=True)
+        where = f" (Wilayah: {region.name})" if region is not None else ""
+        click.echo(f"Laporan IKM {unit.code}{where} {period.label} ditulis ke {out}.", err=True)
 
 
 @report_group.command("indicators")

@@ -44,6 +44,9 @@ class ReportFilterForm(FlaskForm):
 
     unit = IdSelectField("Unit", validators=[Optional()])
     layanan = IdSelectField("Layanan", default=ALL, validators=[Optional()])
+    # A BPS region code (32, 32.73); looked up by the view, which answers an unknown code with 400.
+    region = SelectField("Wilayah layanan", default="", validate_choice=False,
+                         filters=[lambda v: v.strip() if v else ""])
     period = StringField("Periode", validators=[DataRequired("Isi periode, mis. 2025 atau 2025-Q1."),
                                                 Length(max=7), _valid_period],
                          description="2025, 2025-S1, 2025-Q1 atau 2025-03")

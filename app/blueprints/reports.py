@@ -28,7 +28,7 @@ from analysis.ikm import UNSUR
 from analysis.rounding import format_id
 from app.errors import error_response
 from app.extensions import db
-from app.models import Layanan, ServicePopulation, Unit
+from app.models import Layanan, Region, ServicePopulation, Unit
 from app.report_cli import report_group
 from app.scoping import get_scoped_or_404, register_scope, role_required, scoped, unit_clause, unit_subtree_ids
 from app.services import audit, exports, ikm_report, pdf_report, svg_charts
@@ -70,13 +70,26 @@ def _filter_form() -> ReportFilterForm:
     form.unit.choices = [(u.id, f"{u.code} — {u.name}") for u in units]
     form.layanan.choices = [(ALL, "— semua layanan —")] + [
         (s.id, s.name) for s in db.session.scalars(scoped(Layanan).order_by(Layanan.name))]
+    form.region.choices = [("", "— semua wilayah —")] + [
+        (r.code, f"{r.code} {r.name}") for r in db.session.scalars(select(Region).order_by(Region.code))]
     if not args.get("unit"):
         form.unit.data = current_user.unit_id
     return form
 
 
+def lookup_region(code: str | None) -> Region | None:
+    """The region with this BPS code, None for no filter; BadFilter for an unknown code."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    region = db.session.scalar(select(Region).where(Region.code == code))
+    if region is None:
+        raise BadFilter(f"Wilayah dengan kode '{code[:20]}' tidak ditemukan.")
+    return region
+
+
 def _resolve(form: ReportFilterForm):
-    """(unit, layanan, period, exclude_flagged) from the filter, each checked against the user's scope."""
+    """(unit, layanan, period, exclude_flagged, region) from the filter, each checked against the user's scope."""
     if not form.validate():
         raise BadFilter(" ".join(e for errors in form.errors.values() for e in errors))
     unit = get_scoped_or_404(Unit, form.unit.data)
@@ -86,7 +99,8 @@ def _resolve(form: ReportFilterForm):
         if layanan.unit_id not in set(db.session.scalars(unit_subtree_ids(unit.id))):
             abort(404)
         unit = layanan.unit
-    return unit, layanan, parse_period(form.period.data), bool(form.exclude_flagged.data)
+    region = lookup_region(form.region.data)
+    return unit, layanan, parse_period(form.period.data), bool(form.exclude_flagged.data), region
 
 
 def _check_raw_ids() -> None:
@@ -102,10 +116,10 @@ def dashboard():
     form = _filter_form()
     _check_raw_ids()
     try:
-        unit, layanan, period, exclude = _resolve(form)
+        unit, layanan, period, exclude, region = _resolve(form)
     except BadFilter as err:
         return render_template("reports/dashboard.html", form=form, report=None, error=err.message), 400
-    report = ikm_report.build_report(unit, period, layanan, exclude, kritik_limit=20)
+    report = ikm_report.build_report(unit, period, layanan, exclude, kritik_limit=20, region=region)
     return render_template("reports/dashboard.html", form=form, report=report, error=None,
                            charts=_charts(report), unsur=UNSUR, query=request.args.to_dict(),
                            profile_labels=ikm_report.PROFILE_LABELS)
@@ -141,17 +155,18 @@ def ikm_export(fmt: str):
     form = _filter_form()
     _check_raw_ids()
     try:
-        unit, layanan, period, exclude = _resolve(form)
+        unit, layanan, period, exclude, region = _resolve(form)
     except BadFilter as err:
         return error_response(400, err.message)
-    name = f"ikm-{(layanan.slug if layanan else unit.code)}-{period.code}".lower()
+    name = "-".join([layanan.slug if layanan else unit.code, *([region.code] if region else []), period.code]).lower()
+    name = f"ikm-{name}"
     if fmt == "csv":
-        ids = [layanan.id] if layanan else _layanan_ids(unit)
+        ids = ikm_report.report_layanan_ids(unit, layanan, region)
         rows = exports.iter_response_rows(ids, period, exclude)
         response = Response(stream_with_context(exports.csv_chunks(rows)), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
-    report = ikm_report.build_report(unit, period, layanan, exclude)
+    report = ikm_report.build_report(unit, period, layanan, exclude, region=region)
     if fmt == "json":
         return jsonify(ikm_report.report_json(report))
     if fmt == "pdf":
@@ -163,10 +178,6 @@ def ikm_export(fmt: str):
     handle.seek(0)
     return send_file(handle, as_attachment=True, download_name=f"{name}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def _layanan_ids(unit: Unit) -> list[int]:
-    return list(db.session.scalars(select(Layanan.id).where(Layanan.unit_id.in_(unit_subtree_ids(unit.id)))))
 
 
 def summary_rows(report: ikm_report.IkmReport):
@@ -203,7 +214,9 @@ def summary_rows(report: ikm_report.IkmReport):
 def write_report_xlsx(report: ikm_report.IkmReport, target) -> int:
     header, rows = summary_rows(report)
     flags = report.flags
-    info = [("unit", report.unit.code), ("periode", report.period.code), ("label", report.period.label),
+    info = [("unit", report.unit.code), ("wilayah", report.region.code if report.region else "semua"),
+            ("keterangan wilayah", report.region_label),
+            ("periode", report.period.code), ("label", report.period.label),
             ("respons bertanda", flags["flagged"]), ("total respons", flags["total"]),
             ("respons bertanda dikecualikan", "ya" if report.exclude_flagged else "tidak"),
             ("metode", "IKM unit = rata-rata IKM layanan tertimbang responden; PermenPAN-RB 14/2017")]

@@ -21,9 +21,9 @@ from analysis.indicators import aggregate
 from analysis.rounding import round_half_up
 from analysis.sample_size import krejcie_morgan
 from app.extensions import db
-from app.models import Layanan, RespondentCategory, SkmProfileCount, SkmResponse, SkmSummary, Unit
+from app.models import Layanan, Region, RespondentCategory, SkmProfileCount, SkmResponse, SkmSummary, Unit
 from app.models.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN
-from app.scoping import unit_subtree_ids
+from app.scoping import region_subtree_ids, unit_subtree_ids
 from app.services import skm_stats
 from app.services.periods import Period
 
@@ -143,6 +143,11 @@ class IkmReport:
     profile: dict[str, list[tuple[str, int]]]
     kritik: list[dict]
     trend: list[TrendPoint]
+    region: Region | None = None  # only layanan whose region lies in this region's subtree
+
+    @property
+    def region_label(self) -> str:
+        return f"Wilayah: {self.region.name}" if self.region is not None else "Wilayah: semua wilayah"
 
     @property
     def scope_label(self) -> str:
@@ -185,9 +190,29 @@ def subtree_units(unit: Unit) -> list[Unit]:
     return list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_subtree_ids(unit.id))).order_by(Unit.code)))
 
 
-def layanan_in(unit_ids: Iterable[int]) -> list[Layanan]:
-    return list(db.session.scalars(
-        select(Layanan).where(Layanan.unit_id.in_(list(unit_ids))).order_by(Layanan.name)))
+def layanan_in(unit_ids: Iterable[int], region: Region | None = None) -> list[Layanan]:
+    stmt = select(Layanan).where(Layanan.unit_id.in_(list(unit_ids)))
+    if region is not None:
+        stmt = stmt.where(Layanan.region_id.in_(region_subtree_ids(region.id)))
+    return list(db.session.scalars(stmt.order_by(Layanan.name)))
+
+
+def in_region(layanan: Layanan, region: Region | None) -> bool:
+    """True without a region filter, else whether the layanan's region lies in the region's subtree."""
+    if region is None:
+        return True
+    return layanan.region_id is not None and layanan.region_id in set(
+        db.session.scalars(region_subtree_ids(region.id)))
+
+
+def report_layanan_ids(unit: Unit, layanan: Layanan | None = None, region: Region | None = None) -> list[int]:
+    """Ids of the layanan a report covers: one layanan, or the unit subtree's, narrowed to a region."""
+    if layanan is not None:
+        return [layanan.id] if in_region(layanan, region) else []
+    stmt = select(Layanan.id).where(Layanan.unit_id.in_(unit_subtree_ids(unit.id)))
+    if region is not None:
+        stmt = stmt.where(Layanan.region_id.in_(region_subtree_ids(region.id)))
+    return list(db.session.scalars(stmt))
 
 
 def populations(layanan_ids: list[int], period: Period) -> dict[int, int]:
@@ -363,17 +388,22 @@ def trend(layanan_ids: list[int], period: Period, exclude_flagged: bool, previou
 # ---- the report ------------------------------------------------------------------------
 
 def build_report(unit: Unit, period: Period, layanan: Layanan | None = None, exclude_flagged: bool = False,
-                 trend_periods: int = 4, kritik_limit: int = 200) -> IkmReport:
+                 trend_periods: int = 4, kritik_limit: int = 200, region: Region | None = None) -> IkmReport:
     """The IKM report for a unit (its whole subtree) or for one of its layanan.
 
     Callers pass objects already checked against the user's scope; with a
-    layanan, the report's unit is the layanan's own unit.
+    layanan, the report's unit is the layanan's own unit. With a region, only
+    layanan located in that region's subtree count (a layanan without a region
+    is then left out).
     """
     if layanan is not None:
         unit = layanan.unit
     units = [unit] if layanan is not None else subtree_units(unit)
     unit_codes = {u.id: u.code for u in units}
-    services = [layanan] if layanan is not None else layanan_in(unit_codes)
+    if layanan is not None:
+        services = [layanan] if in_region(layanan, region) else []
+    else:
+        services = layanan_in(unit_codes, region)
     ids = [s.id for s in services]
     results = skm_stats.ikm_by_layanan(ids, period, exclude_flagged)
     pops = populations(ids, period)
@@ -397,6 +427,7 @@ def build_report(unit: Unit, period: Period, layanan: Layanan | None = None, exc
         profile=profile(ids, period, exclude_flagged),
         kritik=kritik_saran(ids, period, exclude_flagged, kritik_limit),
         trend=trend(ids, period, exclude_flagged, trend_periods, current=results) if trend_periods else [],
+        region=region,
     )
 
 
@@ -439,6 +470,9 @@ def report_json(report: IkmReport) -> dict:
     return {
         "unit": {"code": report.unit.code, "name": report.unit.name},
         "layanan_scope": report.layanan.slug if report.layanan else None,
+        "region": None if report.region is None else {"code": report.region.code, "name": report.region.name,
+                                                      "level": report.region.level},
+        "region_label": report.region_label,
         "period": {"code": report.period.code, "label": report.period.label,
                    "start": report.period.start, "end": report.period.end},
         "exclude_flagged": report.exclude_flagged,

@@ -233,6 +233,7 @@ def _cover(report: IkmReport, st, generated: str) -> list:
              Spacer(1, 1.2 * cm),
              Paragraph(para_text(report.scope_label), st["cover"]),
              Paragraph(para_text(report.period.label), st["cover"]),
+             Paragraph(para_text(report.region_label), st["cover"]),
              Spacer(1, 1.5 * cm)]
     if head is None:
         story.append(Paragraph("Belum ada respons pada periode ini.", st["cover"]))
@@ -400,6 +401,7 @@ def render_pdf(report: IkmReport, generated_at: datetime | None = None) -> bytes
     story += _trend_section(report, st)
     story += _profile_section(report, st)
     story += _kritik_section(report, st)
-    footer = clean(f"Laporan IKM · {report.unit.code} · {report.period.label}")
+    region = f" · {report.region.name}" if report.region is not None else ""
+    footer = clean(f"Laporan IKM · {report.unit.code}{region} · {report.period.label}")
     doc.build(story, canvasmaker=_numbered_canvas(footer))
     return buffer.getvalue()
