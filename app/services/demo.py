@@ -8,7 +8,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Layanan, Unit, User
+from app.models import Layanan, Region, Unit, User
 from app.services import reference, regions
 
 DEMO_PASSWORD = "pantau-demo-2026"  # noqa: S105 - printed for the local demo on purpose
@@ -31,14 +31,15 @@ UNITS = (
     ("PSDS", "Direktorat Potensi dan Sumber Daya Sosial", "direktorat", "DAYASOS"),
 )
 
-# (slug, name, unit code) — names from seed 001 lines 3868-3892.
+# (slug, name, unit code, region code or None) — names from seed 001 lines 3868-3892. The region is
+# where the demo service point sits; the permits and BMN are served centrally, so they have none.
 LAYANAN = (
-    ("izin-ugb", "Izin Penyelenggaraan Undian Gratis Berhadiah (UGB)", "PSDS"),
-    ("izin-pub", "Izin Penyelenggaraan Pengumpulan Uang atau Barang (PUB)", "PSDS"),
-    ("pilar-sosial", "Layanan Pilar-pilar Sosial", "PSDS"),
-    ("kat", "Layanan Komunitas Adat Terpencil", "PKAT-KS"),
-    ("pena", "Layanan Kewirausahaan Sosial (Pahlawan Ekonomi Nusantara)", "PKAT-KS"),
-    ("layanan-bmn", "Layanan BMN", "SETJEN"),
+    ("izin-ugb", "Izin Penyelenggaraan Undian Gratis Berhadiah (UGB)", "PSDS", None),
+    ("izin-pub", "Izin Penyelenggaraan Pengumpulan Uang atau Barang (PUB)", "PSDS", None),
+    ("pilar-sosial", "Layanan Pilar-pilar Sosial", "PSDS", "53.71"),
+    ("kat", "Layanan Komunitas Adat Terpencil", "PKAT-KS", "94"),
+    ("pena", "Layanan Kewirausahaan Sosial (Pahlawan Ekonomi Nusantara)", "PKAT-KS", "32.73"),
+    ("layanan-bmn", "Layanan BMN", "SETJEN", None),
 )
 
 REGIONS = (
@@ -70,13 +71,19 @@ def _units() -> int:
 
 
 def _layanan() -> int:
+    """Create missing demo layanan; give a demo region only to new ones or ones still without a region."""
     units = {u.code: u for u in db.session.scalars(select(Unit))}
-    existing = set(db.session.scalars(select(Layanan.slug)))
+    region_ids = {r.code: r.id for r in db.session.scalars(select(Region))}
+    existing = {s.slug: s for s in db.session.scalars(select(Layanan))}
     created = 0
-    for slug, name, unit_code in LAYANAN:
-        if slug not in existing:
-            db.session.add(Layanan(slug=slug, name=name, unit=units[unit_code], active=True, published=True))
+    for slug, name, unit_code, region_code in LAYANAN:
+        layanan = existing.get(slug)
+        if layanan is None:
+            layanan = Layanan(slug=slug, name=name, unit=units[unit_code], active=True, published=True)
+            db.session.add(layanan)
             created += 1
+        if region_code and layanan.region_id is None:
+            layanan.region_id = region_ids[region_code]
     db.session.flush()
     return created
 
@@ -102,7 +109,7 @@ def _regions() -> int:
 
 
 def seed() -> int:
-    created = reference.ensure_defaults() + _units() + _layanan() + _regions() + _users()
+    created = reference.ensure_defaults() + _units() + _regions() + _layanan() + _users()
     for seeder in EXTRA_SEEDERS:
         created += seeder()
     return created
