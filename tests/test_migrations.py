@@ -35,3 +35,28 @@ def test_sqlite_runs_in_wal_mode_with_busy_timeout(app):
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_migrations_round_trip_with_referenced_rows(app, tree, make_layanan):
+    """Down and up again while responses reference layanan: SQLite table rebuilds must not trip on them."""
+    import uuid
+    from datetime import datetime
+
+    from sqlalchemy import func, select
+
+    from app.models import Layanan, SkmResponse
+
+    layanan = make_layanan("ugb", tree["psds"])
+    db.session.add(SkmResponse(instance_id=uuid.uuid4(), layanan_id=layanan.id, period="2025-01",
+                               submitted_at=datetime(2025, 1, 2), channel="web", u1=4))
+    db.session.commit()
+    db.session.remove()
+    with app.app_context():
+        downgrade(revision="0005")
+        upgrade()
+        db.engine.dispose()
+        assert db.session.scalar(select(func.count()).select_from(SkmResponse)) == 1
+        assert db.session.scalar(select(Layanan.slug)) == "ugb"
+        if db.engine.dialect.name == "sqlite":
+            with db.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
