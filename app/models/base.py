@@ -21,3 +21,9 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """Naive UTC timestamp: the same representation on SQLite and PostgreSQL."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def sql_in(values) -> str:
+    """A literal list for CHECK (col IN (...)) constraints built from the same tuples the forms use."""
+    return ", ".join(f"'{v}'" for v in values)
+

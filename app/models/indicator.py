@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, utcnow
+from app.models.base import Base, sql_in, utcnow
 from app.models.org import Layanan, Unit
 
 KINDS = {"percentage": "Persentase", "index": "Indeks"}
@@ -42,9 +42,6 @@ SOURCES = {
 AGGREGATE_METHODS = {"mean": "Rata-rata tak tertimbang", "pooled": "Gabungan (pooled)"}
 CI_METHODS = ("wilson", "wald", "agresti-coull", "jeffreys", "clopper-pearson", "exact")
 
-
-def _in(values) -> str:
-    return ", ".join(f"'{v}'" for v in values)
 
 
 indicator_layanan = Table(
@@ -67,12 +64,12 @@ class Indicator(Base):
     __tablename__ = "indicator"
     __table_args__ = (
         UniqueConstraint("unit_id", "code"),
-        CheckConstraint(f"kind IN ({_in(KINDS)})", name="kind"),
-        CheckConstraint(f"polarity IN ({_in(POLARITIES)})", name="polarity"),
-        CheckConstraint(f"source IN ({_in(SOURCES)})", name="source"),
-        CheckConstraint(f"aggregate_method IS NULL OR aggregate_method IN ({_in(AGGREGATE_METHODS)})",
+        CheckConstraint(f"kind IN ({sql_in(KINDS)})", name="kind"),
+        CheckConstraint(f"polarity IN ({sql_in(POLARITIES)})", name="polarity"),
+        CheckConstraint(f"source IN ({sql_in(SOURCES)})", name="source"),
+        CheckConstraint(f"aggregate_method IS NULL OR aggregate_method IN ({sql_in(AGGREGATE_METHODS)})",
                         name="aggregate_method"),
-        CheckConstraint(f"ci_method IN ({_in(CI_METHODS)})", name="ci_method"),
+        CheckConstraint(f"ci_method IN ({sql_in(CI_METHODS)})", name="ci_method"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

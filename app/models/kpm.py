@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, utcnow
+from app.models.base import Base, sql_in, utcnow
 from app.models.org import Region, Unit
 from app.models.pendamping import RECORD_STATUS
 from app.models.skm import BigId
@@ -46,9 +46,6 @@ DEFAULT_PROGRAMS = (
     ("DIKLAT", "Diklat pemberdayaan"),
 )
 
-
-def _in(values) -> str:
-    return ", ".join(f"'{v}'" for v in values)
 
 
 class IncomeProgram(Base):
@@ -75,10 +72,10 @@ class IncomeSample(Base):
 
     __tablename__ = "income_sample"
     __table_args__ = (
-        CheckConstraint(f"measure IN ({_in(INCOME_MEASURES)})", name="measure"),
-        CheckConstraint(f"business_status IN ({_in(BUSINESS_STATUS)})", name="business_status"),
-        CheckConstraint(f"status IN ({_in(RECORD_STATUS)})", name="status"),
-        CheckConstraint(f"source IN ({_in(SAMPLE_SOURCES)})", name="source"),
+        CheckConstraint(f"measure IN ({sql_in(INCOME_MEASURES)})", name="measure"),
+        CheckConstraint(f"business_status IN ({sql_in(BUSINESS_STATUS)})", name="business_status"),
+        CheckConstraint(f"status IN ({sql_in(RECORD_STATUS)})", name="status"),
+        CheckConstraint(f"source IN ({sql_in(SAMPLE_SOURCES)})", name="source"),
         CheckConstraint("income_before >= 0 AND income_after >= 0", name="income_nonnegative"),
         CheckConstraint("household_size BETWEEN 1 AND 50", name="household_size_range"),
         CheckConstraint("cohort_year BETWEEN 2000 AND 2100", name="cohort_year_range"),

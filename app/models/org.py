@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, utcnow
+from app.models.base import Base, sql_in, utcnow
 
 UNIT_LEVELS = ("kementerian", "eselon1", "direktorat", "sentra", "satker")
 # Indonesia's three zones; a unit's period boundaries are counted in its own zone.
@@ -18,15 +18,12 @@ TIMEZONES = {
 REGION_LEVELS = ("provinsi", "kabkota", "kecamatan")
 
 
-def _in(values: tuple[str, ...] | dict) -> str:
-    return ", ".join(f"'{v}'" for v in values)
-
 
 class Unit(Base):
     __tablename__ = "unit"
     __table_args__ = (
-        CheckConstraint(f"level IN ({_in(UNIT_LEVELS)})", name="level"),
-        CheckConstraint(f"timezone IN ({_in(TIMEZONES)})", name="timezone"),
+        CheckConstraint(f"level IN ({sql_in(UNIT_LEVELS)})", name="level"),
+        CheckConstraint(f"timezone IN ({sql_in(TIMEZONES)})", name="timezone"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,7 +64,7 @@ class Layanan(Base):
 
 class Region(Base):
     __tablename__ = "region"
-    __table_args__ = (CheckConstraint(f"level IN ({_in(REGION_LEVELS)})", name="level"),)
+    __table_args__ = (CheckConstraint(f"level IN ({sql_in(REGION_LEVELS)})", name="level"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)  # BPS code, e.g. 32 or 32.73

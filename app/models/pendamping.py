@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, utcnow
+from app.models.base import Base, sql_in, utcnow
 from app.models.org import Region, Unit
 from app.models.skm import BigId
 from app.models.user import User
@@ -56,9 +56,6 @@ DEFAULT_CRITERIA = (
     ("K3", "Mengikuti peningkatan kapasitas (diklat/bintek) pada periode ini", True),
 )
 
-
-def _in(values) -> str:
-    return ", ".join(f"'{v}'" for v in values)
 
 
 class PendampingType(Base):
@@ -105,7 +102,7 @@ class ChecklistCriterion(Base):
 class Pendamping(Base):
     __tablename__ = "pendamping"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_in(PENDAMPING_STATUS)})", name="status"),
+        CheckConstraint(f"status IN ({sql_in(PENDAMPING_STATUS)})", name="status"),
         CheckConstraint("status = 'aktif' OR status_date IS NOT NULL", name="berhenti_has_date"),
         Index("ix_pendamping_unit_type_region", "unit_id", "type_id", "region_id"),
     )
@@ -137,8 +134,8 @@ class PendampingCheck(Base):
     __tablename__ = "pendamping_check"
     __table_args__ = (
         UniqueConstraint("pendamping_id", "period"),
-        CheckConstraint(f"method IN ({_in(CHECK_METHODS)})", name="method"),
-        CheckConstraint(f"status IN ({_in(RECORD_STATUS)})", name="status"),
+        CheckConstraint(f"method IN ({sql_in(CHECK_METHODS)})", name="method"),
+        CheckConstraint(f"status IN ({sql_in(RECORD_STATUS)})", name="status"),
         CheckConstraint("latitude IS NULL OR latitude BETWEEN -90 AND 90", name="latitude_range"),
         CheckConstraint("longitude IS NULL OR longitude BETWEEN -180 AND 180", name="longitude_range"),
         CheckConstraint("gps_accuracy_m IS NULL OR gps_accuracy_m >= 0", name="accuracy_range"),

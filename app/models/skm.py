@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, utcnow
+from app.models.base import Base, sql_in, utcnow
 from app.models.org import Layanan
 
 UNSUR_COLUMNS = tuple(f"u{i}" for i in range(1, 10))
@@ -49,9 +49,6 @@ DEFAULT_RESPONDENT_CATEGORIES = (
 BigId = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER keys
 
 
-def _in(values) -> str:
-    return ", ".join(f"'{v}'" for v in values)
-
 
 class RespondentCategory(Base):
     """"Unsur responden" categories; admins edit them, responses keep the id."""
@@ -69,10 +66,10 @@ class SkmResponse(Base):
     __tablename__ = "skm_response"
     __table_args__ = (
         *(CheckConstraint(f"{col} BETWEEN 1 AND 4", name=f"{col}_range") for col in UNSUR_COLUMNS),
-        CheckConstraint(f"channel IN ({_in(CHANNELS)})", name="channel"),
-        CheckConstraint(f"jenis_kelamin IN ({_in(JENIS_KELAMIN)})", name="jenis_kelamin"),
-        CheckConstraint(f"pendidikan IN ({_in(PENDIDIKAN)})", name="pendidikan"),
-        CheckConstraint(f"pekerjaan IN ({_in(PEKERJAAN)})", name="pekerjaan"),
+        CheckConstraint(f"channel IN ({sql_in(CHANNELS)})", name="channel"),
+        CheckConstraint(f"jenis_kelamin IN ({sql_in(JENIS_KELAMIN)})", name="jenis_kelamin"),
+        CheckConstraint(f"pendidikan IN ({sql_in(PENDIDIKAN)})", name="pendidikan"),
+        CheckConstraint(f"pekerjaan IN ({sql_in(PEKERJAAN)})", name="pekerjaan"),
         CheckConstraint("usia BETWEEN 10 AND 120", name="usia_range"),
         CheckConstraint(f"length(kritik_saran) <= {KRITIK_SARAN_MAX}", name="kritik_saran_length"),
         CheckConstraint("length(period) = 7", name="period_format"),
