@@ -43,7 +43,6 @@ AGGREGATE_METHODS = {"mean": "Rata-rata tak tertimbang", "pooled": "Gabungan (po
 CI_METHODS = ("wilson", "wald", "agresti-coull", "jeffreys", "clopper-pearson", "exact")
 
 
-
 indicator_layanan = Table(
     "indicator_layanan",
     Base.metadata,

@@ -47,7 +47,6 @@ DEFAULT_PROGRAMS = (
 )
 
 
-
 class IncomeProgram(Base):
     __tablename__ = "income_program"
 

@@ -18,7 +18,6 @@ TIMEZONES = {
 REGION_LEVELS = ("provinsi", "kabkota", "kecamatan")
 
 
-
 class Unit(Base):
     __tablename__ = "unit"
     __table_args__ = (

@@ -57,7 +57,6 @@ DEFAULT_CRITERIA = (
 )
 
 
-
 class PendampingType(Base):
     __tablename__ = "pendamping_type"
 

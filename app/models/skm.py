@@ -49,7 +49,6 @@ DEFAULT_RESPONDENT_CATEGORIES = (
 BigId = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER keys
 
 
-
 class RespondentCategory(Base):
     """"Unsur responden" categories; admins edit them, responses keep the id."""
 
