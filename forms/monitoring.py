@@ -71,10 +71,6 @@ class IncomeSampleForm(FlaskForm):
     business_status = SelectField("Status usaha", choices=[SelectChoice(k, v) for k, v in BUSINESS_STATUS.items()])
     notes = TextAreaField("Catatan", validators=[Optional(), Length(max=2000)])
 
-    def validate_monitoring_date(self, field):
-        if self.intervention_date.data and field.data and field.data < self.intervention_date.data:
-            raise ValidationError("Tanggal monitoring tidak boleh sebelum tanggal intervensi.")
-
 
 class RejectForm(FlaskForm):
     reason = TextAreaField("Alasan penolakan", validators=[DataRequired("Alasan wajib diisi."), Length(max=1000)])

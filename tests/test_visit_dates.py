@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import PendampingCheck
 from app.services.periods import parse_period
-from app.services.visit_dates import latest_today, period_days, visit_date_errors
+from app.services.observation_dates import today_in
+from app.services.visit_dates import period_days, visit_date_errors
 from tests.monitoring_fixtures import JSON, as_user, check_payload, login
 
 TODAY = date(2026, 11, 24)
@@ -38,16 +39,19 @@ def test_future_visit_is_refused_and_today_is_not():
     p = parse_period("2026")
     assert visit_date_errors(TODAY, p, TODAY) == []
     errors = visit_date_errors(TODAY + timedelta(days=1), p, TODAY)
-    assert errors == ["Tanggal monitoring 25-11-2026 belum terjadi; isi tanggal kunjungan yang sudah lewat atau "
-                      "hari ini."]
+    assert errors == ["Tanggal monitoring 25-11-2026 belum terjadi; isi tanggal yang sudah lewat atau hari ini "
+                      "(24-11-2026)."]
     both = visit_date_errors(date(2027, 1, 2), p, TODAY)
     assert len(both) == 2
 
 
-def test_today_is_taken_in_wit_so_no_indonesian_monitor_is_refused_today():
-    # 15:30 UTC on 31 Dec is already 1 Jan 00:30 in Jayapura (WIT), 22:30 on 31 Dec in Jakarta.
-    assert latest_today(datetime(2025, 12, 31, 15, 30, tzinfo=UTC)) == date(2026, 1, 1)
-    assert latest_today(datetime(2025, 12, 31, 14, 59, tzinfo=UTC)) == date(2025, 12, 31)
+def test_today_is_taken_in_the_units_own_zone():
+    # 15:30 UTC on 31 Dec is already 1 Jan 00:30 in Jayapura (WIT), but still 22:30 on 31 Dec in Jakarta (WIB).
+    moment = datetime(2025, 12, 31, 15, 30, tzinfo=UTC)
+    assert today_in("Asia/Jayapura", moment) == date(2026, 1, 1)
+    assert today_in("Asia/Jakarta", moment) == date(2025, 12, 31)
+    assert today_in("Asia/Makassar", datetime(2025, 12, 31, 15, 59, tzinfo=UTC)) == date(2025, 12, 31)
+    assert today_in("Asia/Makassar", datetime(2025, 12, 31, 16, 0, tzinfo=UTC)) == date(2026, 1, 1)
 
 
 # ---- over HTTP: the offline-queue JSON contract and the HTML form ------------------------------
@@ -73,7 +77,7 @@ def test_create_accepts_inside_and_boundary_days_and_refuses_outside(client, fie
 
 def test_future_visit_is_refused_over_json_and_inline_in_html(client, field):
     login(client, "mona@x.id")
-    tomorrow = latest_today() + timedelta(days=1)
+    tomorrow = today_in("Asia/Jakarta") + timedelta(days=1)  # DAYASOS is a WIB unit
     data = check_payload(client, field["pendamping"]["PKH-001"], period=str(tomorrow.year),
                          visit_date=tomorrow.isoformat())
     res = client.post("/pantau/pendamping/catat", data=data, headers=JSON)

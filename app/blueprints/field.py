@@ -31,12 +31,14 @@ from app.models import (
 from app.scoping import get_scoped_or_404, region_clause, region_subtree_ids, role_required, scoped
 from app.services import (
     audit,
+    checklists,
     field_insert,
     income_samples,
     monitoring_demo,
     monitoring_reference,
     monitoring_scope,
     monitoring_stats,
+    observation_dates,
     visit_dates,
 )
 from app.services import nik as nik_service
@@ -148,11 +150,11 @@ def _gps_warning(form) -> tuple[bool, list[str]]:
     return False, []
 
 
-def _visit_date_errors(form, period, errors: dict) -> None:
-    """A parsed visit date must lie in the check's period and not after today (see services.visit_dates)."""
+def _visit_date_errors(form, period, errors: dict, unit_id: int) -> None:
+    """A parsed visit date must lie in the check's period and not after the unit's today (services.visit_dates)."""
     if form.visit_date.errors or form.visit_date.data is None:
         return
-    messages = visit_dates.visit_date_errors(form.visit_date.data, period)
+    messages = visit_dates.visit_date_errors(form.visit_date.data, period, observation_dates.unit_today(unit_id))
     if messages:
         form.visit_date.errors = [*form.visit_date.errors, *messages]
         errors["visit_date"] = list(form.visit_date.errors)
@@ -173,12 +175,6 @@ def home():
 
 # ---- pendamping checks ---------------------------------------------------------
 
-def _active_version(type_id: int) -> ChecklistVersion | None:
-    return db.session.scalar(select(ChecklistVersion).where(ChecklistVersion.type_id == type_id,
-                                                            ChecklistVersion.active.is_(True))
-                             .order_by(ChecklistVersion.version.desc()).limit(1))
-
-
 def _answers_from_request(version: ChecklistVersion, errors: dict) -> dict[str, bool]:
     answers = {}
     for criterion in version.criteria:
@@ -188,11 +184,6 @@ def _answers_from_request(version: ChecklistVersion, errors: dict) -> dict[str, 
         else:
             answers[criterion.code] = ANSWERS[raw]
     return answers
-
-
-def optimal_from(version: ChecklistVersion, answers: dict[str, bool]) -> bool:
-    """Optimal sesuai standar: every mandatory criterion of this version is met."""
-    return all(answers.get(c.code) is True for c in version.criteria if c.mandatory)
 
 
 def _check_form_context(ptype: PendampingType, form, version: ChecklistVersion, errors: dict, answers=None):
@@ -211,7 +202,7 @@ def check_new():
         types = db.session.scalars(select(PendampingType).where(PendampingType.active)
                                    .order_by(PendampingType.sort_order, PendampingType.name)).all()
         return render_template("monitoring/check_choose_type.html", types=types)
-    version = _active_version(ptype.id)
+    version = checklists.version_in_force(ptype.id)
     if version is None:
         abort(404)
     form = PendampingCheckForm(instance_id=str(uuid.uuid4()), checklist_version_id=str(version.id),
@@ -259,14 +250,13 @@ def check_create():
                 errors["period"] = ["Jenis periode tidak sesuai pengaturan monitoring (mis. "
                                     f"{_default_period()})."]
             else:
-                _visit_date_errors(form, period, errors)
+                _visit_date_errors(form, period, errors, pendamping.unit_id if pendamping else current_user.unit_id)
     version = None
     if pendamping is not None:
-        version_id = form.checklist_version_id.data or ""
-        if version_id.isdigit():
-            version = db.session.scalar(select(ChecklistVersion).where(
-                ChecklistVersion.id == int(version_id), ChecklistVersion.type_id == pendamping.type_id))
-        version = version or _active_version(pendamping.type_id)
+        version, outdated = checklists.resolve(pendamping.type_id, form.checklist_version_id.data)
+        if outdated:
+            errors["checklist_version_id"] = [outdated]
+            errors["__all__"] = [outdated]
     answers = _answers_from_request(version, errors) if version is not None else {}
     _gps_errors(form)
     if form.longitude.errors:
@@ -290,7 +280,7 @@ def check_create():
         "period_start": period.start, "period_end": period.end, "visit_date": form.visit_date.data,
         "monitor_id": current_user.id, "unit_id": pendamping.unit_id, "region_id": pendamping.region_id,
         "type_id": pendamping.type_id, "method": form.method.data, "checklist_version_id": version.id,
-        "answers": answers, "optimal": optimal_from(version, answers), "latitude": form.latitude.data,
+        "answers": answers, "optimal": checklists.optimal(version, answers), "latitude": form.latitude.data,
         "longitude": form.longitude.data, "gps_accuracy_m": form.gps_accuracy_m.data, "gps_warning": gps_warning,
         "notes": form.notes.data or None, "status": "valid", "created_at": utcnow(), "updated_at": utcnow(),
     }
@@ -367,7 +357,7 @@ def check_edit(record_id: int):
     if request.method == "POST":
         form.validate()
         errors = {k: v for k, v in form.errors.items() if k not in ("period", "instance_id")}
-        _visit_date_errors(form, parse_period(record.period), errors)
+        _visit_date_errors(form, parse_period(record.period), errors, record.unit_id)
         answers = _answers_from_request(version, errors)
         _gps_errors(form)
         if form.longitude.errors:
@@ -379,7 +369,7 @@ def check_edit(record_id: int):
                 setattr(record, name, getattr(form, name).data)
             record.notes = form.notes.data or None
             record.answers = answers
-            record.optimal = optimal_from(version, answers)
+            record.optimal = checklists.optimal(version, answers)
             record.gps_warning = gps_warning
             db.session.flush()
             audit.record("update", record, before=before, after=field_insert.snapshot(record))
@@ -423,7 +413,8 @@ def _income_choices(form: IncomeSampleForm) -> None:
     form.region_id.choices = _kabkota_choices()
 
 
-def _income_errors(form: IncomeSampleForm, creating: bool) -> tuple[dict, str | None]:
+def _income_errors(form: IncomeSampleForm, creating: bool, unit_id: int) -> tuple[dict, str | None]:
+    """Form errors plus the shared sample rules (income_samples.sample_errors), shown inline on their fields."""
     form.validate()
     errors = dict(form.errors)
     nik = None
@@ -431,6 +422,11 @@ def _income_errors(form: IncomeSampleForm, creating: bool) -> tuple[dict, str | 
         nik = nik_service.normalise(form.nik.data)
         if nik is None:
             errors["nik"] = [nik_service.INVALID_NIK]
+    values = {k: (None if k in errors else v) for k, v in _income_values(form).items()}
+    for name, messages in income_samples.sample_errors(values, observation_dates.unit_today(unit_id)).items():
+        field = getattr(form, name)
+        field.errors = [*field.errors, *messages]
+        errors[name] = list(field.errors)
     limit = current_app.config["INCOME_SANITY_MAX"]
     too_large = [v for v in (form.income_before.data, form.income_after.data)
                  if isinstance(v, int) and v > limit]
@@ -466,7 +462,7 @@ def income_new():
     if request.method == "GET":
         form.instance_id.data = str(uuid.uuid4())
         return render_template("monitoring/income_form.html", form=form, record=None)
-    errors, nik = _income_errors(form, creating=True)
+    errors, nik = _income_errors(form, creating=True, unit_id=current_user.unit_id)
     if errors:
         return _invalid(errors, "monitoring/income_form.html", form=form, record=None)
     instance_id = uuid.UUID(form.instance_id.data)
@@ -474,21 +470,24 @@ def income_new():
     if existing is not None:
         return _saved("Sampel ini sudah diterima sebelumnya.", existing, [], url_for("field.income_new"),
                       status="duplicate")
-    values = income_samples.derived({
-        **_income_values(form), "instance_id": instance_id, "kpm_id": income_samples.kpm_id_for(nik),
-        "unit_id": current_user.unit_id, "monitor_id": current_user.id, "source": "web", "status": "valid",
-        "created_at": utcnow(), "updated_at": utcnow(),
-    })
-    if not insert_or_nothing(IncomeSample, values, ["instance_id"]):
+    try:
+        record, created = income_samples.save({
+            **_income_values(form), "instance_id": instance_id, "unit_id": current_user.unit_id,
+            "monitor_id": current_user.id, "source": "web", "status": "valid",
+            "created_at": utcnow(), "updated_at": utcnow(),
+        }, nik=nik)
+    except income_samples.SampleInvalid as err:  # the rules were checked above; a date may have just changed
+        db.session.rollback()
+        return _invalid(err.errors, "monitoring/income_form.html", form=form, record=None)
+    if not created:
         db.session.commit()  # keep the KPM row; the sample itself raced in from another request
-        existing = db.session.scalar(select(IncomeSample.id).where(IncomeSample.instance_id == instance_id))
-        return _saved("Sampel ini sudah diterima sebelumnya.", existing, [], url_for("field.income_new"),
+        return _saved("Sampel ini sudah diterima sebelumnya.", record.id, [], url_for("field.income_new"),
                       status="duplicate")
-    record = db.session.scalar(select(IncomeSample).where(IncomeSample.instance_id == instance_id))
     audit.record("create", record, after=field_insert.snapshot(record))
     db.session.commit()
     return _saved(f"Sampel KPM {nik_service.masked(record.kpm.nik_last4)} tersimpan.", record.id,
-                  _eligibility_note(values), url_for("field.income_new"))
+                  _eligibility_note({"eligible": record.eligible, "intervention_date": record.intervention_date}),
+                  url_for("field.income_new"))
 
 
 @bp.get("/pendapatan")
@@ -549,14 +548,16 @@ def income_edit(record_id: int):
     form = IncomeSampleForm(obj=record)
     _income_choices(form)
     if request.method == "POST":
-        errors, _ = _income_errors(form, creating=False)
+        errors, _ = _income_errors(form, creating=False, unit_id=record.unit_id)
         errors.pop("instance_id", None)
         if errors:
             return _invalid(errors, "monitoring/income_form.html", form=form, record=record)
         before = field_insert.snapshot(record)
-        for key, value in income_samples.derived(_income_values(form)).items():
-            setattr(record, key, value)
-        db.session.flush()
+        try:
+            income_samples.save(_income_values(form), existing=record)
+        except income_samples.SampleInvalid as err:
+            db.session.rollback()
+            return _invalid(err.errors, "monitoring/income_form.html", form=form, record=record)
         audit.record("update", record, before=before, after=field_insert.snapshot(record))
         db.session.commit()
         values = {"eligible": record.eligible, "intervention_date": record.intervention_date}

@@ -4,6 +4,11 @@ Each row is one monitoring round. Re-importing never duplicates: a row's
 instance_id is the file's `instance_id` column or, when absent, a UUIDv5 of
 (NIK HMAC, programme, measure, monitoring date), so the same round always maps
 to the same stored row and is updated. NIKs never appear in messages.
+
+An update only ever touches a row the importer may write: a stored sample of a
+unit outside the importer's scope, one entered on the web form, or one of
+another KPM is a row error, and nothing moves. Rows are stored through
+income_samples.save, the same validating write the web form uses.
 """
 from __future__ import annotations
 
@@ -16,10 +21,20 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import IncomeProgram, IncomeSample, Region, Unit
 from app.models.kpm import BUSINESS_STATUS, INCOME_MEASURES
-from app.services import audit, field_insert
+from app.services import audit, field_insert, income_samples
 from app.services import nik as nik_service
-from app.services.income_samples import derived, kpm_id_for
-from app.services.tabular import ImportReport, RowError, lookup_unit, parse_date, parse_int, read_table, text, truthy
+from app.services.observation_dates import unit_today
+from app.services.tabular import (
+    ImportReport,
+    RowError,
+    lookup_unit,
+    outside_scope,
+    parse_date,
+    parse_int,
+    read_table,
+    text,
+    truthy,
+)
 
 REQUIRED = ("nik", "program", "unit", "kabkota", "cohort_year", "intervention_date", "monitoring_date",
             "household_size", "measure", "income_before", "income_after", "business_status")
@@ -40,7 +55,7 @@ def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
     sanity_max = current_app.config["INCOME_SANITY_MAX"]
 
     report = ImportReport()
-    valid: list[tuple[str, dict]] = []
+    valid: list[tuple[str, dict, IncomeSample | None]] = []
     seen: set[uuid.UUID] = set()
     for number, row in rows:
         errors: list[RowError] = []
@@ -67,8 +82,6 @@ def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
         cohort = check("cohort_year", parse_int(row.get("cohort_year"), 2000, 2100))
         intervention = check("intervention_date", parse_date(row.get("intervention_date")))
         monitoring = check("monitoring_date", parse_date(row.get("monitoring_date")))
-        if intervention and monitoring and monitoring < intervention:
-            errors.append(RowError(number, "monitoring_date", "tidak boleh sebelum tanggal intervensi."))
         household = check("household_size", parse_int(row.get("household_size"), 1, 50))
         measure = (check("measure", text(row.get("measure"), 20)) or "").lower()
         if measure and measure not in INCOME_MEASURES:
@@ -93,43 +106,64 @@ def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
             except ValueError:
                 errors.append(RowError(number, "instance_id", "bukan UUID yang valid."))
 
+        values = {
+            "instance_id": instance_id, "program_id": program.id if program else None,
+            "unit_id": unit.id if unit else None, "region_id": kabkota.id if kabkota else None,
+            "source": "import", "cohort_year": cohort, "intervention_date": intervention,
+            "monitoring_date": monitoring, "household_size": household, "measure": measure or None,
+            "income_before": incomes["income_before"], "income_after": incomes["income_after"],
+            "business_status": status or None, "notes": notes,
+        }
+        reported = {e.column for e in errors}
+        checked = {k: (None if k in reported else v) for k, v in values.items()}
+        for column, messages in income_samples.sample_errors(checked, unit_today(values["unit_id"])).items():
+            errors.extend(RowError(number, column, message) for message in messages)
+
         if errors:
             report.errors.extend(errors)
             report.skipped += 1
             continue
         digest = nik_service.nik_hmac(nik)
-        instance_id = instance_id or natural_instance_id(digest, program.code, measure, monitoring)
+        key_column = "instance_id" if instance_id else "nik"
+        values["instance_id"] = instance_id = instance_id or natural_instance_id(digest, program.code, measure,
+                                                                                 monitoring)
         if instance_id in seen:
             report.errors.append(RowError(number, "monitoring_date", "baris ganda (KPM, program, ukuran dan "
                                                                      "tanggal monitoring sama)."))
             report.skipped += 1
             continue
         seen.add(instance_id)
-        valid.append((nik, {
-            "instance_id": instance_id, "program_id": program.id, "unit_id": unit.id, "region_id": kabkota.id,
-            "source": "import", "cohort_year": cohort, "intervention_date": intervention,
-            "monitoring_date": monitoring, "household_size": household, "measure": measure,
-            "income_before": incomes["income_before"], "income_after": incomes["income_after"],
-            "business_status": status, "notes": notes,
-        }))
-
+        stored = db.session.scalar(select(IncomeSample).where(IncomeSample.instance_id == instance_id))
+        problem = _update_problem(stored, digest, allowed_unit_ids)
+        if problem:
+            report.errors.append(RowError(number, key_column, problem))
+            report.skipped += 1
+            continue
+        valid.append((nik, values, stored))
     if report.errors and not valid_only:
         report.skipped = len(rows)
         return report
-    for nik, values in valid:
-        values["kpm_id"] = kpm_id_for(nik)
-        values = derived(values)
-        sample = db.session.scalar(select(IncomeSample).where(IncomeSample.instance_id == values["instance_id"]))
-        before = field_insert.snapshot(sample) if sample else None
-        if sample is None:
-            sample = IncomeSample(**values, status="valid")
-            db.session.add(sample)
+    for nik, values, stored in valid:
+        before = field_insert.snapshot(stored) if stored else None
+        if stored is None:
+            sample, _ = income_samples.save({**values, "status": "valid"}, nik=nik)
             report.created += 1
         else:
-            for key, value in values.items():
-                setattr(sample, key, value)
+            sample, _ = income_samples.save(values, existing=stored)
             report.updated += 1
-        db.session.flush()
         audit.record("import", sample, before=before, after=field_insert.snapshot(sample))
     report.written = True
     return report
+
+
+def _update_problem(stored: IncomeSample | None, nik_digest: str, allowed_unit_ids: set[int] | None) -> str | None:
+    """Why an import may not update this stored sample, or None when it may (or there is none)."""
+    if stored is None:
+        return None
+    if outside_scope(stored.unit_id, allowed_unit_ids):
+        return "sampel yang sudah tersimpan milik unit di luar wewenang Anda; tidak diubah."
+    if stored.source != "import":
+        return "sampel ini dicatat lewat formulir; koreksi lewat halaman sampel, bukan impor."
+    if stored.kpm.nik_hmac != nik_digest:
+        return "instance_id ini sudah dipakai sampel KPM lain; tidak diubah."
+    return None

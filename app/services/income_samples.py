@@ -1,8 +1,12 @@
-"""KPM income samples: derived fields, idempotent save, income bands and graduation.
+"""KPM income samples: validation, derived fields, the one write path, income bands and graduation.
 
-`eligible` follows app.services.eligibility (3 calendar months), `increased` is
-after > before on the sample's own measure. Bands and graduation call
-analysis.income; this module only finds the reference lines to feed it.
+Every way a sample is stored (web form and offline queue, legacy import, demo
+data) goes through `save()`, which validates with `sample_errors()` first, so
+the rules (dates via app.services.observation_dates, bounded numbers, known
+measure and status) hold on every path. `eligible` follows
+app.services.eligibility (3 calendar months), `increased` is after > before on
+the sample's own measure. Bands and graduation call analysis.income; this
+module only finds the reference lines to feed it.
 """
 from __future__ import annotations
 
@@ -14,9 +18,11 @@ from sqlalchemy import select
 from analysis.income import graduation_ready, income_band
 from app.extensions import db
 from app.models import IncomeSample, Kpm, PovertyLine, Region, Umk
+from app.models.kpm import BUSINESS_STATUS, INCOME_MEASURES
 from app.services import nik as nik_service
 from app.services.eligibility import is_eligible
 from app.services.field_insert import get_or_create_id, insert_or_nothing
+from app.services.observation_dates import intervention_errors, observation_errors, order_errors, unit_today
 
 BAND_LABELS = {
     "below-extreme": "Di bawah garis kemiskinan ekstrem",
@@ -26,6 +32,15 @@ BAND_LABELS = {
 }
 # Omzet is revenue, not income: it is never banded against poverty lines or the UMK.
 BANDED_MEASURES = ("laba", "pendapatan_rt")
+INCOME_MAX = 2**63 - 1  # the BIGINT column; the configurable sanity limit (with confirmation) is far below
+
+
+class SampleInvalid(ValueError):
+    """The sample breaks a rule; `errors` maps field/column name to Indonesian messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(m for msgs in errors.values() for m in msgs))
+        self.errors = errors
 
 
 def kpm_id_for(nik: str) -> int:
@@ -46,9 +61,59 @@ def derived(values: dict) -> dict:
     }
 
 
-def insert_sample(values: dict) -> bool:
-    """Store a new sample; False when its instance_id is already stored."""
-    return insert_or_nothing(IncomeSample, derived(values), ["instance_id"])
+def sample_errors(values: dict, today: date) -> dict[str, list[str]]:
+    """Every rule a stored sample obeys, whatever path it came by; empty when it is fine.
+
+    `today` is the date in the sample's unit's time zone. Values that are None
+    (a field the caller already reported as missing) are skipped.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, messages: list[str]) -> None:
+        if messages:
+            errors.setdefault(name, []).extend(messages)
+
+    monitoring, intervention = values.get("monitoring_date"), values.get("intervention_date")
+    add("monitoring_date", observation_errors(monitoring, today))
+    add("intervention_date", intervention_errors(intervention, today))
+    if not errors:
+        add("monitoring_date", order_errors(intervention, monitoring))
+    bounds = {"household_size": (1, 50), "cohort_year": (2000, 2100),
+              "income_before": (0, INCOME_MAX), "income_after": (0, INCOME_MAX)}
+    for name, (low, high) in bounds.items():
+        value = values.get(name)
+        if value is not None and not (isinstance(value, int) and low <= value <= high):
+            add(name, [f"Harus bilangan bulat {low} sampai {high:,}.".replace(",", ".")])
+    if values.get("measure") is not None and values["measure"] not in INCOME_MEASURES:
+        add("measure", [f"Harus salah satu dari {', '.join(INCOME_MEASURES)}."])
+    if values.get("business_status") is not None and values["business_status"] not in BUSINESS_STATUS:
+        add("business_status", ["Harus 'berjalan' atau 'berhenti'."])
+    return errors
+
+
+def save(values: dict, *, nik: str | None = None, existing: IncomeSample | None = None) -> tuple[IncomeSample, bool]:
+    """Validate, derive and write one sample; the only way samples are stored. Returns (row, created).
+
+    New sample (`existing` None): `nik` (already normalised) names its KPM and
+    the insert is idempotent on instance_id: created is False when that
+    instance_id was already stored, and the stored row is returned untouched.
+    Otherwise `existing` is updated in place. Raises SampleInvalid, before
+    writing anything, when a rule is broken. The caller owns the transaction.
+    """
+    unit_id = values.get("unit_id", existing.unit_id if existing is not None else None)
+    errors = sample_errors(values, unit_today(unit_id))
+    if errors:
+        raise SampleInvalid(errors)
+    if existing is not None:
+        for key, value in derived(values).items():
+            setattr(existing, key, value)
+        db.session.flush()
+        return existing, False
+    if nik is not None:
+        values = {**values, "kpm_id": kpm_id_for(nik)}
+    created = insert_or_nothing(IncomeSample, derived(values), ["instance_id"])
+    row = db.session.scalar(select(IncomeSample).where(IncomeSample.instance_id == values["instance_id"]))
+    return row, created
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,13 @@ so running it again adds nothing."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
-    ChecklistVersion,
     IncomeProgram,
-    IncomeSample,
     Pendamping,
     PendampingCheck,
     PendampingType,
@@ -24,7 +22,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import income_samples
+from app.services import checklists, income_samples, observation_dates
 from app.services.field_insert import insert_or_nothing
 
 DEMO_SOURCE = "DEMO — bukan angka resmi BPS/Kemnaker"
@@ -67,32 +65,32 @@ def seed() -> int:
             added += 1
     db.session.flush()
 
-    today = date.today()
+    today = observation_dates.today_in(unit.timezone)
     for ident, answers in (("DEMO-PKH-001", {"K1": True, "K2": True, "K3": True}),
                            ("DEMO-PKH-002", {"K1": True, "K2": False, "K3": True})):
         pend = existing[ident]
-        version = db.session.scalar(select(ChecklistVersion).where(ChecklistVersion.type_id == pend.type_id)
-                                    .order_by(ChecklistVersion.version.desc()).limit(1))
+        version = checklists.version_in_force(pend.type_id)
         added += insert_or_nothing(PendampingCheck, {
             "instance_id": uuid.uuid5(_NS, f"check:{ident}:{today.year}"), "pendamping_id": pend.id,
             "period": str(today.year), "period_start": f"{today.year}-01", "period_end": f"{today.year}-12",
             "visit_date": today, "monitor_id": monitor.id, "unit_id": unit.id, "region_id": pend.region_id,
             "type_id": pend.type_id, "method": "kunjungan", "checklist_version_id": version.id, "answers": answers,
-            "optimal": all(answers.values()), "gps_warning": False, "status": "valid",
+            "optimal": checklists.optimal(version, answers), "gps_warning": False, "status": "valid",
             "created_at": utcnow(), "updated_at": utcnow(),
         })
 
     pena = db.session.scalar(select(IncomeProgram).where(IncomeProgram.code == "PENA"))
     for nik, months, before, after in INCOME:
         intervention = today - timedelta(days=months * 31)
-        added += insert_or_nothing(IncomeSample, income_samples.derived({
-            "instance_id": uuid.uuid5(_NS, f"income:{nik}"), "kpm_id": income_samples.kpm_id_for(nik),
+        _, created = income_samples.save({
+            "instance_id": uuid.uuid5(_NS, f"income:{nik}"),
             "program_id": pena.id, "unit_id": unit.id, "region_id": regions["32.73"].id, "monitor_id": monitor.id,
             "source": "web", "cohort_year": intervention.year, "intervention_date": intervention,
             "monitoring_date": today, "household_size": 4, "measure": "pendapatan_rt", "income_before": before,
             "income_after": after, "business_status": "berjalan", "status": "valid",
             "created_at": utcnow(), "updated_at": utcnow(),
-        }), ["instance_id"])
+        }, nik=nik)
+        added += created
 
     for year in (today.year - 1, today.year):
         added += insert_or_nothing(PovertyLine, {

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Pendamping, PendampingType, Region, Unit
 from app.models.pendamping import PENDAMPING_STATUS
 from app.services import audit, field_insert
-from app.services.tabular import ImportReport, RowError, lookup_unit, parse_date, read_table, text
+from app.services.tabular import ImportReport, RowError, lookup_unit, outside_scope, parse_date, read_table, text
 
 REQUIRED = ("identifier", "name", "type", "unit", "kabkota")
 OPTIONAL = ("kecamatan", "status", "status_date")
@@ -72,7 +72,7 @@ def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
                 errors.append(RowError(number, "identifier", f"identifier '{identifier}' muncul dua kali."))
             seen.add(identifier)
             current = existing.get(identifier)
-            if current is not None and allowed_unit_ids is not None and current.unit_id not in allowed_unit_ids:
+            if current is not None and outside_scope(current.unit_id, allowed_unit_ids):
                 errors.append(RowError(number, "identifier", "identifier sudah dipakai unit di luar wewenang Anda."))
 
         if errors:

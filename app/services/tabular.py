@@ -20,9 +20,17 @@ class TableError(ValueError):
 
 @dataclass
 class RowError:
+    """One problem in one cell. The message is passed through nik.redact, so a NIK that
+    landed in the wrong column is never echoed back (e.g. "program '************0001'")."""
+
     row: int  # spreadsheet row number (header is row 1)
     column: str
     message: str
+
+    def __post_init__(self) -> None:
+        from app.services.nik import redact
+
+        self.message = redact(self.message)
 
     def __str__(self) -> str:
         return f"Baris {self.row}, kolom {self.column}: {self.message}"
@@ -150,6 +158,16 @@ def truthy(value) -> bool:
     return str(value or "").strip().lower() in {"1", "ya", "y", "true", "benar", "x"}
 
 
+def outside_scope(unit_id: int | None, allowed_unit_ids: set[int] | None) -> bool:
+    """True when an import may not write to (or update a row of) this unit.
+
+    Every import checks both the unit a row names and the unit of the stored
+    row it would update, so a re-import can never move another unit's row into
+    the importer's unit. `allowed_unit_ids` None means unrestricted (the CLI).
+    """
+    return allowed_unit_ids is not None and unit_id not in allowed_unit_ids
+
+
 def lookup_unit(raw, units: dict, allowed_unit_ids, number: int, errors: list[RowError]):
     """The unit an import row names: a known code inside the importer's scope, else None plus an error."""
     code, message = text(raw, 40)
@@ -159,8 +177,7 @@ def lookup_unit(raw, units: dict, allowed_unit_ids, number: int, errors: list[Ro
     unit = units.get(code.upper())
     if unit is None:
         errors.append(RowError(number, "unit", f"unit '{code}' tidak dikenal."))
-    elif allowed_unit_ids is not None and unit.id not in allowed_unit_ids:
+    elif outside_scope(unit.id, allowed_unit_ids):
         errors.append(RowError(number, "unit", f"unit '{code}' di luar wewenang Anda."))
         return None
     return unit
-
