@@ -1,23 +1,30 @@
 """Admin side of field monitoring: imports (pendamping, legacy income, poverty
 lines, UMK), the pendamping registry, pendamping types with their versioned
 checklists, and programmes. Also the `import-pendamping` / `import-income`
-/ `import-poverty-lines` / `import-umk` commands."""
+/ `import-poverty-lines` / `import-umk` commands.
+
+Pendamping types, checklists, programmes, poverty lines and UMK are national
+references: only admins of the root unit change them (app.reference_authority);
+other admins see the lists and get a 403 on any change."""
 from __future__ import annotations
 
 import click
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from app import reference_authority
 from app.extensions import db
 from app.models import ChecklistCriterion, ChecklistVersion, IncomeProgram, Pendamping, PendampingType, PovertyLine, Umk
 from app.scoping import role_required, scoped, unit_subtree_ids
 from app.services import audit, field_insert, income_import, pendamping_import, reference_lines_import
+from app.services.monitoring_reference import add_default_checklist
 from app.services.tabular import TableError
 from forms.monitoring import ChecklistForm, ImportForm, NamedCodeForm
 
 bp = Blueprint("field_admin", __name__, url_prefix="/pantau/admin", cli_group=None)
 PAGE_SIZE = 100
+NATIONAL_IMPORTS = ("poverty", "umk")
 
 
 @bp.before_request
@@ -39,7 +46,10 @@ def imports():
         else:
             try:
                 report = _run_import(form.kind.data, upload.stream, upload.filename, form.valid_only.data,
-                                     set(db.session.scalars(unit_subtree_ids(current_user.unit_id))))
+                                     set(db.session.scalars(unit_subtree_ids(current_user.unit_id))),
+                                     current_user.unit_id)
+            except reference_authority.NationalReferenceLocked:
+                abort(403)
             except TableError as err:
                 form.file.errors = [str(err)]
                 status = 400
@@ -54,14 +64,16 @@ def imports():
     return render_template("monitoring/admin_import.html", form=form, report=report), status
 
 
-def _run_import(kind: str, stream, filename: str, valid_only: bool, allowed_units: set[int] | None):
+def _run_import(kind: str, stream, filename: str, valid_only: bool, allowed_units: set[int] | None,
+                actor_unit_id: int | None):
+    """`allowed_units`/`actor_unit_id` None: the CLI, which runs as the server's operator."""
     if kind == "pendamping":
         return pendamping_import.import_file(stream, filename, valid_only=valid_only, allowed_unit_ids=allowed_units)
     if kind == "income":
         return income_import.import_file(stream, filename, valid_only=valid_only, allowed_unit_ids=allowed_units)
     if kind == "poverty":
-        return reference_lines_import.import_poverty_lines(stream, filename)
-    return reference_lines_import.import_umk(stream, filename)
+        return reference_lines_import.import_poverty_lines(stream, filename, actor_unit_id=actor_unit_id)
+    return reference_lines_import.import_umk(stream, filename, actor_unit_id=actor_unit_id)
 
 
 @bp.get("/pendamping")
@@ -74,12 +86,12 @@ def registry():
 @bp.route("/jenis", methods=["GET", "POST"])
 def types():
     form = NamedCodeForm()
+    if request.method == "POST":
+        reference_authority.require()
     if form.validate_on_submit():
         if db.session.scalar(select(PendampingType.id).where(PendampingType.code == form.code.data)):
             form.code.errors.append("Kode jenis sudah dipakai.")
         else:
-            from app.services.monitoring_reference import add_default_checklist
-
             ptype = PendampingType(code=form.code.data, name=form.name.data, active=True, sort_order=100)
             db.session.add(ptype)
             db.session.flush()
@@ -89,12 +101,14 @@ def types():
             flash("Jenis pendamping ditambahkan dengan daftar periksa bawaan.", "success")
             return redirect(url_for("field_admin.types"))
     rows = db.session.scalars(select(PendampingType).order_by(PendampingType.sort_order, PendampingType.name)).all()
-    return render_template("monitoring/admin_types.html", form=form, rows=rows), (400 if form.errors else 200)
+    return render_template("monitoring/admin_types.html", form=form, rows=rows,
+                           editable=reference_authority.may_change(current_user)), (400 if form.errors else 200)
 
 
 @bp.route("/jenis/<int:type_id>/daftar-periksa", methods=["GET", "POST"])
 def checklist(type_id: int):
     """A change makes a new version; records keep the version they were answered against."""
+    reference_authority.require()
     ptype = db.get_or_404(PendampingType, type_id)
     current = db.session.scalar(select(ChecklistVersion).where(ChecklistVersion.type_id == ptype.id)
                                 .order_by(ChecklistVersion.version.desc()).limit(1))
@@ -148,6 +162,8 @@ def _parse_criteria(text: str) -> tuple[list[tuple[str, str, bool]], list[str]]:
 @bp.route("/program", methods=["GET", "POST"])
 def programs():
     form = NamedCodeForm()
+    if request.method == "POST":
+        reference_authority.require()
     if form.validate_on_submit():
         if db.session.scalar(select(IncomeProgram.id).where(IncomeProgram.code == form.code.data)):
             form.code.errors.append("Kode program sudah dipakai.")
@@ -160,7 +176,8 @@ def programs():
             flash("Program ditambahkan.", "success")
             return redirect(url_for("field_admin.programs"))
     rows = db.session.scalars(select(IncomeProgram).order_by(IncomeProgram.sort_order, IncomeProgram.name)).all()
-    return render_template("monitoring/admin_programs.html", form=form, rows=rows), (400 if form.errors else 200)
+    return render_template("monitoring/admin_programs.html", form=form, rows=rows,
+                           editable=reference_authority.may_change(current_user)), (400 if form.errors else 200)
 
 
 @bp.get("/referensi")
@@ -175,7 +192,7 @@ def reference_lines():
 def _cli_import(kind: str, path: str, valid_only: bool) -> None:
     try:
         with open(path, "rb") as handle:
-            report = _run_import(kind, handle, path, valid_only, None)
+            report = _run_import(kind, handle, path, valid_only, None, None)
     except TableError as err:
         raise click.ClickException(str(err)) from None
     for error in report.errors:

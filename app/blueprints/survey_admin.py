@@ -1,15 +1,16 @@
 """Admin pages around the survey: respondent categories and QR posters.
 
 Categories are shared by every unit's survey, so only admins of a top-level
-unit (no parent) may change them. Posters are per layanan and scoped like the
+unit (no parent) may change them (app.reference_authority). Posters are per layanan and scoped like the
 layanan themselves.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import reference_authority
 from app.extensions import db
 from app.models import Layanan, RespondentCategory, Unit
 from app.scoping import get_scoped_or_404, role_required, scoped
@@ -31,25 +32,20 @@ def survey_url(layanan: Layanan) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/s/{layanan.slug}"
 
 
-def _require_root_admin() -> None:
-    if current_user.unit.parent_id is not None:
-        abort(403)
-
-
 # ---- respondent categories -------------------------------------------------------
 
 @bp.get("/kategori-responden")
 def categories():
     rows = db.session.scalars(select(RespondentCategory).order_by(RespondentCategory.sort_order,
                                                                    RespondentCategory.name)).all()
-    editable = current_user.unit.parent_id is None
+    editable = reference_authority.may_change(current_user)
     return render_template("survey/admin_categories.html", rows=rows, editable=editable, confirm=ConfirmForm())
 
 
 @bp.route("/kategori-responden/new", methods=["GET", "POST"])
 @bp.route("/kategori-responden/<int:category_id>", methods=["GET", "POST"])
 def category_edit(category_id: int | None = None):
-    _require_root_admin()
+    reference_authority.require()
     category = db.get_or_404(RespondentCategory, category_id) if category_id else RespondentCategory(active=True)
     form = RespondentCategoryForm(obj=category)
     if form.validate_on_submit():
@@ -73,7 +69,7 @@ def category_edit(category_id: int | None = None):
 
 @bp.post("/kategori-responden/<int:category_id>/deactivate")
 def category_deactivate(category_id: int):
-    _require_root_admin()
+    reference_authority.require()
     category = db.get_or_404(RespondentCategory, category_id)
     if ConfirmForm().validate_on_submit():
         before = audit.snapshot(category)

@@ -8,6 +8,10 @@ File shape: a list of objects
    "targets": [{"year": 2023, "revision": "PK Januari", "effective_date": "2023-01-15", "value": 91}],
    "manual": [{"year": 2023, "n": 330, "t": 370, "population": null, "value": null, "note": "LKj 2022"}]}
 Components name indicators of the same unit, defined earlier in the file or already stored.
+
+`allowed_unit_ids` limits the units (and their layanan) a load may create or
+update, as for every import (app.services.tabular.outside_scope); None is the
+CLI operator. An indicator of another unit is an error and nothing is written.
 """
 from __future__ import annotations
 
@@ -18,10 +22,13 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget, Layanan, Unit
 from app.models.indicator import AGGREGATE_METHODS, CI_METHODS, KINDS, POLARITIES, SOURCES
+from app.services.nik import redact
+from app.services.tabular import outside_scope
 
 
 class IndicatorLoadError(Exception):
     def __init__(self, errors: list[str]):
+        errors = [redact(e) for e in errors]  # values are echoed; a NIK never is
         super().__init__("; ".join(errors))
         self.errors = errors
 
@@ -63,7 +70,7 @@ def _number(value, where, errors):
     return float(value)
 
 
-def validate(items) -> list[dict]:
+def validate(items, allowed_unit_ids: set[int] | None = None) -> list[dict]:
     errors: list[str] = []
     if not isinstance(items, list):
         raise IndicatorLoadError(["Berkas harus berisi daftar (list) definisi indikator."])
@@ -81,6 +88,8 @@ def validate(items) -> list[dict]:
         where = f"indikator #{i} ({unit_code} {code})"
         if unit_code and unit_code not in units:
             errors.append(f"{where}: unit '{unit_code}' tidak ditemukan.")
+        elif unit_code and outside_scope(units[unit_code].id, allowed_unit_ids):
+            errors.append(f"{where}: unit '{unit_code}' di luar wewenang Anda.")
         if (unit_code, code) in seen:
             errors.append(f"{where}: kode ganda dalam berkas (lihat #{seen[(unit_code, code)]}).")
         seen[(unit_code, code)] = i
@@ -115,7 +124,7 @@ def validate(items) -> list[dict]:
                 errors.append(f"{where}: indikator SKM perlu 'layanan'.")
             for slug in slugs:
                 found = layanan.get(slug)
-                if found is None:
+                if found is None or outside_scope(found.unit_id, allowed_unit_ids):
                     errors.append(f"{where}: layanan '{slug}' tidak ditemukan.")
                 else:
                     row["layanan"].append(found)
@@ -155,9 +164,9 @@ def validate(items) -> list[dict]:
     return clean
 
 
-def load(items) -> tuple[int, int]:
+def load(items, allowed_unit_ids: set[int] | None = None) -> tuple[int, int]:
     """Validate all, then create or update; returns (created, updated). Nothing is written on error."""
-    rows = validate(items)
+    rows = validate(items, allowed_unit_ids)
     created = updated = 0
     for row in rows:
         ind = db.session.scalar(select(Indicator).where(Indicator.unit_id == row["unit"].id,

@@ -1,6 +1,9 @@
 """Admin CSV/XLSX import of garis kemiskinan (per province and period) and UMK
 (per kab/kota and year). Validate-first, upsert by natural key; rows marked
-is_demo stay labelled DEMO wherever they are shown."""
+is_demo stay labelled DEMO wherever they are shown.
+
+Both are national references: `actor_unit_id` is the importing admin's unit and
+must be the root unit (app.reference_authority); None is the CLI operator."""
 from __future__ import annotations
 
 import re
@@ -10,6 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import PovertyLine, Region, Umk
+from app.reference_authority import ensure_unit_may_change
 from app.services import audit, field_insert
 from app.services.tabular import ImportReport, RowError, parse_int, read_table, text, truthy
 
@@ -39,7 +43,8 @@ def _finish(report: ImportReport, valid: list, key_of, model, total: int) -> Imp
     return report
 
 
-def import_poverty_lines(handle: IO[bytes], filename: str) -> ImportReport:
+def import_poverty_lines(handle: IO[bytes], filename: str, *, actor_unit_id: int | None = None) -> ImportReport:
+    ensure_unit_may_change(actor_unit_id)
     rows = read_table(handle, filename, POVERTY_REQUIRED)
     provinces = {r.code: r for r in db.session.scalars(select(Region).where(Region.level == "provinsi"))}
     report, valid, seen = ImportReport(), [], set()
@@ -72,7 +77,8 @@ def import_poverty_lines(handle: IO[bytes], filename: str) -> ImportReport:
     return _finish(report, valid, None, PovertyLine, len(rows))
 
 
-def import_umk(handle: IO[bytes], filename: str) -> ImportReport:
+def import_umk(handle: IO[bytes], filename: str, *, actor_unit_id: int | None = None) -> ImportReport:
+    ensure_unit_may_change(actor_unit_id)
     rows = read_table(handle, filename, UMK_REQUIRED)
     kabkota = {r.code: r for r in db.session.scalars(select(Region).where(Region.level == "kabkota"))}
     report, valid, seen = ImportReport(), [], set()

@@ -4,6 +4,8 @@ Every row is validated with the same rules as the web form before anything is
 written; errors are reported by row and column. A row's instance_id comes from
 the file or is derived from the layanan and the row's content (plus how many
 identical rows came before it), so importing the same file again adds nothing.
+Stored responses are never updated; an instance_id already used by a response
+of another layanan is a row error rather than a silent "already there".
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from app.extensions import db
 from app.models import Layanan, RespondentCategory, SkmResponse
 from app.models.skm import UNSUR_COLUMNS
 from app.services import skm_submit
+from app.services.nik import redact
 from forms.survey import SurveyForm
 
 IMPORT_NAMESPACE = uuid.UUID("5d3f0f0e-7c1a-4f8e-9a53-2f1b6a1c0b11")
@@ -34,6 +37,7 @@ COLUMN_OF = {v: k for k, v in FORM_FIELD.items()}
 
 class SkmImportError(Exception):
     def __init__(self, errors: list[str]):
+        errors = [redact(e) for e in errors]  # a NIK typed into kritik_saran or a shifted column is never echoed
         super().__init__("; ".join(errors))
         self.errors = errors
 
@@ -134,6 +138,10 @@ def validate(handle: IO[str], layanan: Layanan) -> list[dict]:
             if instance_id in seen_ids:
                 row_errors.append(f"Baris {line}, kolom instance_id: sama dengan baris {seen_ids[instance_id]}.")
             seen_ids[instance_id] = line
+            owner = db.session.scalar(select(SkmResponse.layanan_id).where(SkmResponse.instance_id == instance_id))
+            if owner is not None and owner != layanan.id:
+                row_errors.append(f"Baris {line}, kolom instance_id: sudah dipakai jawaban layanan lain "
+                                  "(di luar wewenang impor ini); tidak diubah.")
         if row_errors:
             errors.extend(row_errors)
             continue
