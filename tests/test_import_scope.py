@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Indicator, IncomeSample, Kpm, Layanan, SkmResponse
+from app.models import IncomeSample, Indicator, Kpm, Layanan, SkmResponse
 from app.services import indicator_loader, skm_import
 from tests.helpers import csrf_from
 from tests.monitoring_fixtures import JSON, as_user, income_payload
@@ -63,7 +63,8 @@ def test_import_with_the_instance_id_of_a_web_sample_neither_moves_it_nor_replac
     kpm_id, unit_id = web.kpm_id, web.unit_id
     header = HEADER + ",instance_id"
 
-    res = _import(as_user(app, "admin.setjen@x.id"), f"{header}\n{_row('SETJEN', 1, instance_id=data['instance_id'])}\n")
+    setjen_file = f"{header}\n{_row('SETJEN', 1, instance_id=data['instance_id'])}\n"
+    res = _import(as_user(app, "admin.setjen@x.id"), setjen_file)
     assert res.status_code == 422 and "di luar wewenang" in res.get_data(as_text=True)
     # Even the root admin, whose scope covers it, cannot overwrite a web sample or swap its KPM by import.
     res = _import(as_user(app, "admin@x.id"), f"{header}\n{_row('DAYASOS', 1, instance_id=data['instance_id'])}\n")

@@ -55,7 +55,8 @@ def test_sub_unit_admin_cannot_set_the_umk_of_a_kota_to_rp1(sub_admin, app):
     root = as_user(app, "admin@x.id")
     res = root.post("/pantau/admin/impor", data={
         "csrf_token": _token(root), "kind": "umk",
-        "file": (io.BytesIO(b"kabkota,year,amount\n53.71,2025,2600000\n"), "u.csv")}, content_type="multipart/form-data")
+        "file": (io.BytesIO(b"kabkota,year,amount\n53.71,2025,2600000\n"), "u.csv")},
+        content_type="multipart/form-data")
     assert res.status_code == 200
     db.session.expire_all()
     assert db.session.scalar(select(Umk.amount)) == 2_600_000
