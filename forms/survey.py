@@ -14,7 +14,7 @@ from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from app.models.skm import JENIS_KELAMIN, KRITIK_SARAN_MAX, PEKERJAAN, PENDIDIKAN, UNSUR_COLUMNS
+from app.models.skm import JENIS_KELAMIN, KRITIK_SARAN_MAX, PEKERJAAN, PENDIDIKAN, PENDIDIKAN_LABELS, UNSUR_COLUMNS
 
 ANSWER_REQUIRED = "Pilih salah satu jawaban."
 ANSWER_CHOICES = [SelectChoice(v, str(v)) for v in (1, 2, 3, 4)]
@@ -69,7 +69,8 @@ class SurveyForm(FlaskForm):
                                    filters=[_blank_to_none], validators=[Optional()])
     usia = IntegerField("Usia (tahun)", validators=[
         Optional(), NumberRange(10, 120, message="Usia harus antara 10 dan 120 tahun.")])
-    pendidikan = SelectField("Pendidikan terakhir", choices=[NONE_CHOSEN] + [SelectChoice(p, p) for p in PENDIDIKAN],
+    pendidikan = SelectField("Pendidikan terakhir",
+                             choices=[NONE_CHOSEN] + [SelectChoice(p, PENDIDIKAN_LABELS[p]) for p in PENDIDIKAN],
                              filters=[_blank_to_none], validate_choice=False)
     pekerjaan = SelectField("Pekerjaan utama", choices=[NONE_CHOSEN] + [SelectChoice(p, p) for p in PEKERJAAN],
                             filters=[_blank_to_none], validate_choice=False)
