@@ -38,5 +38,6 @@ def test_public_results_fit_360px_without_sideways_scroll(phone, live_server, la
     assert right_edges and max(right_edges) <= 360
     text = page.locator("tbody").inner_text()
     assert "77,78\nB\nBaik\n12" in text and "Sampel kecil: 12 responden" in text
-    labels = page.eval_on_selector_all("tbody tr:first-child td", "els => els.map(e => getComputedStyle(e, '::before').content)")
+    labels = page.eval_on_selector_all("tbody tr:first-child td",
+                                       "els => els.map(e => getComputedStyle(e, '::before').content)")
     assert labels[1:] == ['"IKM"', '"Mutu"', '"Kinerja"', '"Responden (n)"']
