@@ -41,3 +41,43 @@ def test_public_results_fit_360px_without_sideways_scroll(phone, live_server, la
     labels = page.eval_on_selector_all("tbody tr:first-child td",
                                        "els => els.map(e => getComputedStyle(e, '::before').content)")
     assert labels[1:] == ['"IKM"', '"Mutu"', '"Kinerja"', '"Responden (n)"']
+
+
+def _answer_all(page):
+    for number in range(1, 10):
+        page.check(f"input[name=u{number}][value='3']")
+
+
+def _in_view(page, selector: str) -> bool:
+    return page.eval_on_selector(selector, "e => { const r = e.getBoundingClientRect();"
+                                           " return r.top >= 0 && r.top < window.innerHeight; }")
+
+
+def test_with_javascript_the_first_error_is_scrolled_into_view(phone, live_server, layanan, artifacts):
+    page = phone.new_page()
+    page.goto(f"{live_server}/s/izin-ugb")
+    _answer_all(page)
+    page.fill("#service_date", "1958-05-01")
+    page.click("button[type=submit]")  # the queue posts it; the server answers 422
+    page.wait_for_selector(".field.has-error #service_date")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'service_date'")
+    assert _in_view(page, "#service_date")
+    assert "terlalu jauh di masa lalu" in page.locator(".has-error").first.inner_text()
+    page.screenshot(path=str(artifacts / "survey-first-error.png"))
+
+
+def test_without_javascript_progress_markers_and_errors_render(browser, live_server, layanan, artifacts):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/s/izin-ugb")
+        assert page.locator("text=Pertanyaan 1 dari 9").is_visible()
+        assert page.locator(".step").all_inner_texts() == [f"Pertanyaan {i} dari 9" for i in range(1, 10)]
+        _answer_all(page)
+        page.fill("#service_date", "1958-05-01")
+        page.click("button[type=submit]")
+        assert "terlalu jauh di masa lalu" in page.locator(".field.has-error").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.screenshot(path=str(artifacts / "survey-nojs-error.png"), full_page=True)
+    finally:
+        context.close()
