@@ -81,3 +81,13 @@ def test_without_javascript_progress_markers_and_errors_render(browser, live_ser
         page.screenshot(path=str(artifacts / "survey-nojs-error.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_bare_domain_leads_a_respondent_to_the_survey(phone, live_server, layanan, artifacts):
+    page = phone.new_page()
+    page.goto(f"{live_server}/")
+    page.screenshot(path=str(artifacts / "welcome-360px.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.click("text=Pilih layanan dan isi survei")
+    page.click("text=Izin Penyelenggaraan Undian Gratis Berhadiah (UGB)")
+    page.wait_for_url("**/s/izin-ugb")
