@@ -69,7 +69,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Base of the links printed on posters; unset, they follow the host the admin is using.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
         # How many reverse proxies in front of the app to trust for X-Forwarded-For/-Proto;
         # without it every phone behind the proxy would share one rate-limit bucket.
         "TRUSTED_PROXY_COUNT": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),

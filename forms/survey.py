@@ -14,11 +14,12 @@ from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from app.models.skm import JENIS_KELAMIN, KRITIK_SARAN_MAX, PEKERJAAN, PENDIDIKAN, UNSUR_COLUMNS
+from app.models.skm import JENIS_KELAMIN, KRITIK_SARAN_MAX, PEKERJAAN, PENDIDIKAN, PENDIDIKAN_LABELS, UNSUR_COLUMNS
 
 ANSWER_REQUIRED = "Pilih salah satu jawaban."
 ANSWER_CHOICES = [SelectChoice(v, str(v)) for v in (1, 2, 3, 4)]
 NONE_CHOSEN = SelectChoice("", "— pilih —")
+SERVICE_DATE_MIN = date(2000, 1, 1)
 
 # WTForms' own messages for values that cannot even be read, in Indonesian.
 _MESSAGES = {
@@ -69,7 +70,8 @@ class SurveyForm(FlaskForm):
                                    filters=[_blank_to_none], validators=[Optional()])
     usia = IntegerField("Usia (tahun)", validators=[
         Optional(), NumberRange(10, 120, message="Usia harus antara 10 dan 120 tahun.")])
-    pendidikan = SelectField("Pendidikan terakhir", choices=[NONE_CHOSEN] + [SelectChoice(p, p) for p in PENDIDIKAN],
+    pendidikan = SelectField("Pendidikan terakhir",
+                             choices=[NONE_CHOSEN] + [SelectChoice(p, PENDIDIKAN_LABELS[p]) for p in PENDIDIKAN],
                              filters=[_blank_to_none], validate_choice=False)
     pekerjaan = SelectField("Pekerjaan utama", choices=[NONE_CHOSEN] + [SelectChoice(p, p) for p in PEKERJAAN],
                             filters=[_blank_to_none], validate_choice=False)
@@ -104,7 +106,12 @@ class SurveyForm(FlaskForm):
             raise ValidationError("Kode pengiriman (instance_id) tidak valid; muat ulang formulir.") from None
 
     def validate_service_date(self, field):
-        if field.data is not None and not date(2000, 1, 1) <= field.data <= date.today() + timedelta(days=1):
+        if field.data is None:
+            return
+        if field.data < SERVICE_DATE_MIN:
+            raise ValidationError("Tanggal layanan terlalu jauh di masa lalu (paling awal 1 Januari 2000); "
+                                  "periksa tahunnya.")
+        if field.data > date.today() + timedelta(days=1):  # a day of slack for time zones east of the server
             raise ValidationError("Tanggal layanan tidak boleh di masa depan.")
 
     def validate(self, extra_validators=None) -> bool:

@@ -69,7 +69,7 @@ def test_pooled_and_flag_exclusion(data):
     assert unflagged.n_respondents == 60
     assert unflagged.score_exact == compute_ikm(_as_mappings(rows["a"][:-1])).score_exact
     assert skm_stats.flag_counts([a.id], period) == {
-        "total": 61, "flagged": 1, "straightline": 1, "too_fast": 0, "repeat_device": 0}
+        "total": 61, "flagged": 1, "straightline": 1, "too_fast": 0, "repeat_device": 0, "stamp_reused": 0}
 
 
 def test_period_filter_and_empty_inputs(data):

@@ -19,6 +19,9 @@ def _add(layanan, answers: dict[str, int], days_ago: int = 0) -> None:
     db.session.commit()
 
 
+CAUTION_30 = "⚠ Sampel kecil: {n} responden (kurang dari 30); baca hasil dengan hati-hati."
+
+
 def _cells(html: str, name: str) -> list[str]:
     row = re.search(rf"<tr><td>{re.escape(name)}.*?</tr>", html, re.S)
     assert row, name
@@ -44,11 +47,12 @@ def test_results_show_ikm_grade_and_count_for_published_layanan(client, tree, ma
     html = response.get_data(as_text=True)
     expected_ugb = compute_ikm([{k.upper(): v for k, v in a.items()} for a in (good, mixed)])
     assert _cells(html, "Izin UGB") == [
-        "Izin UGB" + "Unit PSDS", str(expected_ugb.score_display), expected_ugb.grade, expected_ugb.performance, "2"]
-    assert _cells(html, "Izin PUB")[1:] == ["72.22", "C", "Kurang Baik", "1"]
+        "Izin UGB" + "Unit PSDS" + CAUTION_30.format(n=2), str(expected_ugb.score_display).replace(".", ","),
+        expected_ugb.grade, expected_ugb.performance, "2"]
+    assert _cells(html, "Izin PUB")[1:] == ["72,22", "C", "Kurang Baik", "1"]
     assert "Belum Dipublikasikan" not in html and "Rehabilitasi" not in html
     overall = round_half_up(rollup([(expected_ugb.score, 2), (72.22222222222223, 1)]), 2)
-    assert f'<p class="code">{overall}</p>' in html and "3 responden" in html
+    assert f'<p class="code">{str(overall).replace(".", ",")}</p>' in html and "n = 3 responden" in html
     assert "Tahun " in html
 
 

@@ -1,5 +1,5 @@
 """Landing pages: the signed-in home that points each role at its work."""
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
@@ -8,9 +8,16 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index():
+    """Staff go to their home; anyone else (a respondent who typed the bare domain) sees the way to the surveys."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
-    return redirect(url_for("auth.login"))
+    return render_template("welcome.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every page that names no icon; answer instead of logging a 404."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/x-icon", max_age=86400)
 
 
 @bp.get("/beranda")

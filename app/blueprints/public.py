@@ -14,7 +14,9 @@ from analysis.rounding import round_half_up
 from app.extensions import db
 from app.models import Layanan, Unit
 from app.scoping import unit_subtree_ids
+from app.services.ikm_report import populations
 from app.services.periods import current_period
+from app.services.sample_caution import sample_caution
 from app.services.skm_stats import ikm_by_layanan
 
 bp = Blueprint("public", __name__)
@@ -33,13 +35,20 @@ def results(unit_code: str):
         .where(Layanan.unit_id.in_(unit_subtree_ids(unit.id)), Layanan.published)
         .order_by(Unit.name, Layanan.name)
     ).all()
-    results = ikm_by_layanan([item.id for item in layanan], period)
+    ids = [item.id for item in layanan]
+    results = ikm_by_layanan(ids, period)
+    population = populations(ids, period)
+    cautions = {item_id: sample_caution(result.n_respondents, population.get(item_id))
+                for item_id, result in results.items()}
     overall = None
     if results:
         # Across layanan the ministry weights each IKM by its respondents (DOMAIN.md, roll-up).
         score = rollup([(r.score, r.n_respondents) for r in results.values()])
         mutu, kinerja = grade(score)
-        overall = {"score": round_half_up(score, 2), "grade": mutu, "performance": kinerja,
-                   "n": sum(r.n_respondents for r in results.values())}
+        n = sum(r.n_respondents for r in results.values())
+        # N of the whole is known only when every layanan with answers has its N recorded.
+        total_population = sum(population[i] for i in results) if all(i in population for i in results) else None
+        overall = {"score": round_half_up(score, 2), "grade": mutu, "performance": kinerja, "n": n,
+                   "caution": sample_caution(n, total_population)}
     return render_template("public/results.html", unit=unit, period=period, layanan=layanan,
-                           results=results, overall=overall)
+                           results=results, overall=overall, cautions=cautions)

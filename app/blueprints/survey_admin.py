@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app import reference_authority
 from app.extensions import db
 from app.models import Layanan, RespondentCategory, Unit
-from app.scoping import get_scoped_or_404, role_required, scoped
+from app.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
 from app.services import audit, qr_poster
 from forms.admin import ConfirmForm
 from forms.survey_admin import RespondentCategoryForm
@@ -28,8 +28,16 @@ def _admins_only():
 
 
 def survey_url(layanan: Layanan) -> str:
-    """The short public link printed on posters (PUBLIC_BASE_URL, not the admin's own host)."""
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/s/{layanan.slug}"
+    """The short public link printed on posters.
+
+    PUBLIC_BASE_URL when set (the address respondents use may differ from the admin's);
+    otherwise the host and port this request came in on, so `make run PORT=5077` prints
+    working links (behind a proxy, TRUSTED_PROXY_COUNT makes that the public host).
+    """
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return f"{base.rstrip('/')}/s/{layanan.slug}"
+    return url_for("survey.form", slug=layanan.slug, _external=True)
 
 
 # ---- respondent categories -------------------------------------------------------
@@ -85,7 +93,25 @@ def category_deactivate(category_id: int):
 @bp.get("/poster")
 def posters():
     rows = db.session.scalars(scoped(Layanan).join(Layanan.unit).order_by(Unit.code, Layanan.name)).all()
-    return render_template("survey/admin_posters.html", rows=[(row, survey_url(row)) for row in rows])
+    units = db.session.scalars(scoped(Unit).where(Unit.active).order_by(Unit.code)).all()
+    return render_template("survey/admin_posters.html", rows=[(row, survey_url(row)) for row in rows], units=units)
+
+
+@bp.get("/unit/<int:unit_id>/poster.pdf")
+def unit_posters_pdf(unit_id: int):
+    """Every active layanan of the unit and its sub-units, one poster page each, in one PDF to print."""
+    unit = get_scoped_or_404(Unit, unit_id)  # its subtree then lies inside the admin's scope too
+    rows = db.session.scalars(
+        select(Layanan).join(Layanan.unit)
+        .where(Layanan.unit_id.in_(unit_subtree_ids(unit.id)), Layanan.active, Unit.active)
+        .order_by(Unit.code, Layanan.name)
+    ).all()
+    if not rows:
+        flash(f"Belum ada layanan aktif di {unit.name} dan sub-unitnya; tidak ada poster untuk dicetak.", "error")
+        return redirect(url_for("survey_admin.posters"))
+    pdf = qr_poster.posters_pdf([(row.unit.name, row.name, survey_url(row)) for row in rows],
+                                title=f"Poster Survei Kepuasan Masyarakat — {unit.name}")
+    return _download(pdf, "application/pdf", f"poster-skm-{unit.code.lower()}.pdf")
 
 
 def _download(body, mimetype: str, filename: str):

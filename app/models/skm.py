@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -31,7 +32,9 @@ from app.models.org import Layanan
 UNSUR_COLUMNS = tuple(f"u{i}" for i in range(1, 10))
 CHANNELS = ("web", "kiosk", "import", "api")
 JENIS_KELAMIN = {"L": "Laki-laki", "P": "Perempuan"}
-PENDIDIKAN = ("SD", "SMP", "SMA", "D1-D3", "D4/S1", "S2", "S3")
+# "TS" = tidak/belum sekolah; the other codes are their own labels.
+PENDIDIKAN = ("TS", "SD", "SMP", "SMA", "D1-D3", "D4/S1", "S2", "S3")
+PENDIDIKAN_LABELS = {"TS": "Tidak/belum sekolah", **{p: p for p in PENDIDIKAN[1:]}}
 PEKERJAAN = ("PNS", "TNI", "POLRI", "Swasta", "Wirausaha", "Lainnya")
 KRITIK_SARAN_MAX = 2000
 FORM_VERSION = "skm-2017-v1"
@@ -74,6 +77,8 @@ class SkmResponse(Base):
         CheckConstraint("length(period) = 7", name="period_format"),
         # Aggregation is always per layanan and period (month); years and quarters are ranges of months.
         Index("ix_skm_response_layanan_period", "layanan_id", "period"),
+        # Finds earlier uses of a render stamp (ballot stuffing), see app.services.skm_submit.
+        Index("ix_skm_response_stamp_hash", "stamp_hash"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -108,6 +113,10 @@ class SkmResponse(Base):
     flag_straightline: Mapped[bool] = mapped_column(Boolean, default=False)
     flag_too_fast: Mapped[bool] = mapped_column(Boolean, default=False)
     flag_repeat_device: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Keyed hash of the render stamp; a stamp already used by another (or no) device is a replay.
+    stamp_hash: Mapped[str | None] = mapped_column(String(64))
+    # Server default only, so inserts written against older revisions (tests, bulk COPY) stay valid.
+    flag_stamp_reused: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
     layanan: Mapped[Layanan] = relationship()
     respondent_category: Mapped[RespondentCategory | None] = relationship()
@@ -119,4 +128,4 @@ class SkmResponse(Base):
 
     @property
     def flagged(self) -> bool:
-        return self.flag_straightline or self.flag_too_fast or self.flag_repeat_device
+        return self.flag_straightline or self.flag_too_fast or self.flag_repeat_device or self.flag_stamp_reused

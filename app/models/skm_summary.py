@@ -51,6 +51,7 @@ class SkmSummary(Base):
     n_straightline: Mapped[int] = mapped_column(Integer, default=0)
     n_too_fast: Mapped[int] = mapped_column(Integer, default=0)
     n_repeat_device: Mapped[int] = mapped_column(Integer, default=0)
+    n_stamp_reused: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     n_kritik: Mapped[int] = mapped_column(Integer, default=0)  # lets reports find the latest kritik cheaply
 
 

@@ -28,7 +28,7 @@ RESPONSE_HEADER = (
     "id", "instance_id", "unit", "layanan", "period", "submitted_at_utc", "form_version", "channel",
     *(c.upper() for c in UNSUR_COLUMNS),
     "jenis_kelamin", "usia", "pendidikan", "pekerjaan", "kategori_responden", "service_date", "kritik_saran",
-    "flag_straightline", "flag_too_fast", "flag_repeat_device", "flagged",
+    "flag_straightline", "flag_too_fast", "flag_repeat_device", "flag_stamp_reused", "flagged",
 )
 
 
@@ -48,7 +48,8 @@ def response_query(layanan_ids: list[int], period: Period, exclude_flagged: bool
             *(getattr(SkmResponse, c) for c in UNSUR_COLUMNS),
             SkmResponse.jenis_kelamin, SkmResponse.usia, SkmResponse.pendidikan, SkmResponse.pekerjaan,
             RespondentCategory.code, SkmResponse.service_date, SkmResponse.kritik_saran,
-            SkmResponse.flag_straightline, SkmResponse.flag_too_fast, SkmResponse.flag_repeat_device, flagged,
+            SkmResponse.flag_straightline, SkmResponse.flag_too_fast, SkmResponse.flag_repeat_device,
+            SkmResponse.flag_stamp_reused, flagged,
         )
         .join(Layanan, Layanan.id == SkmResponse.layanan_id)
         .join(Unit, Unit.id == Layanan.unit_id)

@@ -22,7 +22,7 @@ from analysis.rounding import round_half_up
 from analysis.sample_size import krejcie_morgan
 from app.extensions import db
 from app.models import Layanan, Region, RespondentCategory, SkmProfileCount, SkmResponse, SkmSummary, Unit
-from app.models.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN
+from app.models.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN_LABELS
 from app.scoping import region_subtree_ids, unit_subtree_ids
 from app.services import skm_stats
 from app.services.periods import Period
@@ -294,7 +294,7 @@ def profile(layanan_ids: list[int], period: Period, exclude_flagged: bool) -> di
     orders = {
         "jenis_kelamin": [(key, label) for key, label in JENIS_KELAMIN.items()],
         "usia": [(label, label) for label, _low, _high in AGE_BANDS],
-        "pendidikan": [(v, v) for v in PENDIDIKAN],
+        "pendidikan": list(PENDIDIKAN_LABELS.items()),
         "pekerjaan": [(v, v) for v in PEKERJAAN],
         "kategori": list(categories.items()),
     }

@@ -278,7 +278,8 @@ def _summary(report: IkmReport, st) -> list:
         "(dengan koreksi populasi terbatas bila N diketahui).",
         f"Respons bertanda kualitas data: {format_id(report.flags['flagged'], 0)} dari "
         f"{format_id(report.flags['total'], 0)} (pola seragam {report.flags['straightline']}, terlalu cepat "
-        f"{report.flags['too_fast']}, perangkat berulang {report.flags['repeat_device']}). "
+        f"{report.flags['too_fast']}, perangkat berulang {report.flags['repeat_device']}, "
+        f"formulir dipakai ulang {report.flags['stamp_reused']}). "
         + ("Respons bertanda DIKECUALIKAN dari perhitungan laporan ini." if report.exclude_flagged
            else "Semua respons tersimpan ikut dihitung."),
     ]

@@ -71,9 +71,21 @@ def _wrap(text: str, font: str, size: float, width: float, c: canvas.Canvas) -> 
 
 def poster_pdf(unit_name: str, layanan_name: str, url: str) -> bytes:
     """A4 portrait: unit, layanan, a large QR and the printed link for people who type it."""
+    return posters_pdf([(unit_name, layanan_name, url)], title=f"Survei Kepuasan Masyarakat — {layanan_name}")
+
+
+def posters_pdf(posters: list[tuple[str, str, str]], title: str) -> bytes:
+    """One A4 poster page per (unit name, layanan name, url): a unit prints all its posters at once."""
     out = io.BytesIO()
     c = canvas.Canvas(out, pagesize=A4)
-    c.setTitle(f"Survei Kepuasan Masyarakat — {layanan_name}")
+    c.setTitle(title)
+    for unit_name, layanan_name, url in posters:
+        _draw_poster(c, unit_name, layanan_name, url)
+    c.save()
+    return out.getvalue()
+
+
+def _draw_poster(c: canvas.Canvas, unit_name: str, layanan_name: str, url: str) -> None:
     width, height = A4
     margin = 20 * mm
     text_width = width - 2 * margin
@@ -109,5 +121,3 @@ def poster_pdf(unit_name: str, layanan_name: str, url: str) -> bytes:
     c.setFont("Helvetica", 12)
     c.drawCentredString(width / 2, y, "Jawaban Anda anonim dan membantu kami memperbaiki layanan. Terima kasih!")
     c.showPage()
-    c.save()
-    return out.getvalue()

@@ -26,7 +26,8 @@ RESPONDENT_MEAN = cast(_total, Float) / func.nullif(_answered, 0)
 
 
 def any_flag() -> ColumnElement[bool]:
-    return or_(SkmResponse.flag_straightline, SkmResponse.flag_too_fast, SkmResponse.flag_repeat_device)
+    return or_(SkmResponse.flag_straightline, SkmResponse.flag_too_fast, SkmResponse.flag_repeat_device,
+               SkmResponse.flag_stamp_reused)
 
 
 def response_filter(layanan_ids: Iterable[int], period: Period | None,
@@ -114,7 +115,7 @@ def ikm_for(layanan_ids: Iterable[int], period: Period | None,
 def flag_counts(layanan_ids: Iterable[int], period: Period | None) -> dict[str, int]:
     """How many responses carry each data-quality flag (and any flag)."""
     ids = list(layanan_ids)
-    keys = ("total", "flagged", "straightline", "too_fast", "repeat_device")
+    keys = ("total", "flagged", "straightline", "too_fast", "repeat_device", "stamp_reused")
     if not ids:
         return dict.fromkeys(keys, 0)
     stmt = select(
@@ -123,6 +124,7 @@ def flag_counts(layanan_ids: Iterable[int], period: Period | None) -> dict[str, 
         func.coalesce(func.sum(SkmSummary.n_straightline), 0),
         func.coalesce(func.sum(SkmSummary.n_too_fast), 0),
         func.coalesce(func.sum(SkmSummary.n_repeat_device), 0),
+        func.coalesce(func.sum(SkmSummary.n_stamp_reused), 0),
     ).where(*summary_filter(SkmSummary, ids, period))
     row = db.session.execute(stmt).one()
     return {key: int(value) for key, value in zip(keys, row, strict=True)}

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
@@ -43,19 +43,46 @@ def _serializer() -> URLSafeSerializer:
 
 
 def start_token(layanan_id: int, now: float | None = None) -> str:
-    """Signed render time; no expiry, because a queued answer may arrive hours later."""
-    return _serializer().dumps([layanan_id, int(now if now is not None else time.time())])
+    """Signed render time plus a random nonce, so every rendered page has its own stamp
+    (reuse is then detectable, see stamp_reused). No expiry: a queued answer may arrive hours later."""
+    return _serializer().dumps([layanan_id, int(now if now is not None else time.time()), secrets.token_hex(8)])
 
 
 def duration_from(token: str | None, layanan_id: int, now: float | None = None) -> int | None:
-    """Seconds between render and submit, or None when the stamp is missing, forged or for another layanan."""
+    """Seconds between render and submit, or None when the stamp is missing, forged or for another layanan.
+
+    Stamps without a nonce ([layanan, time], pages opened before it existed) are still read.
+    """
     try:
-        stamped_layanan, started = _serializer().loads(token or "")
+        stamped_layanan, started, *_nonce = _serializer().loads(token or "")
     except (BadSignature, ValueError, TypeError):
         return None
-    if stamped_layanan != layanan_id or not isinstance(started, int):
+    if stamped_layanan != layanan_id or not isinstance(started, int) or isinstance(started, bool):
         return None
     return max(0, int((now if now is not None else time.time()) - started))
+
+
+def stamp_hash(token: str) -> str:
+    """Keyed hash of a verified render stamp: equal stamps give equal hashes, the stamp itself is not stored."""
+    return _keyed_hash(b"stamp:", token)
+
+
+def stamp_reused(stamp: str, dev_hash: str | None, instance_id: uuid.UUID) -> bool:
+    """True when another response already used this render stamp from another device or from none.
+
+    One page renders one stamp. Replaying an old stamp (a script that skips the
+    form, sends no device cookie and varies the answers) is ballot stuffing. A
+    device that reuses its own stamp is the offline queue finishing several forms
+    from one opened page; that is the repeat-device flag's business instead.
+    Same-stamp submissions are serialised on PostgreSQL so two racing replays
+    cannot both look first.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(int(stamp[:15], 16))))
+    others = [SkmResponse.stamp_hash == stamp, SkmResponse.instance_id != instance_id]
+    if dev_hash is not None:
+        others.append(or_(SkmResponse.device_hash.is_(None), SkmResponse.device_hash != dev_hash))
+    return db.session.scalar(select(SkmResponse.id).where(*others).limit(1)) is not None
 
 
 # ---- device cookie ---------------------------------------------------------------
@@ -64,12 +91,16 @@ def new_device_token() -> str:
     return secrets.token_urlsafe(18)
 
 
+def _keyed_hash(purpose: bytes, token: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, purpose + token.encode(), hashlib.sha256).hexdigest()
+
+
 def device_hash(token: str | None) -> str | None:
     """Only a keyed hash of the device cookie is stored, never the cookie itself."""
     if not token or len(token) > 100:
         return None
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, b"device:" + token.encode(), hashlib.sha256).hexdigest()
+    return _keyed_hash(b"device:", token)
 
 
 def _local_day_bounds(moment: datetime, tz_name: str) -> tuple[datetime, datetime]:
@@ -114,7 +145,8 @@ def insert_ignoring_duplicate(values: dict) -> bool:
 
 def row_values(layanan: Layanan, *, instance_id: uuid.UUID, answers: dict, submitted_at: datetime,
                channel: str, profile: dict, duration: int | None = None, dev_hash: str | None = None,
-               flag_too_fast: bool = False, flag_repeat_device: bool = False) -> dict:
+               flag_too_fast: bool = False, flag_repeat_device: bool = False,
+               stamp: str | None = None, flag_stamp_reused: bool = False) -> dict:
     """Column values for one response, with the period taken in the unit's time zone."""
     return {
         "instance_id": instance_id,
@@ -136,6 +168,8 @@ def row_values(layanan: Layanan, *, instance_id: uuid.UUID, answers: dict, submi
         "flag_straightline": is_straightline(answers),
         "flag_too_fast": flag_too_fast,
         "flag_repeat_device": flag_repeat_device,
+        "stamp_hash": stamp,
+        "flag_stamp_reused": flag_stamp_reused,
     }
 
 
@@ -146,6 +180,7 @@ def submit_web(layanan: Layanan, form, device_token: str | None, channel: str = 
     now = utcnow()
     duration = duration_from(form.started.data, layanan.id)
     dev_hash = device_hash(device_token)
+    stamp = stamp_hash(form.started.data) if duration is not None else None  # only verified stamps
     period = period_of(now, layanan.unit.timezone)
     values = row_values(
         layanan,
@@ -166,6 +201,8 @@ def submit_web(layanan: Layanan, form, device_token: str | None, channel: str = 
         dev_hash=dev_hash,
         flag_too_fast=duration is None or duration < TOO_FAST_SECONDS,
         flag_repeat_device=dev_hash is not None and _seen_today(layanan, dev_hash, now, period),
+        stamp=stamp,
+        flag_stamp_reused=stamp is not None and stamp_reused(stamp, dev_hash, instance_id),
     )
     created = insert_ignoring_duplicate(values)
     db.session.commit()

@@ -7,11 +7,19 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO
 
 MAX_ROWS = 100_000
+# XLSX is a zip of XML: a few hundred KB can inflate to gigabytes (a "zip bomb") or declare
+# millions of cells. These limits are checked before openpyxl parses anything; see xlsx_guard.
+XLSX_MAX_UNCOMPRESSED = 100 * 1024 * 1024  # all members together, inflated
+XLSX_MAX_RATIO = 100  # inflated / compressed, for any member above XLSX_RATIO_FLOOR
+XLSX_RATIO_FLOOR = 1024 * 1024  # small members (styles, a tiny sheet) may compress as well as they like
+XLSX_MAX_MEMBERS = 1000
+XLSX_MAX_COLUMNS = 200
 
 
 class TableError(ValueError):
@@ -87,17 +95,65 @@ def _csv_rows(data: bytes):
     yield from csv.reader(io.StringIO(text), delimiter=delimiter)
 
 
+def _id_int(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB".replace(",", ".")
+
+
+def xlsx_guard(data: bytes) -> None:
+    """Refuse an XLSX whose archive would inflate too far, before any XML is parsed.
+
+    Only the zip directory is read here (sizes are declared there); zipfile itself
+    stops a member that inflates beyond its declared size, so a lying directory
+    cannot get past these limits either. Raises TableError with an Indonesian message.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise TableError("Berkas XLSX tidak dapat dibaca.") from None
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise TableError(f"Berkas XLSX berisi terlalu banyak bagian ({_id_int(len(members))}); "
+                         f"batas {_id_int(XLSX_MAX_MEMBERS)}.")
+    total = sum(member.file_size for member in members)
+    if total > XLSX_MAX_UNCOMPRESSED:
+        raise TableError(f"Berkas XLSX terlalu besar setelah diekstrak ({_mb(total)}; batas "
+                         f"{_mb(XLSX_MAX_UNCOMPRESSED)}). Pecah menjadi beberapa berkas atau simpan sebagai CSV.")
+    for member in members:
+        if member.file_size > XLSX_RATIO_FLOOR and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1):
+            ratio = member.file_size // max(member.compress_size, 1)
+            raise TableError(f"Berkas XLSX ditolak: rasio kompresi {_id_int(ratio)}:1 melebihi batas "
+                             f"{XLSX_MAX_RATIO}:1 (kemungkinan berkas rusak atau berbahaya).")
+
+
+def _check_dimensions(sheet) -> None:
+    """The sheet's declared size (<dimension ref>) against the row and column limits."""
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if rows > MAX_ROWS + 1 or columns > XLSX_MAX_COLUMNS:
+        raise TableError(f"Lembar kerja menyatakan {_id_int(rows)} baris × {_id_int(columns)} kolom; batasnya "
+                         f"{_id_int(MAX_ROWS)} baris data dan {XLSX_MAX_COLUMNS} kolom.")
+
+
 def _xlsx_rows(data: bytes):
     from openpyxl import load_workbook
 
+    xlsx_guard(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any parse failure is the user's file, not our bug
         raise TableError("Berkas XLSX tidak dapat dibaca.") from None
     try:
         sheet = workbook.worksheets[0]
+        _check_dimensions(sheet)
+        # Read what the sheet holds, not what it declares (openpyxl would otherwise stop at a
+        # too-small <dimension> and silently drop rows); MAX_ROWS in read_table and the
+        # inflated-size limit bound the work, extra columns are cut here.
+        sheet.reset_dimensions()
         for values in sheet.iter_rows(values_only=True):
-            yield list(values)
+            yield list(values[:XLSX_MAX_COLUMNS])
     finally:
         workbook.close()
 
