@@ -10,12 +10,14 @@ Finite-population handling (population=N given):
 - Wilson, Agresti-Coull, Jeffreys and Clopper-Pearson replace n by the
   effective size n_eff = n (N-1)/(N-n), i.e. they use the exact SRSWOR variance
   P(1-P)/n x (N-n)/(N-1) at the hypothesised P, and x by p n_eff;
-- "exact" inverts the hypergeometric distribution (samplingbook::Sprop).
+- "exact" inverts the hypergeometric distribution: the standard exact interval
+  [smallest accepted M, largest accepted M] (Buonaccorsi 1987; Wang 2015).
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 from scipy import stats
 
@@ -108,17 +110,28 @@ def _clopper_pearson(xe, ne, alpha):
     return _clip(low), _clip(high)
 
 
+# A tail probability this close to alpha/2 (relative) is re-decided exactly.
+TIE_TOLERANCE = 1e-9
+
+
+def _exact_tail_rejects(x: int, n: int, big_n: int, m: int, upper: bool, half_alpha: Fraction) -> bool:
+    """True when P(X >= x | M = m) (upper) or P(X <= x | M = m) is <= alpha/2, in integer arithmetic."""
+    ks = range(x, min(n, m) + 1) if upper else range(max(0, n - (big_n - m)), x + 1)
+    numerator = sum(math.comb(m, k) * math.comb(big_n - m, n - k) for k in ks)
+    return numerator * half_alpha.denominator <= half_alpha.numerator * math.comb(big_n, n)
+
+
 def hypergeometric_bounds(x: int, n: int, population: int, level: float = 0.95) -> tuple[int, int]:
     """Exact bounds (M_low, M_high) for the number of successes in the population.
 
-    The values of M that neither one-sided test rejects at alpha/2 form the set
-    {M : P(X >= x | M) > alpha/2 and P(X <= x | M) > alpha/2}. Like the released
-    samplingbook::Sprop (1.2.4; Kauermann & Kuechenhoff 2010) the bounds are then
-    widened to the last rejected M on each side (never beyond what the sample
-    allows): M_low is the largest M with P(X >= x | M) <= alpha/2 and M_high the
-    smallest with P(X <= x | M) <= alpha/2, i.e. the whole-unit hull of the
-    continuous Clopper-Pearson-type bounds. Both tails are monotone in M, so
-    bisection finds them in O(log N) distribution evaluations.
+    The standard exact interval (Buonaccorsi 1987, Am. Stat. 41; Wang 2015, JASA 110):
+    the smallest and the largest M that neither one-sided test at alpha/2 rejects,
+    i.e. with P(X >= x | M) > alpha/2 and P(X <= x | M) > alpha/2. A tail equal
+    to alpha/2 is rejected. Tails come from scipy; one within TIE_TOLERANCE
+    (relative) of alpha/2 is decided again with exact integer sums of binomial
+    coefficients against alpha/2 read as the exact decimal of ``level``, so
+    floating-point noise never moves a bound. Both tails are monotone in M, so
+    bisection finds the bounds in O(log N) distribution evaluations.
     """
     x = as_count(x, "successes")
     n = as_count(n, "n", minimum=1)
@@ -128,35 +141,38 @@ def hypergeometric_bounds(x: int, n: int, population: int, level: float = 0.95) 
     if population is None:
         raise ValueError("population is required for the hypergeometric interval")
     level = as_level(level)
-    half_alpha = (1.0 - level) / 2.0
+    half_exact = (1 - Fraction(repr(level))) / 2
+    half_alpha = float(half_exact)
     big_n = population
 
-    def upper_tail(m: int) -> float:  # P(X >= x | M = m), increasing in m
-        return float(stats.hypergeom.sf(x - 1, big_n, m, n))
+    def rejects(m: int, upper: bool) -> bool:
+        # upper: P(X >= x | M = m), increasing in m; lower: P(X <= x | M = m), decreasing in m
+        dist = stats.hypergeom(big_n, m, n)
+        tail = float(dist.sf(x - 1) if upper else dist.cdf(x))
+        if abs(tail - half_alpha) <= TIE_TOLERANCE * half_alpha:
+            return _exact_tail_rejects(x, n, big_n, m, upper, half_exact)
+        return tail <= half_alpha
 
-    def lower_tail(m: int) -> float:  # P(X <= x | M = m), decreasing in m
-        return float(stats.hypergeom.cdf(x, big_n, m, n))
-
-    lo, hi = x, big_n - (n - x)  # M must allow what was observed
-    # smallest m in [lo, hi] with upper_tail(m) > half_alpha (hi always qualifies)
+    # M must allow what was observed; each tail is 1 at its own end (hi for the upper, lo for the lower)
+    lo, hi = x, big_n - (n - x)
+    # smallest m in [lo, hi] that the upper-tail test accepts
     a, b = lo, hi
     while a < b:
         mid = (a + b) // 2
-        if upper_tail(mid) > half_alpha:
-            b = mid
-        else:
+        if rejects(mid, upper=True):
             a = mid + 1
+        else:
+            b = mid
     m_low = a
-    # largest m in [lo, hi] with lower_tail(m) > half_alpha (lo always qualifies)
+    # largest m in [lo, hi] that the lower-tail test accepts
     a, b = lo, hi
     while a < b:
         mid = (a + b + 1) // 2
-        if lower_tail(mid) > half_alpha:
-            a = mid
-        else:
+        if rejects(mid, upper=False):
             b = mid - 1
-    m_high = a
-    return max(m_low - 1, lo), min(m_high + 1, hi)
+        else:
+            a = mid
+    return m_low, a
 
 
 def estimate_proportion(successes, n, population=None, level=0.95, method="wilson") -> ProportionEstimate:
