@@ -217,3 +217,72 @@ def estimate_proportion(successes, n, population=None, level=0.95, method="wilso
     return ProportionEstimate(
         p=p, low=low, high=high, se=se, method=method, n=n, population=population, level=level, successes=x
     )
+
+
+@dataclass(frozen=True)
+class WeightedProportion:
+    """A weighted combination of independent sample proportions (0-1 scale) with its interval.
+
+    ``se`` is the usual survey (Wald) standard error sqrt(sum w^2 p q/(n-1) (N-n)/N),
+    reported for reference; the interval does not use it. ``n_eff`` is None for a census.
+    """
+
+    p: float
+    low: float
+    high: float
+    se: float
+    n_eff: float | None
+    level: float
+    n: int
+
+
+def weighted_proportion(parts, weights, level: float = 0.95) -> WeightedProportion:
+    """Wilson score interval for p = sum_h w_h x_h/n_h on the Kish effective sample size.
+
+    ``parts`` are (successes, n, population or None) of independent simple random
+    samples; ``weights`` are non-negative and normalised here (N_h for a
+    stratified estimate, equal weights for the ministry's unweighted mean of
+    per-type percentages, 0.8/0.2 for a composite). Under a common P the variance
+    of p is P(1-P)/n_eff with
+
+        n_eff = 1 / sum_h w_h^2 c_h / n_h,   c_h = (N_h - n_h)/(N_h - 1), 1 without N_h,
+
+    Kish's (1965) effective sample size for unequal weights with the
+    finite-population correction of each sample. The Wilson interval inverts the
+    score test with that variance, as Wilson with N does for one sample (one part
+    gives exactly estimate_proportion(..., method="wilson")). Unlike the Wald
+    interval it does not collapse to a point when every p_h is 0 or 1 (Korn &
+    Graubard 1998 make the same point for their effective-n interval; Dean &
+    Pagano 2015 find Wilson on the effective n among the best). Parts sampled
+    completely contribute no variance; if all are, the interval is [p, p].
+    """
+    level = as_level(level)
+    rows = []
+    for i, part in enumerate(parts):
+        try:
+            x, n, population = part
+        except (TypeError, ValueError):
+            raise ValueError(f"part {i}: expected (successes, n, population), got {part!r}") from None
+        x = as_count(x, f"part {i} successes")
+        n = as_count(n, f"part {i} n", minimum=1)
+        if x > n:
+            raise ValueError(f"part {i}: successes ({x}) cannot exceed n ({n})")
+        rows.append((x, n, as_population(population, n, f"part {i} population")))
+    w = [float(v) for v in weights]
+    if not rows or len(w) != len(rows):
+        raise ValueError(f"{len(rows)} parts but {len(w)} weights; at least one part is needed")
+    if any(not math.isfinite(v) or v < 0 for v in w) or math.fsum(w) <= 0:
+        raise ValueError("weights must be finite, non-negative and not all zero")
+    total = math.fsum(w)
+    w = [v / total for v in w]
+    p = math.fsum(wh * x / n for wh, (x, n, _pop) in zip(w, rows, strict=True))
+    p = min(1.0, max(0.0, p))
+    inv_eff = math.fsum(wh * wh * (1.0 if pop is None else (pop - n) / max(pop - 1, 1)) / n
+                        for wh, (_x, n, pop) in zip(w, rows, strict=True))
+    var = math.fsum(wh * wh * _survey_se(x, n, pop) ** 2 for wh, (x, n, pop) in zip(w, rows, strict=True))
+    n_total = sum(n for _x, n, _pop in rows)
+    if inv_eff <= 0.0:
+        return WeightedProportion(p, p, p, 0.0, None, level, n_total)
+    n_eff = 1.0 / inv_eff
+    low, high = _wilson(p * n_eff, n_eff, _z(level))
+    return WeightedProportion(p, low, high, math.sqrt(var), n_eff, level, n_total)

@@ -68,3 +68,77 @@ def test_clopper_pearson_with_population_minimum_coverage():
     assert round(min(cp), 3) == 0.941
     exact = min(coverage("exact", m) for m in range(big_n + 1))
     assert exact == pytest.approx(ref["min_coverage_exact"], abs=1e-9) and exact >= 0.95
+
+
+WEIGHTED = load("weighted_proportion.json")
+
+
+def _n(value):
+    return None if value in (None, "NA", {}) else value
+
+
+@pytest.mark.parametrize("case", WEIGHTED, ids=lambda c: c["name"])
+def test_weighted_proportion_wilson_on_kish_effective_n(case):
+    from analysis.proportion import weighted_proportion
+
+    pops = case["N"] if isinstance(case["N"], list) else [case["N"]]
+    xs = case["x"] if isinstance(case["x"], list) else [case["x"]]
+    ns = case["n"] if isinstance(case["n"], list) else [case["n"]]
+    weights = case["weights"] if isinstance(case["weights"], list) else [case["weights"]]
+    parts = [(x, n, None if pop in (None, "NA") else int(pop)) for x, n, pop in zip(xs, ns, pops, strict=True)]
+    r = weighted_proportion(parts, weights)
+    assert r.p == pytest.approx(case["p"], abs=1e-14)
+    assert r.low == pytest.approx(case["low"], abs=1e-12)
+    assert r.high == pytest.approx(case["high"], abs=1e-12)
+    if _n(case.get("n_eff")) is None:
+        assert r.n_eff is None and r.low == r.high == r.p
+    else:
+        assert r.n_eff == pytest.approx(case["n_eff"], rel=1e-12)
+    assert r.low <= r.p <= r.high
+
+
+@pytest.mark.parametrize("case", [c for c in WEIGHTED if c["w"] == "N"], ids=lambda c: c["name"])
+def test_stratified_proportion_against_r(case):
+    from analysis.stratified import Stratum, stratified_proportion
+
+    xs = case["x"] if isinstance(case["x"], list) else [case["x"]]
+    ns = case["n"] if isinstance(case["n"], list) else [case["n"]]
+    pops = case["N"] if isinstance(case["N"], list) else [case["N"]]
+    r = stratified_proportion([Stratum(int(pop), successes=x, n=n) for x, n, pop in zip(xs, ns, pops, strict=True)])
+    assert r.estimate == pytest.approx(case["p"], abs=1e-14)
+    if "svy_se" in case:  # R survey svymean with fpc
+        assert r.estimate == pytest.approx(case["svymean"], abs=1e-14)
+        assert r.se == pytest.approx(case["svy_se"], abs=1e-14)
+    assert r.low == pytest.approx(case["low"], abs=1e-12) and r.high == pytest.approx(case["high"], abs=1e-12)
+
+
+def test_stratified_proportion_at_zero_does_not_collapse():
+    from analysis.stratified import Stratum, stratified_proportion
+
+    # Every stratum at p = 0, nothing a census: the old Wald interval was [0, 0].
+    r = stratified_proportion([Stratum(500, successes=0, n=30), Stratum(1000, successes=0, n=40)])
+    ref = next(c for c in WEIGHTED if c["name"] == "stratified all zero")
+    assert r.estimate == 0.0 and r.low == 0.0
+    assert r.high == pytest.approx(ref["high"], abs=1e-12) and r.high > 0.05
+
+
+COMPOSITE = load("composite.json")
+
+
+@pytest.mark.parametrize("case", COMPOSITE["composites"], ids=lambda c: "-".join(map(str, c["components"])))
+def test_composite_interval_against_r(case):
+    from analysis.indicators import Component, combine_estimates
+
+    comps = [COMPOSITE["components"][i] for i in case["components"]]
+    for comp in comps:  # each component's SE is R survey's svymean SE (with fpc where N is given)
+        values = comp["values"]
+        mean = sum(values) / len(values)
+        var = sum((v - mean) ** 2 for v in values) / (len(values) - 1) / len(values)
+        fpc = 1.0 if comp["N"] in (None, "NA") else 1 - len(values) / comp["N"]
+        assert comp["se"] == pytest.approx((var * fpc) ** 0.5, rel=1e-9)
+    r = combine_estimates([Component(c["mean"], c["se"], c["df"]) for c in comps], case["weights"],
+                          bounds=None)
+    assert r.value == pytest.approx(case["estimate"], rel=1e-14)
+    assert r.se == pytest.approx(case["se"], rel=1e-12)
+    assert r.df == pytest.approx(case["df"], rel=1e-12)
+    assert r.low == pytest.approx(case["low"], rel=1e-12) and r.high == pytest.approx(case["high"], rel=1e-12)
