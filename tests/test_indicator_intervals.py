@@ -190,3 +190,38 @@ def test_skm_indicator_explains_why_it_differs_from_the_dashboard(tree, make_lay
     same = indicator_compute.compute(ind, 2025)
     assert same.value == pytest.approx(dash.headline.score, abs=1e-12) and same.ci == dash.headline.ci
     assert not any("Dasbor" in e for e in same.explanations)
+
+
+def test_forms_and_check_refuse_a_target_that_is_not_positive_and_flag_pooled(client, tree, make_user):
+    from tests.helpers import csrf_from, login
+
+    make_user("admin@x.id", "admin", tree["dayasos"])
+    ind = _indicator(tree["dayasos"])
+    db.session.commit()
+    login(client, "admin@x.id")
+    token = csrf_from(client.get(f"/indikator/{ind.id}").get_data(as_text=True))
+    for value, message in (("-6", "Target harus lebih besar dari nol"), ("0", "Target harus lebih besar dari nol"),
+                           ("NaN", "Isi angka")):
+        bad = client.post(f"/indikator/{ind.id}/target", data={"csrf_token": token, "year": "2024", "revision": "PK",
+                                                               "effective_date": "2024-01-02", "value": value})
+        assert bad.status_code == 400 and message in bad.get_data(as_text=True), value
+    assert db.session.scalar(db.select(db.func.count(IndicatorTarget.id))) == 0
+    check = client.post("/indikator/cek", data={"csrf_token": token, "n": "3", "t": "10", "target": "-6",
+                                                "capaian": "-50", "polarity": "positive",
+                                                "pooled": "200/60\r\n50/40\r\n"})
+    html = check.get_data(as_text=True)
+    assert check.status_code == 200
+    assert "capaian hanya dihitung terhadap target yang lebih besar dari nol" in html
+    assert "total pembilang 250 melebihi total penyebut 100 (250,00%)" in html
+    garbled = client.post("/indikator/cek", data={"csrf_token": token, "pooled": "25 dari 52", "polarity": "positive"})
+    assert garbled.status_code == 400 and "pembilang/penyebut" in garbled.get_data(as_text=True)
+
+
+def test_loader_refuses_a_target_that_is_not_positive(tree):
+    from app.services import indicator_loader
+
+    with pytest.raises(indicator_loader.IndicatorLoadError) as err:
+        indicator_loader.load([{"unit": "DAYASOS", "code": "NEG", "name": "Negatif", "source": "manual",
+                                "targets": [{"year": 2024, "revision": "PK", "effective_date": "2024-01-02",
+                                             "value": -6}]}])
+    assert any("target harus lebih besar dari nol" in m for m in err.value.errors)
