@@ -127,3 +127,15 @@ def test_graduation_ready_rejects():
         graduation_ready([1, 2, 3], 0)
     with pytest.raises(ValueError):
         graduation_ready([1, "x", 3], 1)
+
+
+def test_wilcoxon_is_exact_for_small_samples_with_ties_and_zeros():
+    # scipy 1.17, method="auto": with ties or zeros and n <= 13 the p-value comes from the exhaustive
+    # permutation distribution, not the normal approximation (docs/METHODS.md section 6).
+    # Hand count: Pratt ranks |d| with the zero ranked first (rank 1), so the four 1s share rank 3.5;
+    # only one of them is negative, T- = 3.5. Of the 2^9 sign patterns of the nine non-zero ranks,
+    # 5 give T- <= 3.5 (none negative, or one of the four 3.5s): p = 2 x 5/512 = 20/1024.
+    before = [10] * 10
+    after = [10 + d for d in (1, 1, 2, -1, 3, 0, 2, 4, 1, 5)]
+    r = paired_change(before, after)
+    assert r.wilcoxon_p == pytest.approx(20 / 1024, abs=1e-15)
