@@ -142,3 +142,43 @@ def test_composite_interval_against_r(case):
     assert r.se == pytest.approx(case["se"], rel=1e-12)
     assert r.df == pytest.approx(case["df"], rel=1e-12)
     assert r.low == pytest.approx(case["low"], rel=1e-12) and r.high == pytest.approx(case["high"], rel=1e-12)
+
+
+PAIRED = load("paired_change.json")
+
+
+@pytest.mark.parametrize("panel", PAIRED["panels"], ids=lambda p: f"n{len(p['before'])}")
+def test_paired_change_against_r(panel):
+    from analysis.income import above_line, mean_change, paired_proportions
+
+    before, after, members = panel["before"], panel["after"], panel["household"]
+    r = mean_change(before, after)
+    assert r.mean == pytest.approx(panel["mean_change"], rel=1e-12)
+    assert r.median == panel["median_change"]
+    assert r.df == panel["t_df"]
+    assert r.low == pytest.approx(panel["t_low"], rel=1e-10) and r.high == pytest.approx(panel["t_high"], rel=1e-10)
+    assert r.t_p == pytest.approx(panel["t_p"], rel=1e-9)
+    for name in ("extreme", "poverty"):
+        ref = panel["lines"][name]
+        was = [above_line(b, m, ref["line"]) for b, m in zip(before, members, strict=True)]
+        now = [above_line(a, m, ref["line"]) for a, m in zip(after, members, strict=True)]
+        pp = paired_proportions(was, now)
+        assert (pp.both, pp.up, pp.down, pp.neither) == (ref["both"], ref["up"], ref["down"], ref["neither"])
+        assert pp.share_before == pytest.approx(ref["share_before"]) and pp.share_after == pytest.approx(
+            ref["share_after"])
+        assert pp.mcnemar_p == pytest.approx(ref["mcnemar_exact_p"], rel=1e-12)
+        assert pp.difference == pytest.approx(ref["difference"], abs=1e-14)
+        assert pp.low == pytest.approx(ref["low"], abs=1e-12) and pp.high == pytest.approx(ref["high"], abs=1e-12)
+
+
+def test_newcombe_method_10_cavo_table():
+    # Fagerland, Lydersen & Laake (2017) ch. 8, Cavo et al. (2012): [[59, 6], [16, 80]], R formula in fixtures.
+    from analysis.income import paired_proportions
+
+    ref = PAIRED["cavo"]
+    # The R call passes e = 59 (yes both times), f = 6 (yes only after), g = 16 (yes only before), h = 80.
+    before = [True] * 59 + [False] * 6 + [True] * 16 + [False] * 80
+    after = [True] * 59 + [True] * 6 + [False] * 16 + [False] * 80
+    pp = paired_proportions(before, after)
+    assert pp.difference == pytest.approx(ref["difference"], abs=1e-15)
+    assert pp.low == pytest.approx(ref["low"], abs=1e-12) and pp.high == pytest.approx(ref["high"], abs=1e-12)
