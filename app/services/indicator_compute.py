@@ -27,7 +27,7 @@ from analysis.rounding import format_id
 from analysis.sample_size import krejcie_morgan
 from app.extensions import db
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget, Layanan
-from app.services import ikm_report, skm_stats
+from app.services import ikm_report, income_panel, skm_stats
 from app.services.periods import Period
 
 LEVEL = 0.95
@@ -70,6 +70,7 @@ class Realisasi:
     alternatives: dict[str, float] = field(default_factory=dict)
     alternative_ci: dict[str, tuple[float, float]] = field(default_factory=dict)
     explanations: list[str] = field(default_factory=list)  # why this figure differs from another page's
+    income_panel: income_panel.IncomePanel | None = None  # income indicators: change and poverty-line movement
     note: str | None = None
 
     @property
@@ -274,6 +275,7 @@ def _income(r: Realisasi, period: Period) -> None:
                   "KPM tanpa pengukuran yang memenuhi syarat": outcome.excluded_ineligible}
     manual = _manual(ind, r.year)
     _from_counts(r, outcome.increased, outcome.eligible, manual.population if manual else None)
+    r.income_panel = income_panel.build(ind.unit_id, ind.income_program, ind.income_measure, period)
 
 
 def _manual(indicator: Indicator, year: int) -> IndicatorManualValue | None:
@@ -417,7 +419,7 @@ def realisasi_json(r: Realisasi) -> dict:
                                                  "effective_date": r.target.effective_date.isoformat()},
         "capaian": r.capaian, "flags": r.flags, "excluded": r.excluded, "alternatives": r.alternatives,
         "alternatives_ci": {label: [ci[0], ci[1]] for label, ci in r.alternative_ci.items()},
-        "explanations": r.explanations,
+        "explanations": r.explanations, "income_panel": income_panel.panel_json(r.income_panel),
         "parts": [{"label": p.label, "value": p.value, "n": p.n, "t": p.t, "population": p.population,
                    "ci": None if p.ci is None else [p.ci[0], p.ci[1]]} for p in r.parts],
         "note": r.note,
