@@ -78,8 +78,8 @@ def test_seed_demo_indicators_once_and_visible_to_the_analyst(app, client):
     parent = db.session.scalar(select(Indicator).where(Indicator.code == "DEMO-IKU"))
     detail = client.get(f"/indikator/{parent.id}?year={year}").get_data(as_text=True)
     assert detail.count("DEMO-PENDAMPING") == 1 and detail.count("DEMO-PENA") == 1
-    # the mean's own interval (Wilson on the Kish effective n), then each part's interval
-    assert len(re.findall(r"\d+,\d\d – \d+,\d\d", detail)) == 3
+    # the mean's own interval (Wilson on the Kish effective n), the pooled value's, then each part's
+    assert len(re.findall(r"\d+,\d\d – \d+,\d\d", detail)) == 4
     assert "Wilson pada ukuran sampel efektif (Kish)" in detail
     expected = _expected_ikm(year)
     assert rows["DEMO-IKM"][4] == _id(expected)
