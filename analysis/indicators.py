@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from ._validate import as_count, as_real
+from scipy import stats
+
+from ._validate import as_count, as_level, as_real
 from .rounding import format_id
 
 POLARITIES = ("positive", "negative")
@@ -29,8 +31,9 @@ def capaian(realisasi, target, polarity: str = "positive") -> float:
     """
     r = as_real(realisasi, "realisasi")
     t = as_real(target, "target")
-    if t == 0:
-        raise ValueError("target must not be zero")
+    if t <= 0:
+        # A ratio to a negative target flips its meaning (target -6, realisasi 3 gives -50%).
+        raise ValueError(f"target harus lebih besar dari nol untuk menghitung capaian (target {format_id(t)})")
     if polarity not in POLARITIES:
         raise ValueError(f"unknown polarity {polarity!r}; use 'positive' or 'negative'")
     ratio = r / t
@@ -85,6 +88,75 @@ def aggregate(values: Iterable, method: str = "mean", weights: Sequence | None =
 
 
 @dataclass(frozen=True)
+class Component:
+    """One independent estimate entering a composite: value, standard error, degrees of freedom.
+
+    ``df`` None means the SE is treated as known (normal quantile), e.g. a census.
+    """
+
+    value: float
+    se: float
+    df: float | None = None
+
+
+@dataclass(frozen=True)
+class CompositeEstimate:
+    value: float
+    se: float
+    df: float | None  # Welch-Satterthwaite; None when every component's df is None
+    low: float
+    high: float
+    level: float
+
+
+def combine_estimates(components: Sequence[Component], weights: Sequence | None = None, level: float = 0.95,
+                      bounds: tuple[float, float] | None = (0.0, 100.0)) -> CompositeEstimate:
+    """The interval of a weighted composite of independent estimates (mean, 80/20, ...).
+
+    value = sum w_i v_i with the weights normalised (equal when None);
+    Var   = sum w_i^2 SE_i^2 (the components come from independent samples);
+    df    = Var^2 / sum (w_i^2 SE_i^2)^2 / df_i (Welch 1947; Satterthwaite 1946);
+    interval = value +/- t(df) SE, clipped to ``bounds`` (0-100 for percentages).
+    When every component is a sample proportion, prefer
+    analysis.proportion.weighted_proportion, whose score interval does not
+    collapse at p = 0 or 1.
+    """
+    level = as_level(level)
+    comps = list(components)
+    if not comps:
+        raise ValueError("combine_estimates needs at least one component")
+    w = [1.0] * len(comps) if weights is None else [as_real(x, "weight") for x in weights]
+    if len(w) != len(comps):
+        raise ValueError(f"{len(comps)} components but {len(w)} weights")
+    if any(x < 0 for x in w) or math.fsum(w) == 0:
+        raise ValueError("weights must be non-negative and not all zero")
+    total = math.fsum(w)
+    w = [x / total for x in w]
+    values = [as_real(c.value, "value") for c in comps]
+    ses = [as_real(c.se, "se") for c in comps]
+    if any(se < 0 for se in ses):
+        raise ValueError("a standard error cannot be negative")
+    value = math.fsum(wi * v for wi, v in zip(w, values, strict=True))
+    terms = [wi * wi * se * se for wi, se in zip(w, ses, strict=True)]
+    var = math.fsum(terms)
+    se = math.sqrt(var)
+    finite = [(t, as_real(c.df, "df")) for t, c in zip(terms, comps, strict=True) if c.df is not None and t > 0]
+    if any(d <= 0 for _t, d in finite):
+        raise ValueError("degrees of freedom must be positive")
+    denom = math.fsum(t * t / d for t, d in finite)
+    df = var * var / denom if denom > 0 else None
+    if se == 0.0:
+        low = high = value
+    else:
+        q = float(stats.t.ppf(0.5 + level / 2, df)) if df is not None else float(stats.norm.ppf(0.5 + level / 2))
+        low, high = value - q * se, value + q * se
+    if bounds is not None:
+        value = min(bounds[1], max(bounds[0], value))  # only float dust can put it outside
+        low, high = max(bounds[0], min(low, value)), min(bounds[1], max(high, value))
+    return CompositeEstimate(value, se, df, low, high, level)
+
+
+@dataclass(frozen=True)
 class Finding:
     """A reported figure that its own inputs do not support."""
 
@@ -122,15 +194,20 @@ def _differs(reported: float, places: int, true: float) -> bool:
 
 
 def check_reported(*, n=None, t=None, population=None, realisasi=None, target=None, capaian=None,
-                   sample_share=None, polarity: str = "positive", decimals: int = 2) -> list[Finding]:
+                   sample_share=None, polarity: str = "positive", decimals: int = 2,
+                   pooled: Sequence | None = None) -> list[Finding]:
     """Recompute what can be recomputed from reported figures and list what does not match.
 
     - realisasi against n / t x 100;
     - sample_share (the sample as a % of the population, e.g. ATENSI's "78,15%
       of the population") against t / population x 100;
     - capaian against the reported realisasi (else n / t) and target;
-    - impossible counts (n > t, t > population).
-    Reported percentages given as floats are taken to carry ``decimals``
+    - impossible counts (n > t, t > population);
+    - ``pooled``, (numerator, denominator) pairs pooled into one percentage:
+      every pair whose numerator exceeds its denominator, and a pooled total
+      above 100% (e.g. 250 of 100).
+    A target that is not positive is reported as a finding, since capaian
+    cannot be computed against it. Reported percentages given as floats are taken to carry ``decimals``
     decimals; as strings or Decimals their own decimals count.
     """
     decimals = as_count(decimals, "decimals")
@@ -168,7 +245,15 @@ def check_reported(*, n=None, t=None, population=None, realisasi=None, target=No
                 f"Sampel dilaporkan {format_id(rep_share, places)}% dari populasi, tetapi "
                 f"{format_id(t_v, 0)} dari {format_id(pop, 0)} = {format_id(true_share, places)}%."))
 
-    if capaian is not None and target is not None:
+    if pooled is not None:
+        findings.extend(_check_pooled(pooled))
+
+    if target is not None and as_real(target, "target") <= 0:
+        tgt = as_real(target, "target")
+        findings.append(Finding("target_not_positive", "target", tgt, tgt,
+                                f"Target {format_id(tgt, 2)} tidak dapat dipakai: capaian hanya dihitung terhadap "
+                                "target yang lebih besar dari nol."))
+    elif capaian is not None and target is not None:
         base = rep_real if rep_real is not None else true_real
         if base is not None:
             rep_cap, places = _reported(capaian, "capaian", decimals)
@@ -180,4 +265,32 @@ def check_reported(*, n=None, t=None, population=None, realisasi=None, target=No
                     f"Capaian dilaporkan {format_id(rep_cap, places)}%, tetapi realisasi "
                     f"{format_id(base, 2)} terhadap target {format_id(tgt, 2)} memberi "
                     f"{format_id(true_cap, places)}%."))
+    return findings
+
+
+def _check_pooled(pairs: Sequence) -> list[Finding]:
+    """Pairs with a numerator above their denominator, and a pooled total above 100%."""
+    findings: list[Finding] = []
+    num_total = den_total = 0
+    for i, pair in enumerate(pairs, start=1):
+        try:
+            a, b = pair
+        except (TypeError, ValueError):
+            raise ValueError(f"pooled {i}: expected (numerator, denominator), got {pair!r}") from None
+        a, b = as_count(a, f"pooled {i} numerator"), as_count(b, f"pooled {i} denominator")
+        num_total, den_total = num_total + a, den_total + b
+        if b == 0:
+            findings.append(Finding("pooled_part_zero_denominator", f"pooled[{i}]", float(a), 0.0,
+                                    f"Baris gabungan {i}: penyebut nol."))
+        elif a > b:
+            findings.append(Finding(
+                "pooled_part_exceeds_denominator", f"pooled[{i}]", float(a), float(b),
+                f"Baris gabungan {i}: pembilang {format_id(a, 0)} melebihi penyebut {format_id(b, 0)} "
+                f"({format_id(a / b * 100, 2)}%)."))
+    if num_total > den_total:
+        share = f"{format_id(num_total / den_total * 100, 2)}%" if den_total else "penyebut nol"
+        findings.append(Finding(
+            "pooled_exceeds_denominator", "pooled", float(num_total), float(den_total),
+            f"Nilai gabungan tidak mungkin: total pembilang {format_id(num_total, 0)} melebihi total penyebut "
+            f"{format_id(den_total, 0)} ({share})."))
     return findings

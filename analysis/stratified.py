@@ -121,14 +121,21 @@ def stratified_mean(strata: Sequence[Stratum], level: float = 0.95) -> Stratifie
 
 
 def stratified_proportion(strata: Sequence[Stratum], level: float = 0.95) -> StratifiedEstimate:
-    """Population proportion from a stratified SRS (0-1 scale), bounds clipped to [0, 1].
+    """Population proportion from a stratified SRS (0-1 scale).
 
-    This is the Wald-type design-based interval; with p near 0 or 1 in small
-    strata prefer reporting the per-stratum exact intervals as well.
+    estimate and se are svymean's (Cochran 1977, ch. 5). The interval is the
+    Wilson score interval on the Kish effective sample size with each stratum's
+    finite-population correction (analysis.proportion.weighted_proportion,
+    weights N_h): a Wald interval would collapse to [0, 0] when every stratum
+    has p = 0 although nothing is a census (Korn & Graubard 1998).
     """
+    from .proportion import weighted_proportion
+
     for i, s in enumerate(strata):
         if isinstance(s, Stratum) and not s.is_binary:
             raise ValueError(f"stratum {i}: a proportion needs 0/1 values or successes and n")
     r = _estimate(strata, level)
-    return StratifiedEstimate(r.estimate, r.se, max(0.0, r.low), min(1.0, r.high), r.df, r.level, r.n,
+    parts = [(round(s.mean * s.n), s.n, s.population) for s in strata]
+    w = weighted_proportion(parts, [s.population for s in strata], r.level)
+    return StratifiedEstimate(r.estimate, r.se, min(w.low, r.estimate), max(w.high, r.estimate), r.df, r.level, r.n,
                               r.population)

@@ -3,6 +3,8 @@
 Choice lists (unit, layanan, sub-indicators) are filled by the view from
 scoped queries, so nothing outside the user's subtree can be linked.
 """
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -23,6 +25,36 @@ from forms.reports import IdSelectField
 REQUIRED = "Wajib diisi."
 NUMBER = "Isi angka, mis. 89.19."
 NON_NEGATIVE = NumberRange(min=0, message="Tidak boleh negatif.")
+POOLED_LINE = re.compile(r"^[ \t]*([0-9]{1,12})[ \t]*/[ \t]*([0-9]{1,12})[ \t]*$")
+MAX_POOLED_LINES = 200
+
+
+def _positive(_form, field) -> None:
+    if field.data is not None and not field.data.is_finite():
+        raise ValidationError(NUMBER)
+    if field.data is not None and field.data <= 0:
+        raise ValidationError("Target harus lebih besar dari nol; capaian tidak dapat dihitung terhadap target ≤ 0.")
+
+
+def parse_pooled(text: str | None) -> list[tuple[int, int]]:
+    """'pembilang/penyebut' per line (ASCII digits) -> pairs; ValueError with an Indonesian message."""
+    pairs = []
+    lines = [line for line in (text or "").splitlines() if line.strip()]
+    if len(lines) > MAX_POOLED_LINES:
+        raise ValueError(f"Paling banyak {MAX_POOLED_LINES} baris.")
+    for i, line in enumerate(lines, start=1):
+        match = POOLED_LINE.match(line)
+        if not match:
+            raise ValueError(f"Baris {i}: tulis pembilang/penyebut dengan angka bulat, mis. 25/52.")
+        pairs.append((int(match.group(1)), int(match.group(2))))
+    return pairs
+
+
+def _pooled_lines(_form, field) -> None:
+    try:
+        parse_pooled(field.data)
+    except ValueError as err:
+        raise ValidationError(str(err)) from None
 CODE_RE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
                  message="Gunakan huruf, angka, titik, garis bawah atau tanda hubung.")
 
@@ -84,7 +116,7 @@ class TargetForm(FlaskForm):
     year = IntegerField("Tahun", validators=[InputRequired(REQUIRED), NumberRange(2000, 2100, "Tahun 2000-2100.")])
     revision = StringField("Revisi (mis. PK Januari, PK Agustus)", validators=[DataRequired(REQUIRED), Length(max=60)])
     effective_date = DateField("Berlaku sejak", validators=[InputRequired("Isi tanggal (YYYY-MM-DD).")])
-    value = DecimalField("Target", places=None, validators=[InputRequired(NUMBER)])
+    value = DecimalField("Target", places=None, validators=[InputRequired(NUMBER), _positive])
     note = TextAreaField("Catatan", validators=[Optional(), Length(max=1000)])
 
 
@@ -123,3 +155,5 @@ class CheckForm(FlaskForm):
     target = DecimalField("Target", places=None, validators=[Optional()])
     capaian = StringField("Capaian dilaporkan (%)", validators=[Optional(), Length(max=20)])
     polarity = SelectField("Polaritas", choices=_choices(POLARITIES.items()))
+    pooled = TextAreaField("Rincian nilai gabungan (opsional; satu baris per bagian: pembilang/penyebut)",
+                           validators=[Optional(), Length(max=6000), _pooled_lines])

@@ -66,8 +66,9 @@ def test_seed_demo_indicators_once_and_visible_to_the_analyst(app, client):
     for code, cells in rows.items():
         realisasi, interval, target, capaian = cells[4], cells[5], cells[6], cells[7]
         assert realisasi != "—" and target != "—" and capaian != "—", (code, cells)
-        # The unweighted mean of sub-indicators has no interval of its own; its parts carry theirs.
-        assert code == "DEMO-IKU" or re.fullmatch(r"\d+,\d\d – \d+,\d\d", interval), (code, cells)
+        # Every realisasi has an interval of its own estimator, which contains it (issue 12 finding 3).
+        low, high = re.fullmatch(r"(\d+,\d\d) – (\d+,\d\d)", interval).groups()
+        assert float(low.replace(",", ".")) <= float(realisasi.replace(",", ".")) <= float(high.replace(",", "."))
     # Demo data: PKH checks 1 optimal of 2; PENA 1 of 2 eligible KPM increased (the third is < 3 months).
     assert rows["DEMO-PENDAMPING"][2] == "1 / 2" and rows["DEMO-PENDAMPING"][4] == "50,00"
     assert rows["DEMO-PENDAMPING"][6].startswith("91,00") and rows["DEMO-PENDAMPING"][7] == "54,95"
@@ -77,7 +78,9 @@ def test_seed_demo_indicators_once_and_visible_to_the_analyst(app, client):
     parent = db.session.scalar(select(Indicator).where(Indicator.code == "DEMO-IKU"))
     detail = client.get(f"/indikator/{parent.id}?year={year}").get_data(as_text=True)
     assert detail.count("DEMO-PENDAMPING") == 1 and detail.count("DEMO-PENA") == 1
-    assert len(re.findall(r"\d+,\d\d – \d+,\d\d", detail)) == 2  # each part's interval
+    # the mean's own interval (Wilson on the Kish effective n), the pooled value's, then each part's
+    assert len(re.findall(r"\d+,\d\d – \d+,\d\d", detail)) == 4
+    assert "Wilson pada ukuran sampel efektif (Kish)" in detail
     expected = _expected_ikm(year)
     assert rows["DEMO-IKM"][4] == _id(expected)
     assert rows["DEMO-IKM"][7] == _id(expected / 90 * 100)

@@ -19,7 +19,7 @@ from app.models.indicator import SOURCES
 from app.report_cli import load_indicators
 from app.scoping import get_scoped_or_404, register_scope, role_required, scoped, unit_clause
 from app.services import audit, indicator_compute, indicator_demo
-from forms.indicators import CheckForm, IndicatorForm, ManualValueForm, TargetForm
+from forms.indicators import CheckForm, IndicatorForm, ManualValueForm, TargetForm, parse_pooled
 
 bp = Blueprint("indicators", __name__, url_prefix="/indikator", cli_group=None)
 bp.cli.add_command(load_indicators)
@@ -179,7 +179,8 @@ def check():
             findings = check_reported(
                 n=d["n"], t=d["t"], population=d["population"], realisasi=d["realisasi"] or None,
                 target=float(d["target"]) if d["target"] is not None else None, capaian=d["capaian"] or None,
-                sample_share=d["sample_share"] or None, polarity=d["polarity"])
+                sample_share=d["sample_share"] or None, polarity=d["polarity"],
+                pooled=parse_pooled(d["pooled"]) or None)
         except ValueError as err:
             error = f"Angka tidak dapat dibaca: {err}"
         else:
@@ -198,6 +199,10 @@ def _recomputed(d: dict) -> dict:
     if d["t"] and d["population"]:
         values["Sampel / populasi (%)"] = d["t"] / d["population"] * 100
     base = values.get("Realisasi n/t (%)")
-    if base is not None and d["target"]:
+    if base is not None and d["target"] is not None and d["target"] > 0:
         values["Capaian dari n/t (%)"] = capaian(base, float(d["target"]), d["polarity"])
+    pairs = parse_pooled(d["pooled"])
+    if pairs and sum(b for _a, b in pairs):
+        values["Nilai gabungan Σ pembilang / Σ penyebut (%)"] = (sum(a for a, _b in pairs)
+                                                              / sum(b for _a, b in pairs) * 100)
     return values

@@ -143,6 +143,9 @@ def validate(items, allowed_unit_ids: set[int] | None = None) -> list[dict]:
             revision = _text(t, "revision", w, errors, limit=60)
             if value is None:
                 errors.append(f"{w}: 'value' wajib diisi.")
+            elif value <= 0:
+                errors.append(f"{w}: target harus lebih besar dari nol (capaian tidak dapat dihitung), bukan "
+                              f"{value:g}.")
             row["targets"].append({"year": year, "revision": revision, "effective_date": eff, "value": value,
                                    "note": t.get("note")})
         for j, m in enumerate(item.get("manual") or [], start=1):

@@ -123,16 +123,8 @@ def pendamping_outcomes(unit_id: int, type_code: str | None = None, region_id: i
             for code, o, s, r in db.session.execute(stmt)}
 
 
-def income_outcomes(unit_id: int, program: str | None = None, measure: str | None = None,
-                    period: Period | str | None = None, cohort_year: int | None = None,
-                    region_id: int | None = None) -> IncomeOutcome:
-    """Counts for "KPM meningkat pendapatan" = increased / eligible.
-
-    Rounds are filtered by unit subtree, programme code, income measure, the
-    month of the monitoring date (`period`), cohort year and region; among the
-    remaining valid, eligible rounds each KPM (per programme) counts once, by
-    its latest monitoring date (ties: the later-recorded row).
-    """
+def _income_filters(unit_id: int, program: str | None, measure: str | None, period: Period | str | None,
+                    cohort_year: int | None, region_id: int | None) -> list:
     p = _period(period)
     S = IncomeSample
     filters = [S.unit_id.in_(unit_subtree_ids(unit_id))]
@@ -146,12 +138,60 @@ def income_outcomes(unit_id: int, program: str | None = None, measure: str | Non
         filters.append(S.cohort_year == cohort_year)
     if region_id:
         filters.append(S.region_id.in_(region_subtree_ids(region_id)))
+    return filters
 
+
+def _latest_eligible(filters: list, *columns):
+    """Subquery of the valid, eligible rounds with their rank per KPM and programme (1 = latest)."""
+    S = IncomeSample
     rank = func.row_number().over(partition_by=(S.kpm_id, S.program_id),
                                   order_by=(S.monitoring_date.desc(), S.id.desc())).label("rank")
-    latest = (select(S.increased, rank)
-              .where(*filters, S.status == "valid", S.eligible.is_(True))
-              .subquery())
+    return select(*columns, rank).where(*filters, S.status == "valid", S.eligible.is_(True)).subquery()
+
+
+@dataclass(frozen=True)
+class IncomePair:
+    """The before and after income of one KPM's latest eligible round (the rounds the indicator counts)."""
+
+    before: int
+    after: int
+    household_size: int
+    measure: str
+    region_id: int
+    monitoring_date: date
+
+
+def income_pairs(unit_id: int, program: str | None = None, measure: str | None = None,
+                 period: Period | str | None = None, cohort_year: int | None = None,
+                 region_id: int | None = None) -> list[IncomePair]:
+    """One (before, after) pair per KPM and programme, from the same rounds as income_outcomes.
+
+    The panel statistics need each KPM's pair (a median, an exact McNemar
+    test), so this returns one row per counted KPM rather than sums.
+    """
+    S = IncomeSample
+    latest = _latest_eligible(_income_filters(unit_id, program, measure, period, cohort_year, region_id),
+                              S.income_before, S.income_after, S.household_size, S.measure, S.region_id,
+                              S.monitoring_date, S.id)
+    rows = db.session.execute(select(latest.c.income_before, latest.c.income_after, latest.c.household_size,
+                                     latest.c.measure, latest.c.region_id, latest.c.monitoring_date)
+                              .where(latest.c.rank == 1).order_by(latest.c.id))
+    return [IncomePair(int(b), int(a), int(h), m, int(r), d) for b, a, h, m, r, d in rows]
+
+
+def income_outcomes(unit_id: int, program: str | None = None, measure: str | None = None,
+                    period: Period | str | None = None, cohort_year: int | None = None,
+                    region_id: int | None = None) -> IncomeOutcome:
+    """Counts for "KPM meningkat pendapatan" = increased / eligible.
+
+    Rounds are filtered by unit subtree, programme code, income measure, the
+    month of the monitoring date (`period`), cohort year and region; among the
+    remaining valid, eligible rounds each KPM (per programme) counts once, by
+    its latest monitoring date (ties: the later-recorded row).
+    """
+    S = IncomeSample
+    filters = _income_filters(unit_id, program, measure, period, cohort_year, region_id)
+    latest = _latest_eligible(filters, S.increased)
     increased, eligible = db.session.execute(
         select(func.coalesce(func.sum(case((latest.c.increased.is_(True), 1), else_=0)), 0), func.count())
         .where(latest.c.rank == 1)

@@ -127,3 +127,34 @@ def test_graduation_ready_rejects():
         graduation_ready([1, 2, 3], 0)
     with pytest.raises(ValueError):
         graduation_ready([1, "x", 3], 1)
+
+
+def test_wilcoxon_is_exact_for_small_samples_with_ties_and_zeros():
+    # scipy 1.17, method="auto": with ties or zeros and n <= 13 the p-value comes from the exhaustive
+    # permutation distribution, not the normal approximation (docs/METHODS.md section 6).
+    # Hand count: Pratt ranks |d| with the zero ranked first (rank 1), so the four 1s share rank 3.5;
+    # only one of them is negative, T- = 3.5. Of the 2^9 sign patterns of the nine non-zero ranks,
+    # 5 give T- <= 3.5 (none negative, or one of the four 3.5s): p = 2 x 5/512 = 20/1024.
+    before = [10] * 10
+    after = [10 + d for d in (1, 1, 2, -1, 3, 0, 2, 4, 1, 5)]
+    r = paired_change(before, after)
+    assert r.wilcoxon_p == pytest.approx(20 / 1024, abs=1e-15)
+
+
+def test_mean_change_and_paired_proportions_edges():
+    from analysis.income import above_line, mean_change, paired_proportions
+
+    one = mean_change([100], [250])
+    assert (one.mean, one.median, one.low, one.t_p) == (150, 150, None, None)
+    flat = mean_change([100, 200, 300], [150, 250, 350])
+    assert flat.low == flat.high == flat.mean == 50 and flat.t_p is None
+    nobody = paired_proportions([True, False, False], [True, False, False])
+    assert nobody.mcnemar_p == 1.0 and nobody.difference == 0.0 and nobody.low <= 0.0 <= nobody.high
+    all_up = paired_proportions([False] * 6, [True] * 6)
+    assert all_up.difference == 1.0 and all_up.high == 1.0 and 0 < all_up.low < 1
+    assert all_up.mcnemar_p == pytest.approx(2 / 64)
+    assert above_line(1_100_916, 2, 550_458) and not above_line(1_100_915, 2, 550_458)  # equality counts
+    with pytest.raises(ValueError):
+        paired_proportions([1, 0], [0, 1])
+    with pytest.raises(ValueError):
+        mean_change([1, 2], [1])

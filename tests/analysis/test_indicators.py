@@ -170,3 +170,26 @@ def test_check_reported_rejects_unreadable():
         check_reported(n=1, t=2, realisasi="lima puluh")
     with pytest.raises(ValueError):
         check_reported(n=-1, t=2)
+
+
+def test_capaian_refuses_a_target_that_is_not_positive():
+    # Issue 12 finding 6: target -6, realisasi 3 gave -50% silently.
+    with pytest.raises(ValueError, match="lebih besar dari nol"):
+        capaian(3, -6)
+    with pytest.raises(ValueError, match="lebih besar dari nol"):
+        capaian(3, -6, polarity="negative")
+    findings = check_reported(realisasi="3", target=-6, capaian="-50")
+    assert [f.code for f in findings] == ["target_not_positive"]
+
+
+def test_check_reported_flags_a_pooled_numerator_above_its_denominator():
+    # 250 of 100 pooled is 250%: impossible, and flagged.
+    findings = check_reported(pooled=[(200, 60), (50, 40)])
+    codes = [f.code for f in findings]
+    assert codes == ["pooled_part_exceeds_denominator", "pooled_part_exceeds_denominator",
+                     "pooled_exceeds_denominator"]
+    assert findings[-1].message == ("Nilai gabungan tidak mungkin: total pembilang 250 melebihi total penyebut "
+                                    "100 (250,00%).")
+    assert check_reported(pooled=[(25, 52), (75, 120)]) == []  # lembaga 58.14%: consistent
+    with pytest.raises(ValueError):
+        check_reported(pooled=[(1, 2, 3)])
