@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from analysis.ikm import compute_ikm
 from analysis.rounding import format_id
-from app.services import exports, ikm_report, pdf_report
+from app.services import exports, ikm_report, pdf_base, pdf_report
 from app.services.periods import parse_period
 from tests.helpers import login
 from tests.report_data import INJECTION, NASTY, as_answers, insert_rows, make_rows
@@ -113,7 +113,7 @@ def test_pdf_without_font_file_falls_back(data, monkeypatch):
     monkeypatch.setattr(pdf_report._Fonts, "regular", "Helvetica")
     monkeypatch.setattr(pdf_report._Fonts, "bold", "Helvetica-Bold")
     monkeypatch.setattr(pdf_report._Fonts, "_cmap", None)
-    monkeypatch.setattr(pdf_report, "FONT_DIR", "/nonexistent")
+    monkeypatch.setattr(pdf_base, "FONT_DIR", "/nonexistent")
     report = ikm_report.build_report(data["dayasos"], parse_period("2025"))
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_report.render_pdf(report))).pages)
     assert "Kritik dan saran" in text and "<b>tebal</b>" in text

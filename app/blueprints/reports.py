@@ -12,6 +12,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -31,13 +32,13 @@ from app.extensions import db
 from app.models import Layanan, Region, ServicePopulation, Unit
 from app.report_cli import report_group
 from app.scoping import get_scoped_or_404, register_scope, role_required, scoped, unit_clause, unit_subtree_ids
-from app.services import audit, exports, ikm_report, pdf_report, report_workbook, svg_charts
+from app.services import audit, exports, ikm_report, pdf_report, report_workbook, svg_charts, unit_logo
 from app.services.periods import current_period, parse_period
 from forms.reports import ALL, PopulationForm, ReportFilterForm
 
 bp = Blueprint("reports", __name__, url_prefix="/laporan", cli_group=None)
 bp.cli.add_command(report_group)
-FORMATS = ("pdf", *exports.CSV_FORMATS, "xlsx", "json")
+FORMATS = ("pdf", "laporan-skm", *exports.CSV_FORMATS, "xlsx", "json")
 register_scope(ServicePopulation,
                lambda user: ServicePopulation.layanan_id.in_(select(Layanan.id).where(unit_clause(Layanan.unit_id,
                                                                                                    user))))
@@ -158,8 +159,8 @@ def ikm_export(fmt: str):
         unit, layanan, period, exclude, region = _resolve(form)
     except BadFilter as err:
         return error_response(400, err.message)
-    name = "-".join([layanan.slug if layanan else unit.code, *([region.code] if region else []), period.code]).lower()
-    name = f"ikm-{name}"
+    scope = "-".join([layanan.slug if layanan else unit.code, *([region.code] if region else []), period.code]).lower()
+    name = f"ikm-{scope}"
     if fmt in exports.CSV_FORMATS:
         ids = ikm_report.report_layanan_ids(unit, layanan, region)
         rows = exports.iter_response_rows(ids, period, exclude)
@@ -170,9 +171,11 @@ def ikm_export(fmt: str):
     report = ikm_report.build_report(unit, period, layanan, exclude, region=region)
     if fmt == "json":
         return jsonify(ikm_report.report_json(report))
-    if fmt == "pdf":
-        response = Response(pdf_report.render_pdf(report), mimetype="application/pdf")
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    if fmt in pdf_report.RENDERERS:
+        logo = unit_logo.path_for(report.unit.logo_file, current_app.instance_path)
+        response = Response(pdf_report.RENDERERS[fmt](report, logo_path=logo), mimetype="application/pdf")
+        file_name = name if fmt == "pdf" else f"laporan-hasil-skm-{scope}"
+        response.headers["Content-Disposition"] = f'attachment; filename="{file_name}.pdf"'
         return response
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - send_file closes it after the response
     report_workbook.write_report_xlsx(report, handle)
