@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,7 +24,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import Select, select
 
@@ -212,6 +213,7 @@ class Sheet:
 
 
 LABEL_FONT = Font(bold=True)
+LABEL_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 CODE_FONT = Font(italic=True, color="5B6B7B", size=9)
 
 
@@ -230,7 +232,10 @@ def write_xlsx(target, sheets: Iterable[Sheet]) -> int:
             sheet.column_dimensions[get_column_letter(i)].width = column.width
         header_rows = 2 if spec.codes_row else 1
         sheet.freeze_panes = f"A{header_rows + 1}"
-        sheet.append([_styled(sheet, neutralise(c.label), LABEL_FONT) for c in spec.columns])
+        # Wrapped labels need a tall enough first row; spreadsheet programs do not grow it on their own.
+        lines = max((math.ceil(len(c.label) * 1.1 / max(c.width - 1, 1)) for c in spec.columns), default=1)
+        sheet.row_dimensions[1].height = 15 * max(1, min(lines, 4))
+        sheet.append([_styled(sheet, neutralise(c.label), LABEL_FONT, LABEL_ALIGNMENT) for c in spec.columns])
         if spec.codes_row:
             sheet.append([_styled(sheet, c.code, CODE_FONT) for c in spec.columns])
         count = 0
@@ -246,9 +251,11 @@ def write_xlsx(target, sheets: Iterable[Sheet]) -> int:
     return written
 
 
-def _styled(sheet, value, font: Font) -> WriteOnlyCell:
+def _styled(sheet, value, font: Font, alignment: Alignment | None = None) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value)
     cell.font = font
+    if alignment is not None:
+        cell.alignment = alignment
     return cell
 
 

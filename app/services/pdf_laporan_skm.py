@@ -92,7 +92,7 @@ def pengumpulan_data(report: IkmReport, st) -> list:
         _p("Target sampel setiap layanan dihitung dengan tabel Krejcie dan Morgan dari populasi pengguna layanan "
            "(N) pada periode ini, sebagaimana dianjurkan pedoman.", st),
     ]
-    rows = [["Layanan", "Responden (n)", "Populasi (N)", "Target sampel", "Keterangan"]]
+    rows = [["Layanan", "Responden\n(n)", "Populasi\n(N)", "Target\nsampel", "Keterangan"]]
     for line in report.lines:
         rows.append([Paragraph(para_text(line.name), st["cell"]), format_id(line.n, 0),
                      "" if line.population is None else format_id(line.population, 0),
@@ -192,7 +192,7 @@ def tindak_lanjut(report: IkmReport, st, themes: list[kritik_themes.Theme]) -> l
     story.append(_p("Rencana berikut diusulkan dari unsur dengan nilai terendah dan tema kritik dan saran "
                     "terbanyak. Pimpinan unit menetapkan kegiatan, waktu dan penanggung jawab akhirnya, lalu hasilnya "
                     "dilaporkan pada survei periode berikutnya.", st))
-    rows = [["No", "Prioritas perbaikan", "Usulan kegiatan", "Waktu", "Penanggung jawab"]]
+    rows = [["No", "Prioritas perbaikan", "Usulan kegiatan", "Waktu", "Penanggung\njawab"]]
     mentioned = {t.unsur: t for t in themes if t.unsur}
     for i, code in enumerate(ranked_unsur(report)[:PRIORITIES], start=1):
         basis = f"{code} {UNSUR_NAMES[code]} (NRR {format_id(head.nrr[code], 3)})"
@@ -201,7 +201,7 @@ def tindak_lanjut(report: IkmReport, st, themes: list[kritik_themes.Theme]) -> l
         rows.append([str(i), Paragraph(para_text(basis), st["cell"]), Paragraph(para_text(FOLLOW_UP[code]),
                                                                                   st["cell"]),
                      Paragraph(para_text(next_period), st["cell"]), Paragraph(para_text(owner), st["cell"])])
-    story.append(table(rows, [0.9 * cm, 4.2 * cm, 6.1 * cm, 2.4 * cm, 3.4 * cm]))
+    story.append(table(rows, [0.9 * cm, 4 * cm, 5.9 * cm, 2.4 * cm, 3.8 * cm]))
     previous = [p for p in report.trend[:-1] if p.score is not None]
     if previous:
         last = previous[-1]

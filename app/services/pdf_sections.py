@@ -173,11 +173,12 @@ def units(report: IkmReport, st, title: str = "4. Rekapitulasi per unit") -> lis
         rows.append([Paragraph(para_text(f"{indent}{node.code} — {node.name}"), st["cell"]),
                      format_id(node.n, 0), fmt(node.score), node.grade[0] if node.grade else "—",
                      fmt(node.pooled.score if node.pooled else None)])
-    return [Paragraph(para_text(title), st["h1"]),
-            Paragraph("IKM tiap unit = Σ(IKM layanan/sub-unit × responden) / Σ responden. Kolom pooled menghitung "
-                      "ulang dari jumlah jawaban mentah (diisi untuk unit teratas dan anak langsungnya).", st["small"]),
-            Spacer(1, 0.2 * cm),
-            table(rows, [7.5 * cm, 2.4 * cm, 3 * cm, 1.3 * cm, 2.3 * cm], align_right_from=1)]
+    return [KeepTogether([
+        Paragraph(para_text(title), st["h1"]),
+        Paragraph("IKM tiap unit = Σ(IKM layanan/sub-unit × responden) / Σ responden. Kolom pooled menghitung "
+                  "ulang dari jumlah jawaban mentah (diisi untuk unit teratas dan anak langsungnya).", st["small"]),
+        Spacer(1, 0.2 * cm),
+        table(rows, [7.5 * cm, 2.4 * cm, 3 * cm, 1.3 * cm, 2.3 * cm], align_right_from=1)])]
 
 
 def trend(report: IkmReport, st, title: str = "5. Tren") -> list:
