@@ -162,17 +162,25 @@ def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-@pytest.mark.skipif(_soffice() is None, reason="LibreOffice (soffice) tidak terpasang")
-def test_libreoffice_reads_csv_id_into_the_right_columns(client, data, tmp_path):
-    """Excel Indonesia's import: `;` separator, `"` quotes, UTF-8, Indonesian locale (1057)."""
+# `;` separator, `"` quotes, UTF-8, from line 1, Indonesian locale (1057), and formulas evaluated: with the
+# unquoted CSV of before, "x;=1+1;y" read this way gave a live =1+1 cell.
+LO_SEMICOLON = "CSV:59,34,76,1,,1057,false,false,false,false,true"
+
+
+def _libreoffice_reads(tmp_path, payload: bytes):
     source = tmp_path / "ikm.csv"
-    source.write_bytes(_get(client, data, "csv-id").data)
-    profile = tmp_path / "lo-profile"
-    subprocess.run([_soffice(), f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--infilter=CSV:59,34,76,1,,1057", "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"),
+    source.write_bytes(payload)
+    subprocess.run([_soffice(), f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                    f"--infilter={LO_SEMICOLON}", "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"),
                     str(source)], check=True, capture_output=True, timeout=120,
                    env={**os.environ, "HOME": str(tmp_path)})
-    sheet = load_workbook(tmp_path / "out" / "ikm.xlsx").active
+    return load_workbook(tmp_path / "out" / "ikm.xlsx").active
+
+
+@pytest.mark.skipif(_soffice() is None, reason="LibreOffice (soffice) tidak terpasang")
+def test_libreoffice_reads_csv_id_into_the_right_columns(client, data, tmp_path):
+    """Excel Indonesia's import, played by LibreOffice headless with the Indonesian locale."""
+    sheet = _libreoffice_reads(tmp_path, _get(client, data, "csv-id").data)
     header = [c.value for c in sheet[1]]
     assert header == list(exports.RESPONSE_CODES)
     col = {name: i + 1 for i, name in enumerate(header)}
@@ -180,6 +188,15 @@ def test_libreoffice_reads_csv_id_into_the_right_columns(client, data, tmp_path)
     assert len(body) == 10
     kritik = [sheet.cell(r, col["kritik_saran"]).value for r in body]
     assert SEMICOLON_KRITIK in kritik and "'" + INJECTION in kritik
-    assert all(sheet.cell(r, col["kritik_saran"]).data_type != "f" for r in body)
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
     assert all(isinstance(sheet.cell(r, col["id"]).value, int | float) for r in body)
     assert {sheet.cell(r, col["zona_waktu"]).value for r in body} == {"WIB", "WITA"}
+
+
+@pytest.mark.skipif(_soffice() is None, reason="LibreOffice (soffice) tidak terpasang")
+def test_libreoffice_reading_the_comma_csv_with_semicolons_gets_no_formula(client, data, tmp_path):
+    """Issue 9: the standard CSV opened with Excel Indonesia's `;` must not turn "x;=1+1;y" into =1+1."""
+    sheet = _libreoffice_reads(tmp_path, _get(client, data, "csv").data)
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert cells and all(c.data_type != "f" for c in cells)
+    assert not any(str(c.value).startswith(("=", "+", "@")) for c in cells)
