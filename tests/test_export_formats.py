@@ -200,3 +200,11 @@ def test_libreoffice_reading_the_comma_csv_with_semicolons_gets_no_formula(clien
     cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
     assert cells and all(c.data_type != "f" for c in cells)
     assert not any(str(c.value).startswith(("=", "+", "@")) for c in cells)
+
+
+def test_write_xlsx_still_takes_plain_sheets():
+    out = io.BytesIO()
+    assert exports.write_xlsx(out, [("Data", ("kode", "nilai"), [("a", 1.5), ("=b", None)])]) == 2
+    sheet = load_workbook(io.BytesIO(out.getvalue()))["Data"]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["kode", "nilai"], ["a", 1.5], ["'=b", None]]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:B3"

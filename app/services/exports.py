@@ -217,16 +217,21 @@ LABEL_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 CODE_FONT = Font(italic=True, color="5B6B7B", size=9)
 
 
-def write_xlsx(target, sheets: Iterable[Sheet]) -> int:
+def write_xlsx(target, sheets: Iterable[Sheet | tuple[str, Iterable[str], Iterable[Sequence]]]) -> int:
     """Write sheets with a write-only workbook; returns data rows written.
 
     Each sheet gets a frozen header, an autofilter over header and data, and
     the columns' widths and number formats (dates as date cells, scores with
     two decimals). Rows past Excel's limit are not written; the caller says so.
+    A plain (title, header, rows) tuple is a sheet with one header row.
     """
     workbook = Workbook(write_only=True)
     written = 0
     for spec in sheets:
+        if not isinstance(spec, Sheet):
+            title, header, rows = spec
+            spec = Sheet(title, [Column(str(h), str(h), max(10, len(str(h)) + 2)) for h in header], rows,
+                         codes_row=False)
         sheet = workbook.create_sheet(title=spec.title[:31])
         for i, column in enumerate(spec.columns, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = column.width
