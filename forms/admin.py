@@ -36,7 +36,8 @@ class UnitForm(FlaskForm):
     head_nip = StringField("NIP pimpinan unit (opsional)", filters=[_blank_to_none],
                            validators=[Optional(), Length(max=30),
                                        Regexp(r"^[0-9 ]+$", message="NIP hanya berisi angka 0-9 dan spasi.")])
-    logo = FileField("Logo unit untuk sampul laporan (PNG atau JPEG, maksimal 1 MB, opsional)")
+    logo = FileField("Logo unit untuk sampul laporan (PNG atau JPEG, maksimal 1 MB, opsional)",
+                     render_kw={"accept": "image/png,image/jpeg"})
     remove_logo = BooleanField("Hapus logo yang tersimpan")
 
 
