@@ -27,13 +27,13 @@ run: seed
 	$(BIN)/gunicorn --worker-class gthread --workers 1 --threads 8 --keep-alive 5 \
 		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
-# Browser tests drive Debian's Chromium, PDF reports embed DejaVu Sans; install them when
-# missing (CI runs as root).
+# Browser tests drive Debian's Chromium, PDF reports embed DejaVu Sans, the spreadsheet tests
+# open exports in LibreOffice Calc; install them when missing (CI runs as root).
 chromium:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || ! command -v soffice >/dev/null; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null; \
-		else echo "Pasang paket Debian 'chromium' dan 'fonts-dejavu-core' agar tes peramban dan PDF bisa berjalan." >&2; fi; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core libreoffice-calc-nogui >/dev/null; \
+		else echo "Pasang paket Debian 'chromium', 'fonts-dejavu-core' dan 'libreoffice-calc-nogui' agar tes peramban, PDF dan lembar kerja bisa berjalan." >&2; fi; \
 	fi
 
 test: bootstrap chromium

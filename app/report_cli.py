@@ -9,6 +9,7 @@ import json
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
@@ -54,15 +55,17 @@ def _open_out(out: str, binary: bool):
 @click.option("--layanan", "layanan_slug", default=None, help="Slug satu layanan di unit itu (opsional).")
 @click.option("--region", "region_code", default=None,
               help="Kode wilayah BPS, mis. 32 atau 32.73: hanya layanan di wilayah itu dan sub-wilayahnya (opsional).")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "csv", "xlsx", "json"]), default="json")
-@click.option("--out", default="-", help="Berkas keluaran; '-' untuk stdout (json/csv).")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "laporan-skm", "csv", "csv-id", "xlsx", "json"]),
+              help="pdf = laporan ringkas; laporan-skm = Laporan Hasil SKM (struktur PermenPAN-RB 14/2017); "
+                   "csv-id = CSV untuk Excel berbahasa Indonesia (titik koma, desimal koma).", default="json")
+@click.option("--out", default="-", help="Berkas keluaran; '-' untuk stdout (json/csv/csv-id).")
 @click.option("--exclude-flagged", is_flag=True, help="Kecualikan respons bertanda kualitas data.")
 def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, region_code: str | None, fmt: str,
                out: str, exclude_flagged: bool) -> None:
     """IKM report for a unit subtree (or one layanan) and period."""
-    from app.blueprints.reports import write_report_xlsx
     from app.scoping import unit_subtree_ids
-    from app.services import exports, ikm_report, pdf_report
+    from app.services import exports, ikm_report, pdf_report, unit_logo
+    from app.services.report_workbook import write_report_xlsx
 
     unit = _unit(unit_code)
     period = _period(period_text)
@@ -75,12 +78,12 @@ def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, regio
             raise click.BadParameter(f"layanan '{layanan_slug}' tidak ada di unit {unit.code}",
                                      param_hint="--layanan")
         unit = layanan.unit
-    if fmt in ("pdf", "xlsx") and out == "-":
+    if fmt in ("pdf", "laporan-skm", "xlsx") and out == "-":
         raise click.BadParameter("format biner perlu --out BERKAS", param_hint="--out")
-    if fmt == "csv":
+    if fmt in exports.CSV_FORMATS:
         ids = ikm_report.report_layanan_ids(unit, layanan, region)
         handle = _open_out(out, binary=False)
-        for chunk in exports.csv_chunks(exports.iter_response_rows(ids, period, exclude_flagged)):
+        for chunk in exports.csv_chunks(exports.iter_response_rows(ids, period, exclude_flagged), fmt=fmt):
             handle.write(chunk)
         if handle is not sys.stdout:
             handle.close()
@@ -92,9 +95,10 @@ def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, regio
         handle.write("\n")
         if handle is not sys.stdout:
             handle.close()
-    elif fmt == "pdf":
+    elif fmt in pdf_report.RENDERERS:
+        logo = unit_logo.path_for(report.unit.logo_file, current_app.instance_path)
         with open(out, "wb") as handle:
-            handle.write(pdf_report.render_pdf(report))
+            handle.write(pdf_report.RENDERERS[fmt](report, logo_path=logo))
     else:
         with open(out, "wb") as handle:
             write_report_xlsx(report, handle)

@@ -1,6 +1,7 @@
 """Admin forms. Choice lists are filled by the view from scoped queries, so a
 posted id outside the admin's subtree fails validation instead of being saved."""
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
@@ -13,6 +14,10 @@ CODE_RE = Regexp(r"^[A-Z0-9][A-Z0-9_.-]*$", message="Gunakan huruf besar, angka,
 SLUG_RE = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Gunakan huruf kecil, angka dan tanda hubung, mis. izin-ugb.")
 
 
+def _blank_to_none(value):
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
 class UnitForm(FlaskForm):
     code = StringField("Kode", validators=[DataRequired(REQUIRED), Length(max=40), CODE_RE],
                        filters=[lambda v: v.strip().upper() if v else v])
@@ -21,6 +26,19 @@ class UnitForm(FlaskForm):
     parent_id = SelectField("Induk", coerce=int)
     timezone = SelectField("Zona waktu", choices=[SelectChoice(tz, label) for tz, label in TIMEZONES.items()])
     active = BooleanField("Aktif", default=True)
+    # The closing page of the unit's reports (place, date, "Mengetahui,", position, name, signature).
+    report_place = StringField("Tempat penandatanganan laporan (kota), mis. Jakarta", filters=[_blank_to_none],
+                               validators=[Optional(), Length(max=100)])
+    head_title = StringField("Jabatan pimpinan unit, mis. Direktur Jenderal Pemberdayaan Sosial",
+                             filters=[_blank_to_none], validators=[Optional(), Length(max=200)])
+    head_name = StringField("Nama pimpinan unit (dengan gelar)", filters=[_blank_to_none],
+                            validators=[Optional(), Length(max=200)])
+    head_nip = StringField("NIP pimpinan unit (opsional)", filters=[_blank_to_none],
+                           validators=[Optional(), Length(max=30),
+                                       Regexp(r"^[0-9 ]+$", message="NIP hanya berisi angka 0-9 dan spasi.")])
+    logo = FileField("Logo unit untuk sampul laporan (PNG atau JPEG, maksimal 1 MB, opsional)",
+                     render_kw={"accept": "image/png,image/jpeg"})
+    remove_logo = BooleanField("Hapus logo yang tersimpan")
 
 
 class LayananForm(FlaskForm):

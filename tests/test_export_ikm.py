@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from analysis.ikm import compute_ikm
 from analysis.rounding import format_id
-from app.services import exports, ikm_report, pdf_report
+from app.services import exports, ikm_report, pdf_base, pdf_report
 from app.services.periods import parse_period
 from tests.helpers import login
 from tests.report_data import INJECTION, NASTY, as_answers, insert_rows, make_rows
@@ -71,11 +71,11 @@ def test_xlsx_round_trip_and_injection(client, data):
     response = client.get(f"/laporan/ikm.xlsx?period=2025&unit={data['dayasos'].id}")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Ringkasan", "Responden", "Keterangan"]
+    assert book.sheetnames == ["Ringkasan", "Responden", "Keterangan", "Kamus"]
     sheet = book["Responden"]
     rows = list(sheet.iter_rows(values_only=True))
-    header, body = rows[0], rows[1:]
-    assert list(header) == list(exports.RESPONSE_HEADER) and len(body) == 50
+    header, body = rows[1], rows[2:]  # row 1: Indonesian labels, row 2: codes
+    assert list(header) == list(exports.RESPONSE_CODES) and len(body) == 50
     col = {name: i for i, name in enumerate(header)}
     u1 = sorted((r[col["U1"]] for r in body), key=lambda v: (v is None, v))
     assert u1 == sorted((r["u1"] for r in data["rows"]), key=lambda v: (v is None, v))
@@ -84,9 +84,9 @@ def test_xlsx_round_trip_and_injection(client, data):
     values = [c.value for c in cells]
     assert "'" + INJECTION in values and INJECTION not in values
     summary = list(book["Ringkasan"].iter_rows(values_only=True))
-    assert summary[0][:4] == ("tingkat", "kode", "nama", "n_respondents")
-    assert "U9" in summary[0]
-    layanan_rows = {r[1]: r for r in summary if r[0] == "layanan"}
+    assert summary[1][:5] == ("tingkat", "kode", "nama", "n_respondents", "score")
+    assert "U9" in summary[1]
+    layanan_rows = {r[1]: r for r in summary if r[0] == "Layanan"}
     expected = compute_ikm(as_answers([r for r in data["rows"] if r["layanan_id"] == data["a"].id]))
     assert layanan_rows["lay-a"][4] == pytest.approx(expected.score)
 
@@ -113,7 +113,7 @@ def test_pdf_without_font_file_falls_back(data, monkeypatch):
     monkeypatch.setattr(pdf_report._Fonts, "regular", "Helvetica")
     monkeypatch.setattr(pdf_report._Fonts, "bold", "Helvetica-Bold")
     monkeypatch.setattr(pdf_report._Fonts, "_cmap", None)
-    monkeypatch.setattr(pdf_report, "FONT_DIR", "/nonexistent")
+    monkeypatch.setattr(pdf_base, "FONT_DIR", "/nonexistent")
     report = ikm_report.build_report(data["dayasos"], parse_period("2025"))
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_report.render_pdf(report))).pages)
     assert "Kritik dan saran" in text and "<b>tebal</b>" in text
@@ -153,7 +153,8 @@ def test_cli_json_matches_raw_rows(app, data, tmp_path):
     assert doc["flags"]["flagged"] == 1
 
 
-@pytest.mark.parametrize("fmt,magic", [("pdf", b"%PDF"), ("xlsx", b"PK"), ("csv", b"\xef\xbb\xbfid,")])
+@pytest.mark.parametrize("fmt,magic", [("pdf", b"%PDF"), ("xlsx", b"PK"), ("csv", b'\xef\xbb\xbf"id","instance_id",'),
+                                       ("csv-id", b'\xef\xbb\xbf"id";"instance_id";')])
 def test_cli_binary_formats(app, data, tmp_path, fmt, magic):
     out = tmp_path / f"ikm.{fmt}"
     result = app.test_cli_runner().invoke(args=["report", "ikm", "--unit", "DAYASOS", "--period", "2025-S1",

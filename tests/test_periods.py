@@ -41,3 +41,12 @@ def test_current_period_uses_the_zone():
     now = datetime(2025, 12, 31, 18, 0)  # 1 Jan 2026 01:00 WIB
     assert current_period("Asia/Jakarta", "year", now=now) == Period("year", 2026, 1)
     assert current_period("Asia/Jakarta", "quarter", now=datetime(2025, 8, 1)).code == "2025-Q3"
+
+
+def test_every_month_has_a_label():
+    """May to December used to raise IndexError (the quarter numerals were evaluated for months too)."""
+    from app.services.periods import parse_period
+
+    labels = [parse_period(f"2025-{m:02d}").label for m in range(1, 13)]
+    assert labels[4] == "Mei 2025" and labels[11] == "Desember 2025"
+    assert parse_period("2025-S2").label == "Semester II 2025" and parse_period("2025-Q4").label == "Triwulan IV 2025"

@@ -119,8 +119,8 @@ def test_csv_xlsx_pdf_follow_the_filter(client, world):
 
     book = load_workbook(io.BytesIO(client.get("/laporan/ikm.xlsx?period=2025&region=53").data), read_only=True)
     info = dict(book["Keterangan"].iter_rows(min_row=2, values_only=True))
-    assert info["wilayah"] == "53" and info["keterangan wilayah"] == "Wilayah: Nusa Tenggara Timur"
-    assert len(list(book["Responden"].iter_rows(min_row=2))) == 11
+    assert info["Kode wilayah"] == "53" and info["Wilayah"] == "Nusa Tenggara Timur"
+    assert len(list(book["Responden"].iter_rows(min_row=3))) == 11  # row 1 labels, row 2 codes
 
     pdf = client.get("/laporan/ikm.pdf?period=2025&region=32").data
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
@@ -128,7 +128,7 @@ def test_csv_xlsx_pdf_follow_the_filter(client, world):
 
 
 @pytest.mark.parametrize("path", ["/laporan/", "/laporan/ikm.json", "/laporan/ikm.csv", "/laporan/ikm.pdf",
-                                  "/laporan/ikm.xlsx"])
+                                  "/laporan/ikm.xlsx", "/laporan/ikm.csv-id"])
 def test_unknown_region_is_a_clear_400(client, world, path):
     login(client, "analis@x.id")
     response = client.get(f"{path}?period=2025&region=99.99")

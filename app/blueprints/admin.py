@@ -5,14 +5,14 @@ read or change another unit's records, even by editing ids in the URL or form.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Layanan, Region, Unit, User
 from app.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
-from app.services import audit
+from app.services import audit, unit_logo
 from forms.admin import ConfirmForm, LayananForm, UnitForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -67,7 +67,10 @@ def units():
 def unit_edit(unit_id: int | None = None):
     unit = get_scoped_or_404(Unit, unit_id) if unit_id else Unit(active=True, timezone=current_user.unit.timezone)
     form = UnitForm(obj=unit)
-    fields = ["code", "name", "level", "parent_id", "timezone", "active"]
+    fields = ["code", "name", "level", "parent_id", "timezone", "active", "report_place", "head_title", "head_name",
+              "head_nip"]
+    if not unit.logo_file:
+        del form.remove_logo
     if unit.id == current_user.unit_id:
         # The admin's own root stays where it is: moving it would move their scope.
         del form.parent_id
@@ -82,11 +85,30 @@ def unit_edit(unit_id: int | None = None):
         elif unit.id == current_user.unit_id and not form.active.data:
             form.active.errors.append("Anda tidak dapat menonaktifkan unit Anda sendiri.")
         else:
-            _save(unit, form, fields, "update" if unit.id else "create")
-            flash("Unit tersimpan.", "success")
-            return redirect(url_for("admin.units"))
+            old_logo = unit.logo_file
+            new_logo = _uploaded_logo(form, old_logo)
+            if not form.logo.errors:
+                _save(unit, form, fields, "update" if unit.id else "create", extra={"logo_file": new_logo})
+                if old_logo and old_logo != new_logo:
+                    unit_logo.remove(old_logo, current_app.instance_path)
+                flash("Unit tersimpan.", "success")
+                return redirect(url_for("admin.units"))
     status = 400 if form.errors else 200
     return render_template("admin/form.html", form=form, title="Unit", back=url_for("admin.units")), status
+
+
+def _uploaded_logo(form: UnitForm, current: str | None) -> str | None:
+    """The logo file name to keep: a newly stored upload, None when removed, else the current one."""
+    upload = form.logo.data
+    if upload is not None and getattr(upload, "filename", ""):
+        try:
+            return unit_logo.store(upload.read(unit_logo.MAX_BYTES + 1), current_app.instance_path)
+        except unit_logo.LogoError as err:
+            form.logo.errors = [*form.logo.errors, str(err)]
+            return current
+    if form.remove_logo is not None and form.remove_logo.data:
+        return None
+    return current
 
 
 @bp.post("/units/<int:unit_id>/deactivate")

@@ -12,6 +12,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -31,13 +32,13 @@ from app.extensions import db
 from app.models import Layanan, Region, ServicePopulation, Unit
 from app.report_cli import report_group
 from app.scoping import get_scoped_or_404, register_scope, role_required, scoped, unit_clause, unit_subtree_ids
-from app.services import audit, exports, ikm_report, pdf_report, svg_charts
+from app.services import audit, exports, ikm_report, pdf_report, report_workbook, svg_charts, unit_logo
 from app.services.periods import current_period, parse_period
 from forms.reports import ALL, PopulationForm, ReportFilterForm
 
 bp = Blueprint("reports", __name__, url_prefix="/laporan", cli_group=None)
 bp.cli.add_command(report_group)
-FORMATS = ("pdf", "csv", "xlsx", "json")
+FORMATS = ("pdf", "laporan-skm", *exports.CSV_FORMATS, "xlsx", "json")
 register_scope(ServicePopulation,
                lambda user: ServicePopulation.layanan_id.in_(select(Layanan.id).where(unit_clause(Layanan.unit_id,
                                                                                                    user))))
@@ -158,75 +159,29 @@ def ikm_export(fmt: str):
         unit, layanan, period, exclude, region = _resolve(form)
     except BadFilter as err:
         return error_response(400, err.message)
-    name = "-".join([layanan.slug if layanan else unit.code, *([region.code] if region else []), period.code]).lower()
-    name = f"ikm-{name}"
-    if fmt == "csv":
+    scope = "-".join([layanan.slug if layanan else unit.code, *([region.code] if region else []), period.code]).lower()
+    name = f"ikm-{scope}"
+    if fmt in exports.CSV_FORMATS:
         ids = ikm_report.report_layanan_ids(unit, layanan, region)
         rows = exports.iter_response_rows(ids, period, exclude)
-        response = Response(stream_with_context(exports.csv_chunks(rows)), mimetype="text/csv")
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        response = Response(stream_with_context(exports.csv_chunks(rows, fmt=fmt)), mimetype="text/csv")
+        suffix = exports.CSV_FORMATS[fmt].suffix
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}{suffix}.csv"'
         return response
     report = ikm_report.build_report(unit, period, layanan, exclude, region=region)
     if fmt == "json":
         return jsonify(ikm_report.report_json(report))
-    if fmt == "pdf":
-        response = Response(pdf_report.render_pdf(report), mimetype="application/pdf")
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    if fmt in pdf_report.RENDERERS:
+        logo = unit_logo.path_for(report.unit.logo_file, current_app.instance_path)
+        response = Response(pdf_report.RENDERERS[fmt](report, logo_path=logo), mimetype="application/pdf")
+        file_name = name if fmt == "pdf" else f"laporan-hasil-skm-{scope}"
+        response.headers["Content-Disposition"] = f'attachment; filename="{file_name}.pdf"'
         return response
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - send_file closes it after the response
-    write_report_xlsx(report, handle)
+    report_workbook.write_report_xlsx(report, handle)
     handle.seek(0)
     return send_file(handle, as_attachment=True, download_name=f"{name}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def summary_rows(report: ikm_report.IkmReport):
-    codes = [u.code for u in UNSUR]
-    header = ("tingkat", "kode", "nama", "n_respondents", "score", "score_display", "grade", "ci_low", "ci_high",
-              *codes, "population", "krejcie_morgan_target")
-
-    def row(level, code, name, n, score, display, grade, ci, nrr, population=None, target=None):
-        return (level, code, name, n, score, None if display is None else str(display), grade,
-                ci[0] if ci else None, ci[1] if ci else None, *(nrr.get(c) if nrr else None for c in codes),
-                population, target)
-
-    rows = []
-    head = report.headline
-    if head is not None:
-        rows.append(row("rollup", report.unit.code, report.scope_label, head.n_respondents, head.score,
-                        head.score_display, head.grade, head.ci, head.nrr, report.population, report.km_target))
-        if head.pooled is not None:
-            rows.append(row("pooled", report.unit.code, "Gabungan dari jumlah mentah", head.pooled.n_respondents,
-                            head.pooled.score, head.pooled.score_display, head.pooled.grade, head.ci,
-                            head.pooled.nrr))
-    for node in report.tree.walk():
-        if node.n:
-            rows.append(row("unit", node.code, node.name, node.n, node.score, node.score_display,
-                            node.grade[0] if node.grade else None, None, None))
-    for line in report.lines:
-        r = line.result
-        rows.append(row("layanan", line.slug, line.name, line.n, r.score if r else None,
-                        r.score_display if r else None, r.grade if r else None, line.ci, r.nrr if r else None,
-                        line.population, line.km_target))
-    return header, rows
-
-
-def write_report_xlsx(report: ikm_report.IkmReport, target) -> int:
-    header, rows = summary_rows(report)
-    flags = report.flags
-    info = [("unit", report.unit.code), ("wilayah", report.region.code if report.region else "semua"),
-            ("keterangan wilayah", report.region_label),
-            ("periode", report.period.code), ("label", report.period.label),
-            ("respons bertanda", flags["flagged"]), ("total respons", flags["total"]),
-            ("respons bertanda dikecualikan", "ya" if report.exclude_flagged else "tidak"),
-            ("metode", "IKM unit = rata-rata IKM layanan tertimbang responden; PermenPAN-RB 14/2017")]
-    ids = [line.id for line in report.lines]
-    return exports.write_xlsx(target, [
-        ("Ringkasan", header, rows),
-        ("Responden", exports.RESPONSE_HEADER, exports.iter_response_rows(ids, report.period,
-                                                                         report.exclude_flagged)),
-        ("Keterangan", ("keterangan", "nilai"), info),
-    ])
 
 
 # ---- service populations (admin) ----------------------------------------------------------

@@ -32,6 +32,13 @@ class Unit(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The signature block of the unit's reports (closing page): where it is signed, and by whom.
+    report_place: Mapped[str | None] = mapped_column(String(100))
+    head_title: Mapped[str | None] = mapped_column(String(200))
+    head_name: Mapped[str | None] = mapped_column(String(200))
+    head_nip: Mapped[str | None] = mapped_column(String(30))
+    # Random file name of the cover logo under <instance>/unit_logos (see app.services.unit_logo).
+    logo_file: Mapped[str | None] = mapped_column(String(64))
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent")

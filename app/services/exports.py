@@ -4,32 +4,104 @@ Both carry unsur codes (U1..U9), the form version and the data-quality flags,
 and neutralise spreadsheet formula injection: a text cell that begins with
 =, +, -, @, a tab or a carriage return gets a leading apostrophe, so a
 kritik dan saran like "=HYPERLINK(...)" is shown as text, never evaluated.
+
+CSV comes in two flavours (CSV_FORMATS): "csv", comma-separated with the
+decimal point, for scripts; and "csv-id", `;`-separated with the decimal
+comma, which Excel and LibreOffice set to Indonesian open straight into
+columns. Both quote every field, so a separator inside a text ("x;=1+1;y")
+never starts a new cell. Times are given in the unit's own zone (WIB, WITA,
+WIT) beside UTC; in XLSX they are real date cells.
 """
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from sqlalchemy import Select, select
 
+from analysis.ikm import UNSUR
 from app.extensions import db
 from app.models import Layanan, RespondentCategory, SkmResponse, Unit
-from app.models.skm import UNSUR_COLUMNS
+from app.models.skm import JENIS_KELAMIN, UNSUR_COLUMNS
 from app.services import skm_stats
+from app.services.local_time import to_local, zone_abbr
 from app.services.periods import Period
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 2000
-XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header
+XLSX_MAX_ROWS = 1_048_574  # Excel's sheet limit, less the two header rows
+DATETIME_FORMAT = "dd-mm-yyyy hh:mm:ss"
+DATE_FORMAT = "dd-mm-yyyy"
+SCORE_FORMAT = "0.00"
 
-RESPONSE_HEADER = (
-    "id", "instance_id", "unit", "layanan", "period", "submitted_at_utc", "form_version", "channel",
-    *(c.upper() for c in UNSUR_COLUMNS),
-    "jenis_kelamin", "usia", "pendidikan", "pekerjaan", "kategori_responden", "service_date", "kritik_saran",
-    "flag_straightline", "flag_too_fast", "flag_repeat_device", "flag_stamp_reused", "flagged",
+
+@dataclass(frozen=True)
+class CsvFormat:
+    name: str
+    label: str
+    delimiter: str
+    decimal: str
+    suffix: str  # added to the download's file name
+
+
+CSV_FORMATS = {
+    "csv": CsvFormat("csv", "CSV", ",", ".", ""),
+    "csv-id": CsvFormat("csv-id", "CSV (Excel Indonesia)", ";", ",", "-excel-id"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One spreadsheet column: machine code (CSV header, XLSX second header row), Indonesian label, layout."""
+
+    code: str
+    label: str
+    width: float = 12
+    number_format: str | None = None
+
+
+UNSUR_LABELS = {u.code: f"{u.code} {u.name}" for u in UNSUR}
+
+RESPONSE_COLUMNS: tuple[Column, ...] = (
+    Column("id", "ID respons", 10),
+    Column("instance_id", "ID instans", 36),
+    Column("unit", "Kode unit", 12),
+    Column("layanan", "Layanan (slug)", 22),
+    Column("period", "Bulan", 9),
+    Column("submitted_at_local", "Waktu pengisian (waktu setempat)", 20, DATETIME_FORMAT),
+    Column("zona_waktu", "Zona waktu", 8),
+    Column("submitted_at_utc", "Waktu pengisian (UTC)", 20, DATETIME_FORMAT),
+    Column("form_version", "Versi formulir", 13),
+    Column("channel", "Saluran", 9),
+    *(Column(c.upper(), UNSUR_LABELS[c.upper()], 14) for c in UNSUR_COLUMNS),
+    Column("jenis_kelamin", "Jenis kelamin (kode)", 8),
+    Column("jenis_kelamin_label", "Jenis kelamin", 12),
+    Column("usia", "Usia (tahun)", 8),
+    Column("pendidikan", "Pendidikan", 11),
+    Column("pekerjaan", "Pekerjaan", 11),
+    Column("kategori_responden", "Kategori responden (kode)", 16),
+    Column("kategori_responden_label", "Kategori responden", 24),
+    Column("service_date", "Tanggal layanan", 12, DATE_FORMAT),
+    Column("kritik_saran", "Kritik dan saran", 60),
+    Column("flag_straightline", "Tanda: jawaban seragam (1 = ya)", 10),
+    Column("flag_too_fast", "Tanda: terlalu cepat (1 = ya)", 10),
+    Column("flag_repeat_device", "Tanda: perangkat berulang (1 = ya)", 10),
+    Column("flag_stamp_reused", "Tanda: formulir dipakai ulang (1 = ya)", 10),
+    Column("flagged", "Bertanda kualitas data (1 = ya)", 10),
 )
+RESPONSE_CODES = tuple(c.code for c in RESPONSE_COLUMNS)
+RESPONSE_HEADER = RESPONSE_CODES  # the CSV header: stable codes scripts can rely on
+
+CHANNEL_LABELS = {"web": "Formulir web", "kiosk": "Kios/anjungan", "import": "Impor berkas", "api": "API"}
 
 
 def neutralise(value):
@@ -43,11 +115,11 @@ def response_query(layanan_ids: list[int], period: Period, exclude_flagged: bool
     flagged = skm_stats.any_flag()
     return (
         select(
-            SkmResponse.id, SkmResponse.instance_id, Unit.code, Layanan.slug, SkmResponse.period,
+            SkmResponse.id, SkmResponse.instance_id, Unit.code, Unit.timezone, Layanan.slug, SkmResponse.period,
             SkmResponse.submitted_at, SkmResponse.form_version, SkmResponse.channel,
             *(getattr(SkmResponse, c) for c in UNSUR_COLUMNS),
             SkmResponse.jenis_kelamin, SkmResponse.usia, SkmResponse.pendidikan, SkmResponse.pekerjaan,
-            RespondentCategory.code, SkmResponse.service_date, SkmResponse.kritik_saran,
+            RespondentCategory.code, RespondentCategory.name, SkmResponse.service_date, SkmResponse.kritik_saran,
             SkmResponse.flag_straightline, SkmResponse.flag_too_fast, SkmResponse.flag_repeat_device,
             SkmResponse.flag_stamp_reused, flagged,
         )
@@ -59,20 +131,20 @@ def response_query(layanan_ids: list[int], period: Period, exclude_flagged: bool
     )
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if not isinstance(value, (int, float, str)):
-        return str(value)
-    return neutralise(value)
+def _record(row) -> tuple:
+    """A query row as the RESPONSE_COLUMNS values: local time beside UTC, labels beside codes, flags 0/1."""
+    (rid, instance_id, unit, tz_name, slug, month, submitted, form_version, channel, *rest) = row
+    answers, rest = rest[:len(UNSUR_COLUMNS)], rest[len(UNSUR_COLUMNS):]
+    (jk, usia, pendidikan, pekerjaan, cat_code, cat_name, service_date, kritik, *flags) = rest
+    utc = submitted.replace(microsecond=0) if submitted is not None else None
+    return (rid, str(instance_id) if instance_id is not None else None, unit, slug, month,
+            to_local(utc, tz_name) if utc is not None else None, zone_abbr(tz_name), utc, form_version, channel,
+            *answers, jk, JENIS_KELAMIN.get(jk) if jk else None, usia, pendidikan, pekerjaan, cat_code, cat_name,
+            service_date, kritik, *(None if f is None else int(bool(f)) for f in flags))
 
 
 def iter_response_rows(layanan_ids: list[int], period: Period, exclude_flagged: bool = False) -> Iterator[tuple]:
-    """Rows straight from a server-side cursor, BATCH at a time."""
+    """RESPONSE_COLUMNS rows straight from a server-side cursor, BATCH at a time."""
     if not layanan_ids:
         return
     stmt = response_query(layanan_ids, period, exclude_flagged).execution_options(
@@ -80,23 +152,46 @@ def iter_response_rows(layanan_ids: list[int], period: Period, exclude_flagged: 
     result = db.session.execute(stmt)
     try:
         for partition in result.partitions(BATCH):
-            yield from partition
+            for row in partition:
+                yield _record(row)
     finally:
         result.close()
 
 
-def csv_chunks(rows: Iterable[tuple], header: Iterable[str] = RESPONSE_HEADER) -> Iterator[str]:
+# ---- CSV ------------------------------------------------------------------------------
+
+def _csv_cell(value, decimal: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float | Decimal):
+        return repr(value).replace(".", decimal) if isinstance(value, float) else str(value).replace(".", decimal)
+    if isinstance(value, int):
+        return str(value)
+    if not isinstance(value, str):
+        return str(value)
+    return neutralise(value)
+
+
+def csv_chunks(rows: Iterable[Sequence], header: Iterable[str] = RESPONSE_HEADER, fmt: str = "csv") -> Iterator[str]:
     """CSV text in chunks of BATCH rows; memory stays flat however many rows there are.
 
-    Starts with a UTF-8 BOM so spreadsheet programs read the text as UTF-8.
+    Starts with a UTF-8 BOM so spreadsheet programs read the text as UTF-8;
+    every field is quoted. `fmt` is a CSV_FORMATS key.
     """
+    spec = CSV_FORMATS[fmt]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    writer = csv.writer(buffer, delimiter=spec.delimiter, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in header])
     pending = 0
     first = True
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([_csv_cell(v, spec.decimal) for v in row])
         pending += 1
         if pending >= BATCH:
             yield ("\ufeff" if first else "") + buffer.getvalue()
@@ -107,35 +202,114 @@ def csv_chunks(rows: Iterable[tuple], header: Iterable[str] = RESPONSE_HEADER) -
     yield ("\ufeff" if first else "") + buffer.getvalue()
 
 
-def write_xlsx(target, sheets: Iterable[tuple[str, Iterable[str], Iterable[tuple]]]) -> int:
-    """Write (title, header, rows) sheets with a write-only workbook; returns rows written.
+# ---- XLSX -----------------------------------------------------------------------------
 
-    Rows past Excel's limit are not written; the caller says so in the report.
+@dataclass
+class Sheet:
+    """A worksheet to write: Indonesian labels in row 1, codes in row 2 (when `codes_row`), then rows."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence]
+    codes_row: bool = True
+
+
+LABEL_FONT = Font(bold=True)
+LABEL_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+CODE_FONT = Font(italic=True, color="5B6B7B", size=9)
+
+
+def write_xlsx(target, sheets: Iterable[Sheet | tuple[str, Iterable[str], Iterable[Sequence]]]) -> int:
+    """Write sheets with a write-only workbook; returns data rows written.
+
+    Each sheet gets a frozen header, an autofilter over header and data, and
+    the columns' widths and number formats (dates as date cells, scores with
+    two decimals). Rows past Excel's limit are not written; the caller says so.
+    A plain (title, header, rows) tuple is a sheet with one header row.
     """
     workbook = Workbook(write_only=True)
     written = 0
-    for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
-        sheet.append([neutralise(h) for h in header])
-        for count, row in enumerate(rows):
+    for spec in sheets:
+        if not isinstance(spec, Sheet):
+            title, header, rows = spec
+            spec = Sheet(title, [Column(str(h), str(h), max(10, len(str(h)) + 2)) for h in header], rows,
+                         codes_row=False)
+        sheet = workbook.create_sheet(title=spec.title[:31])
+        for i, column in enumerate(spec.columns, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = column.width
+        header_rows = 2 if spec.codes_row else 1
+        sheet.freeze_panes = f"A{header_rows + 1}"
+        # Wrapped labels need a tall enough first row; spreadsheet programs do not grow it on their own.
+        lines = max((math.ceil(len(c.label) * 1.1 / max(c.width - 1, 1)) for c in spec.columns), default=1)
+        sheet.row_dimensions[1].height = 15 * max(1, min(lines, 4))
+        sheet.append([_styled(sheet, neutralise(c.label), LABEL_FONT, LABEL_ALIGNMENT) for c in spec.columns])
+        if spec.codes_row:
+            sheet.append([_styled(sheet, c.code, CODE_FONT) for c in spec.columns])
+        count = 0
+        for row in spec.rows:
             if count >= XLSX_MAX_ROWS:
                 break
-            sheet.append([_xlsx_cell(v) for v in row])
-            written += 1
+            sheet.append([_xlsx_cell(sheet, v, c) for v, c in zip(row, spec.columns, strict=False)])
+            count += 1
+        written += count
+        last = get_column_letter(max(1, len(spec.columns)))
+        sheet.auto_filter.ref = f"A{header_rows}:{last}{header_rows + count}"
     workbook.save(target)
     return written
 
 
-def _xlsx_cell(value):
-    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
+def _styled(sheet, value, font: Font, alignment: Alignment | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value)
+    cell.font = font
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
+
+
+def _xlsx_cell(sheet, value, column: Column):
+    if value is None:
+        return None
     if isinstance(value, bool):
         return int(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, date):  # datetime too
+        if not isinstance(value, datetime):
+            value = datetime(value.year, value.month, value.day)
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = column.number_format if _is_date_format(column.number_format) else DATETIME_FORMAT
+        return cell
+    if isinstance(value, int | float):
+        if column.number_format and not _is_date_format(column.number_format):
+            cell = WriteOnlyCell(sheet, value)
+            cell.number_format = column.number_format
+            return cell
+        return value
     return neutralise(_printable(str(value)))
+
+
+def _is_date_format(number_format: str | None) -> bool:
+    return bool(number_format) and "yy" in number_format
 
 
 def _printable(text: str) -> str:
     # XML 1.0 (the xlsx format) cannot carry most control characters; drop them.
     return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 32)
+
+
+def kamus_rows() -> list[tuple[str, str | None, str]]:
+    """The 'Kamus' sheet: every response column's code and label, then the code lists behind the values."""
+    rows: list[tuple[str, str | None, str]] = [(c.code, None, c.label) for c in RESPONSE_COLUMNS]
+    rows += [("jenis_kelamin", code, label) for code, label in JENIS_KELAMIN.items()]
+    rows += [("kategori_responden", code, name) for code, name in db.session.execute(
+        select(RespondentCategory.code, RespondentCategory.name).order_by(RespondentCategory.sort_order,
+                                                                         RespondentCategory.code))]
+    rows += [("channel", code, label) for code, label in CHANNEL_LABELS.items()]
+    rows += [("U1–U9", str(value), label) for value, label in
+             ((1, "Tidak sesuai / tidak baik"), (2, "Kurang sesuai / kurang baik"), (3, "Sesuai / baik"),
+              (4, "Sangat sesuai / sangat baik"))]
+    rows += [("flag_*", "1", "ya, respons bertanda (tetap tersimpan; dapat dikecualikan)"), ("flag_*", "0", "tidak")]
+    return rows
+
+
+KAMUS_COLUMNS = (Column("kolom", "Kode kolom", 24), Column("kode", "Kode nilai", 18), Column("arti", "Arti", 60))

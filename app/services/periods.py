@@ -53,12 +53,14 @@ class Period:
 
     @property
     def label(self) -> str:
-        return {
-            "year": f"Tahun {self.year}",
-            "semester": f"Semester {ROMAN[self.number - 1]} {self.year}",
-            "quarter": f"Triwulan {ROMAN[self.number - 1]} {self.year}",
-            "month": f"{MONTHS_ID[self.number - 1]} {self.year}",
-        }[self.kind]
+        # Only the branch for this kind is evaluated: ROMAN has 4 entries, so a dict of every
+        # kind's f-string raised IndexError for months May to December.
+        if self.kind == "year":
+            return f"Tahun {self.year}"
+        if self.kind == "month":
+            return f"{MONTHS_ID[self.number - 1]} {self.year}"
+        word = "Semester" if self.kind == "semester" else "Triwulan"
+        return f"{word} {ROMAN[self.number - 1]} {self.year}"
 
     def contains(self, month: str) -> bool:
         return self.start <= month <= self.end
