@@ -24,16 +24,17 @@ def login(client, email: str, password: str = TEST_PASSWORD):
 
 
 class IsolatedClient(FlaskClient):
-    """A test client whose requests do not share Flask-Login's cached user.
+    """A test client whose requests start with an empty `g`, as on a real server.
 
     Tests run inside an app context, and Flask reuses an active app context for every test
-    request, so `g._login_user` set by one request (or one client) would answer the next
-    one's `current_user` without reading its cookies. A real server starts each request
-    clean; so does this client. Without it a captured cookie that the server no longer
-    honours would still look signed in, or a signed-out one signed in as someone else.
+    request, so what one request (or one client) caches in `g` would answer the next one:
+    Flask-Login's `g._login_user` gave `current_user` without reading the cookies (a captured
+    cookie the server no longer honours still looked signed in, a signed-out client looked
+    signed in as someone else), and Flask-WTF's `g.csrf_token` handed one session's token to
+    another.
     """
 
     def open(self, *args, **kwargs):
         if has_app_context():
-            g.pop("_login_user", None)
+            vars(g).clear()
         return super().open(*args, **kwargs)
