@@ -123,6 +123,19 @@ def test_session_and_remember_cookie_fail_after_an_admin_changes_the_password(ap
     assert login(app.test_client(), "a@x.id", GOOD_PASSWORD).status_code == 302
 
 
+def test_admin_setting_own_password_stays_signed_in_here_only(app, client, tree, make_user):
+    me = make_user("admin@x.id", "admin", tree["root"])
+    login(client, "admin@x.id")
+    other_device = app.test_client()
+    login(other_device, "admin@x.id")
+    response = _post_form(client, f"/admin/users/{me.id}", {
+        "email": "admin@x.id", "name": "", "role": "admin", "unit_id": tree["root"].id, "region_id": 0,
+        "password": GOOD_PASSWORD, "active": "y"})
+    assert response.status_code == 302
+    assert _signed_in(client)
+    assert not _signed_in(other_device)
+
+
 def test_captured_remember_cookie_fails_after_logout(app, client, tree, make_user):
     make_user("a@x.id", "analyst", tree["dayasos"])
     _login_with_next(client, "/beranda", remember="y")

@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import sessions
 from app.extensions import db
 from app.models import Layanan, Region, Unit, User
 from app.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
@@ -169,6 +170,8 @@ def user_edit(user_id: int | None = None):
             db.session.flush()
             audit.record("update" if before else "create", user, before=before, after=audit.snapshot(user))
             db.session.commit()
+            if form.password.data and user.id == current_user.id:
+                sessions.restart(user)  # an admin who sets their own password stays signed in here
             flash("Pengguna tersimpan.", "success")
             return redirect(url_for("admin.users"))
     status = 400 if form.errors else 200

@@ -8,12 +8,11 @@
   copy of those cookies server-side. Login starts a new session with a new CSRF token.
 - `next` is followed only when it is a same-site path (`app.safe_redirect`).
 """
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_login import COOKIE_NAME, current_user, login_required, login_user, logout_user
-from flask_wtf.csrf import generate_csrf
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app import passwords
+from app import passwords, sessions
 from app.extensions import db, limiter
 from app.models import User
 from app.safe_redirect import same_site_path
@@ -24,21 +23,6 @@ from forms.auth import ChangePasswordForm, LoginForm
 bp = Blueprint("auth", __name__)
 LOGIN_FAILED = "Email atau kata sandi salah."
 ACCOUNT_INACTIVE = "Akun Anda tidak aktif. Hubungi admin unit Anda untuk mengaktifkannya kembali."
-
-
-def _start_session(user: User, remember: bool) -> None:
-    """A new session for a new login: nothing from before survives (against session
-    fixation), and the CSRF token is issued afresh."""
-    session.clear()
-    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
-    login_user(user, remember=remember)
-    generate_csrf()
-
-
-def _end_session() -> None:
-    """Forget this browser's session; `logout_user` also asks to delete the remember cookie."""
-    session.clear()
-    logout_user()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -56,7 +40,7 @@ def login():
             form.form_errors.append(ACCOUNT_INACTIVE)
             return render_template("auth/login.html", form=form), 403
         target = same_site_path(request.args.get("next")) or url_for("main.home")
-        _start_session(user, remember=form.remember.data)
+        sessions.start(user, remember=form.remember.data)
         return redirect(target)
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
@@ -67,7 +51,7 @@ def login():
 def logout():
     current_user.end_sessions()
     db.session.commit()
-    _end_session()
+    sessions.end()
     flash("Anda telah keluar. Sesi akun ini di perangkat lain juga berakhir.", "info")
     return redirect(url_for("auth.login"))
 
@@ -82,11 +66,10 @@ def account():
             form.current_password.errors.append("Kata sandi saat ini salah.")
         else:
             before = audit.snapshot(user)
-            remember = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
             user.set_password(form.new_password.data)  # also ends every other session
             audit.record("password_change", user, before=before, after=audit.snapshot(user))
             db.session.commit()
-            _start_session(user, remember=remember)
+            sessions.restart(user)
             flash("Kata sandi diganti. Sesi di perangkat lain telah berakhir.", "success")
             return redirect(url_for("auth.account"))
     status = 400 if form.errors else 200
@@ -100,6 +83,6 @@ def logout_everywhere():
         return redirect(url_for("auth.account"))
     current_user.end_sessions()
     db.session.commit()
-    _end_session()
+    sessions.end()
     flash("Anda telah keluar dari semua perangkat.", "info")
     return redirect(url_for("auth.login"))
