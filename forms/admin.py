@@ -53,7 +53,9 @@ class UserForm(FlaskForm):
     region_id = SelectField("Wilayah (opsional)", coerce=int)
     # Empty keeps the current password; anything else, spaces included, must pass the policy.
     password = PasswordField("Kata sandi", validators=[Optional(strip_whitespace=False), StrongPassword()],
-                             description="Kosongkan bila tidak diubah. Minimal 10 karakter dan tidak mudah ditebak.")
+                             description="Kosongkan bila tidak diubah. Minimal 10 karakter dan tidak mudah ditebak.",
+                             # never the browser's saved password (the admin's own) for another account
+                             render_kw={"autocomplete": "new-password"})
     active = BooleanField("Aktif", default=True)
 
 

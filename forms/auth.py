@@ -24,19 +24,22 @@ class LoginForm(FlaskForm):
     # No format check here: an unknown or odd address simply fails like a wrong password.
     email = EmailField("Email", filters=[lambda v: v.strip() if v else v],
                        validators=[DataRequired("Email wajib diisi."), Length(max=254)])
-    password = PasswordField("Kata sandi", validators=[DataRequired("Kata sandi wajib diisi."), Length(max=200)])
+    password = PasswordField("Kata sandi", validators=[DataRequired("Kata sandi wajib diisi."), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
     remember = BooleanField("Ingat saya di perangkat ini")
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Kata sandi saat ini", validators=[
-        DataRequired("Kata sandi saat ini wajib diisi."), Length(max=passwords.MAX_LENGTH)])
+        DataRequired("Kata sandi saat ini wajib diisi."), Length(max=passwords.MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"})
     new_password = PasswordField("Kata sandi baru", validators=[
         DataRequired("Kata sandi baru wajib diisi."), StrongPassword()],
         description=f"Minimal {passwords.MIN_LENGTH} karakter dan tidak mudah ditebak, "
-                    "mis. tiga kata acak dengan angka.")
+                    "mis. tiga kata acak dengan angka.", render_kw={"autocomplete": "new-password"})
     confirm_password = PasswordField("Ulangi kata sandi baru", validators=[
-        DataRequired("Ulangi kata sandi baru."), EqualTo("new_password", "Kedua kata sandi baru tidak sama.")])
+        DataRequired("Ulangi kata sandi baru."), EqualTo("new_password", "Kedua kata sandi baru tidak sama.")],
+        render_kw={"autocomplete": "new-password"})
 
     def __init__(self, *args, account_words=(), **kwargs):
         super().__init__(*args, **kwargs)

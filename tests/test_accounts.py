@@ -342,6 +342,17 @@ def test_account_page_refuses_weak_passwords(client, tree, make_user, weak):
     assert db.session.get(User, user.id).check_password(TEST_PASSWORD)
 
 
+def test_password_fields_tell_the_browser_what_to_fill(client, tree, make_user):
+    """The admin's saved password must not be autofilled as another user's new password."""
+    make_user("admin@x.id", "admin", tree["root"])
+    assert 'autocomplete="current-password"' in client.get("/login").get_data(as_text=True)
+    login(client, "admin@x.id")
+    assert 'autocomplete="new-password" id="password"' in client.get("/admin/users/new").get_data(as_text=True)
+    account = client.get("/akun").get_data(as_text=True)
+    assert 'autocomplete="new-password" id="new_password"' in account
+    assert 'autocomplete="current-password" id="current_password"' in account
+
+
 # ---- admin user form -------------------------------------------------------------------------
 
 def test_demo_accounts_are_editable_in_the_admin_form(app, client):
