@@ -55,11 +55,21 @@ def _init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def _load(user_id: str):
-        if not user_id.isdigit():
+    def _load(token: str):
+        """Load the user named by a session or remember-me cookie (`<id>:<token version>`,
+        see `User.get_id`); a cookie from before the version was raised loads nobody."""
+        user_id, _, version = token.partition(":")
+        if not (_small_ascii_int(user_id) and _small_ascii_int(version)):
             return None
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        if user is None or not user.active or str(user.token_version) != version:
+            return None
+        return user
+
+
+def _small_ascii_int(value: str) -> bool:
+    """ASCII digits that fit a 64-bit column (the cookie is signed, but never trust its shape)."""
+    return 0 < len(value) <= 18 and value.isascii() and value.isdigit()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -7,6 +7,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
+from app import passwords
 from app.extensions import db
 from app.models import ROLES, Unit, User
 from app.services import demo, regions
@@ -46,8 +47,10 @@ def create_user(email: str, role: str, unit_code: str, name: str, password_stdin
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt=True)
-    if len(password) < 10:
-        raise click.BadParameter("kata sandi minimal 10 karakter", param_hint="password")
+    problem = passwords.policy_error(password, (email, name))
+    if problem:
+        click.echo(problem, err=True)
+        raise SystemExit(1)
     user = User(email=email, role=role, unit_id=unit.id, name=name)
     user.set_password(password)
     db.session.add(user)

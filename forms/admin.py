@@ -4,13 +4,21 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.models.org import TIMEZONES, UNIT_LEVELS
 from app.models.user import ROLES
+from forms.auth import StrongPassword
 
 REQUIRED = "Wajib diisi."
 CODE_RE = Regexp(r"^[A-Z0-9][A-Z0-9_.-]*$", message="Gunakan huruf besar, angka, titik, garis bawah atau tanda hubung.")
+# A plain address check of our own: email_validator refuses special-use domains such as the
+# demo accounts' `.local`, which are real addresses on an intranet. Labels of letters, digits
+# and inner hyphens, at least two of them, the last alphabetic.
+STAFF_EMAIL_RE = Regexp(
+    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\Z",
+    message="Format email tidak valid.")
 SLUG_RE = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Gunakan huruf kecil, angka dan tanda hubung, mis. izin-ugb.")
 
 
@@ -54,13 +62,18 @@ class LayananForm(FlaskForm):
 
 class UserForm(FlaskForm):
     email = EmailField("Email", filters=[lambda v: v.strip().lower() if v else v],
-                       validators=[DataRequired(REQUIRED), Email("Format email tidak valid."), Length(max=254)])
+                       validators=[DataRequired(REQUIRED), Length(max=254), STAFF_EMAIL_RE])
     name = StringField("Nama", validators=[Optional(), Length(max=200)])
     role = SelectField("Peran", choices=[SelectChoice(role, label) for role, label in ROLES.items()])
-    unit_id = SelectField("Unit", coerce=int)
+    # The view puts a "pilih unit" placeholder (0) first, so a new user never gets a unit by accident.
+    unit_id = SelectField("Unit", coerce=int, validators=[DataRequired("Unit wajib dipilih.")],
+                          invalid_choice_message="Pilih unit dari daftar.")
     region_id = SelectField("Wilayah (opsional)", coerce=int)
-    password = PasswordField("Kata sandi",
-                             validators=[Optional(), Length(min=10, max=200, message="Minimal 10 karakter.")])
+    # Empty keeps the current password; anything else, spaces included, must pass the policy.
+    password = PasswordField("Kata sandi", validators=[Optional(strip_whitespace=False), StrongPassword()],
+                             description="Kosongkan bila tidak diubah. Minimal 10 karakter dan tidak mudah ditebak.",
+                             # never the browser's saved password (the admin's own) for another account
+                             render_kw={"autocomplete": "new-password"})
     active = BooleanField("Aktif", default=True)
 
 

@@ -1,11 +1,46 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length, StopValidation
+
+from app import passwords
+
+
+class StrongPassword:
+    """The password policy of `app.passwords` as a WTForms validator.
+
+    The form's own `email` and `name` fields, and the words in `form.account_words` (set by a
+    view for the signed-in user), count as guessable: a password built from them is refused.
+    """
+
+    def __call__(self, form, field):
+        words = [form[name].data for name in ("email", "name") if name in form and form[name].data]
+        words += list(getattr(form, "account_words", ()))
+        error = passwords.policy_error(field.data or "", words)
+        if error:
+            raise StopValidation(error)
 
 
 class LoginForm(FlaskForm):
     # No format check here: an unknown or odd address simply fails like a wrong password.
     email = EmailField("Email", filters=[lambda v: v.strip() if v else v],
                        validators=[DataRequired("Email wajib diisi."), Length(max=254)])
-    password = PasswordField("Kata sandi", validators=[DataRequired("Kata sandi wajib diisi."), Length(max=200)])
+    password = PasswordField("Kata sandi", validators=[DataRequired("Kata sandi wajib diisi."), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
     remember = BooleanField("Ingat saya di perangkat ini")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Kata sandi saat ini", validators=[
+        DataRequired("Kata sandi saat ini wajib diisi."), Length(max=passwords.MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField("Kata sandi baru", validators=[
+        DataRequired("Kata sandi baru wajib diisi."), StrongPassword()],
+        description=f"Minimal {passwords.MIN_LENGTH} karakter dan tidak mudah ditebak, "
+                    "mis. tiga kata acak dengan angka.", render_kw={"autocomplete": "new-password"})
+    confirm_password = PasswordField("Ulangi kata sandi baru", validators=[
+        DataRequired("Ulangi kata sandi baru."), EqualTo("new_password", "Kedua kata sandi baru tidak sama.")],
+        render_kw={"autocomplete": "new-password"})
+
+    def __init__(self, *args, account_words=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_words = tuple(account_words)

@@ -15,7 +15,7 @@ from app import create_app
 from app.extensions import db, limiter
 from app.models import Layanan, Unit, User
 from app.services import reference
-from tests.helpers import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD, IsolatedClient
 from tests.monitoring_fixtures import field  # noqa: F401 - field-monitoring fixture, shared by its test files
 
 
@@ -58,6 +58,7 @@ def app(database_url, tmp_path_factory):
         "NIK_HMAC_KEY": "test-nik-key",
     })
     application.instance_path = str(tmp_path_factory.mktemp("instance"))
+    application.test_client_class = IsolatedClient
     with application.app_context():
         upgrade()
     return application

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+
 TEST_PASSWORD = "kata-sandi-uji-123"
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -18,3 +21,20 @@ def login(client, email: str, password: str = TEST_PASSWORD):
     page = client.get("/login")
     token = csrf_from(page.get_data(as_text=True))
     return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests start with an empty `g`, as on a real server.
+
+    Tests run inside an app context, and Flask reuses an active app context for every test
+    request, so what one request (or one client) caches in `g` would answer the next one:
+    Flask-Login's `g._login_user` gave `current_user` without reading the cookies (a captured
+    cookie the server no longer honours still looked signed in, a signed-out client looked
+    signed in as someone else), and Flask-WTF's `g.csrf_token` handed one session's token to
+    another.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            vars(g).clear()
+        return super().open(*args, **kwargs)

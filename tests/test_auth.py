@@ -31,7 +31,8 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(client, tree, make
 
 def test_inactive_user_cannot_log_in(client, tree, make_user):
     make_user("a@x.id", "analyst", tree["dayasos"], active=False)
-    assert login(client, "a@x.id").status_code == 401
+    assert login(client, "a@x.id").status_code == 403  # told why only after the correct password
+    assert client.get("/beranda").status_code == 302
 
 
 def test_password_is_hashed_with_scrypt(app, tree, make_user):

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import sessions
 from app.extensions import db
 from app.models import Layanan, Region, Unit, User
 from app.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
@@ -17,6 +18,7 @@ from forms.admin import ConfirmForm, LayananForm, UnitForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 NO_REGION = 0
+NO_UNIT = 0  # the "pilih unit" placeholder: a new user's unit is always chosen, never defaulted
 
 
 @bp.before_request
@@ -168,8 +170,10 @@ def users():
 def user_edit(user_id: int | None = None):
     user = get_scoped_or_404(User, user_id) if user_id else User(active=True, role="monitor")  # least privilege
     form = UserForm(obj=user, region_id=user.region_id or NO_REGION)
-    form.unit_id.choices = _unit_choices()
+    form.unit_id.choices = [(NO_UNIT, "— pilih unit —")] + _unit_choices()
     form.region_id.choices = _region_choices()
+    if user.unit_id is None and form.unit_id.data is None:
+        form.unit_id.data = NO_UNIT
     if form.validate_on_submit():
         if _exists(User, User.email, form.email.data, user.id):
             form.email.errors.append("Email sudah terdaftar.")
@@ -183,11 +187,13 @@ def user_edit(user_id: int | None = None):
                 setattr(user, field, getattr(form, field).data)
             user.region_id = form.region_id.data or None
             if form.password.data:
-                user.set_password(form.password.data)
+                user.set_password(form.password.data)  # also ends the user's sessions everywhere
             db.session.add(user)
             db.session.flush()
             audit.record("update" if before else "create", user, before=before, after=audit.snapshot(user))
             db.session.commit()
+            if form.password.data and user.id == current_user.id:
+                sessions.restart(user)  # an admin who sets their own password stays signed in here
             flash("Pengguna tersimpan.", "success")
             return redirect(url_for("admin.users"))
     status = 400 if form.errors else 200
@@ -200,15 +206,32 @@ def user_deactivate(user_id: int):
     if user.id == current_user.id:
         flash("Anda tidak dapat menonaktifkan akun sendiri.", "error")
         return redirect(url_for("admin.users"))
-    return _deactivate(user, "admin.users", "Pengguna dinonaktifkan.")
+    # Its sessions end for good: re-activating the account later must not revive them.
+    return _deactivate(user, "admin.users", "Pengguna dinonaktifkan.", extra_change=user.end_sessions)
 
 
-def _deactivate(obj, endpoint: str, message: str):
+@bp.post("/users/<int:user_id>/end-sessions")
+def user_end_sessions(user_id: int):
+    """"Log out everywhere" for another account, e.g. when a monitor's phone is lost."""
+    user = get_scoped_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("admin.users"))
+    before = audit.snapshot(user)
+    user.end_sessions()
+    audit.record("end_sessions", user, before=before, after=audit.snapshot(user))
+    db.session.commit()
+    flash(f"Semua sesi {user.email} telah diakhiri.", "success")
+    return redirect(url_for("admin.users"))
+
+
+def _deactivate(obj, endpoint: str, message: str, extra_change=None):
     form = ConfirmForm()
     if not form.validate_on_submit():
         return redirect(url_for(endpoint))
     before = audit.snapshot(obj)
     obj.active = False
+    if extra_change is not None:
+        extra_change()
     audit.record("deactivate", obj, before=before, after=audit.snapshot(obj))
     db.session.commit()
     flash(message, "success")

@@ -9,7 +9,7 @@
 - the pendidikan CHECK gains 'TS' (tidak/belum sekolah).
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-30 10:20:00
 
 """
@@ -21,7 +21,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
