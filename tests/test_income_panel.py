@@ -11,7 +11,7 @@ import pytest
 from app.extensions import db
 from app.models import Indicator, PovertyLine
 from app.services import indicator_compute
-from app.services.income_samples import insert_sample, kpm_id_for
+from app.services.income_samples import save
 from tests.helpers import login
 from tests.monitoring_fixtures import program, region
 
@@ -24,11 +24,11 @@ def _nik(i: int) -> str:
 
 def _sample(unit, i, before, after, household, monitoring=date(2025, 6, 10), intervention=date(2025, 1, 15),
             measure="pendapatan_rt"):
-    insert_sample({"instance_id": uuid.uuid4(), "kpm_id": kpm_id_for(_nik(i)), "program_id": program("PENA").id,
-                   "unit_id": unit.id, "region_id": region("32.73").id, "monitor_id": None, "source": "import",
-                   "cohort_year": 2025, "intervention_date": intervention, "monitoring_date": monitoring,
-                   "household_size": household, "measure": measure, "income_before": before, "income_after": after,
-                   "business_status": "berjalan", "notes": None, "status": "valid"})
+    save({"instance_id": uuid.uuid4(), "program_id": program("PENA").id,
+          "unit_id": unit.id, "region_id": region("32.73").id, "monitor_id": None, "source": "import",
+          "cohort_year": 2025, "intervention_date": intervention, "monitoring_date": monitoring,
+          "household_size": household, "measure": measure, "income_before": before, "income_after": after,
+          "business_status": "berjalan", "notes": None, "status": "valid"}, nik=_nik(i))
 
 
 @pytest.fixture()
