@@ -17,10 +17,12 @@ def csrf_from(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def login(client, email: str, password: str = TEST_PASSWORD):
-    page = client.get("/login")
+def login(client, email: str, password: str = TEST_PASSWORD, base_url: str | None = None):
+    """Sign in through the login form; `base_url` signs in on another host (cookies are per host)."""
+    extra = {"base_url": base_url} if base_url else {}
+    page = client.get("/login", **extra)
     token = csrf_from(page.get_data(as_text=True))
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token}, **extra)
 
 
 class IsolatedClient(FlaskClient):

@@ -44,6 +44,7 @@ def test_signed_in_users_still_go_home_from_the_root(admin):
 
 def test_without_public_base_url_printed_links_follow_the_request(admin, app, tree, make_layanan, monkeypatch):
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", None)
+    login(admin, "admin@x.id", base_url="http://pantau.local:5077")  # cookies are per host
     make_layanan("izin-ugb", tree["psds"], name="Izin UGB")
     listing = admin.get("/admin/poster", base_url="http://pantau.local:5077").get_data(as_text=True)
     assert "http://pantau.local:5077/s/izin-ugb" in listing and ":5000" not in listing
@@ -51,6 +52,7 @@ def test_without_public_base_url_printed_links_follow_the_request(admin, app, tr
 
 def test_public_base_url_wins_when_set(admin, app, tree, make_layanan, monkeypatch):
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://skm.kemensos.go.id/")
+    login(admin, "admin@x.id", base_url="http://pantau.local:5077")  # cookies are per host
     make_layanan("izin-ugb", tree["psds"], name="Izin UGB")
     listing = admin.get("/admin/poster", base_url="http://pantau.local:5077").get_data(as_text=True)
     assert "https://skm.kemensos.go.id/s/izin-ugb" in listing and "pantau.local" not in listing
