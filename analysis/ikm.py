@@ -96,6 +96,7 @@ class _Linearisation:
 
     n: int
     sum_z2: float
+    unsur_ss: dict[str, float] = field(default_factory=dict)  # sum_i r_iu (y_iu - NRR_u)^2 per answered unsur
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,17 @@ class IkmResult:
 
     def se(self, population=None) -> float:
         return math.sqrt(self.variance(population))
+
+    def nrr_variance(self, code: str, population=None) -> float:
+        """Linearised variance of one unsur's NRR (a ratio): n/(n-1) sum r (y - NRR)^2 / n_u^2 (1 - n/N)."""
+        if code not in self.nrr:
+            raise ValueError(f"{code} has no answers")
+        lin = self._linearisation
+        if lin is None or lin.n < 2:
+            raise ValueError("the variance needs the cross-product sums and at least 2 respondents")
+        population = as_population(population, lin.n)
+        fpc = 1.0 if population is None else (population - lin.n) / population
+        return lin.n / (lin.n - 1) * lin.unsur_ss[code] / self.counts[code] ** 2 * fpc
 
     def confidence_interval(self, level: float = 0.95, population=None) -> tuple[float, float]:
         """t interval (df = n - 1) centred on ``score`` from its linearised SE, clipped to [25, 100].
@@ -221,7 +233,10 @@ def _from_matrix(matrix: np.ndarray) -> IkmResult:
         y = matrix[:, cols].astype(np.float64)
         dev = np.where(answered[:, cols], y - nrr, 0.0) / counts_arr[cols]
         z = dev.sum(axis=1) * (25.0 / int(cols.sum()))
-        linearisation = _Linearisation(int(matrix.shape[0]), math.fsum(z * z))
+        ss = (dev * counts_arr[cols]) ** 2
+        answered_codes = [c for j, c in enumerate(CODES) if cols[j]]
+        unsur_ss = {c: math.fsum(ss[:, k]) for k, c in enumerate(answered_codes)}
+        linearisation = _Linearisation(int(matrix.shape[0]), math.fsum(z * z), unsur_ss)
     return _build(sums, counts, int(matrix.shape[0]), linearisation)
 
 
@@ -350,7 +365,8 @@ def compute_ikm_from_sums(sums: Mapping[str, tuple], n_respondents, *, cross=Non
     linearisation = None
     if cross is not None:
         checked = _check_cross(cross, total, count, n_resp)
-        linearisation = _Linearisation(n_resp, float(sum_z2_from_cross(total, count, checked)))
+        unsur_ss = {c: float(checked[(c, c)][3] - Fraction(total[c] ** 2, count[c])) for c in CODES if count[c]}
+        linearisation = _Linearisation(n_resp, float(sum_z2_from_cross(total, count, checked)), unsur_ss)
     return _build(total, count, n_resp, linearisation)
 
 

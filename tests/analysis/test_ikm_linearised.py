@@ -180,3 +180,13 @@ def test_grade_label_and_sample_note():
         "Mutu B (interval mencakup A dan C)"
     assert not sample_adequate(29) and sample_adequate(30)
     assert not sample_adequate(131, 200) and sample_adequate(132, 200)  # Krejcie-Morgan: 132 of 200
+
+
+@pytest.mark.parametrize("row", _csv("ikm_nrr_expected.csv"), ids=lambda r: f"{r['dataset']}-{r['unsur']}-{r['N']}")
+def test_nrr_variance_equals_r_svyratio(row):
+    responses = DATA[row["dataset"]]
+    sums, cross = _sums(responses)
+    population = _optional(row["N"])
+    for result in (compute_ikm(responses), compute_ikm_from_sums(sums, len(responses), cross=cross)):
+        assert result.nrr[row["unsur"]] == pytest.approx(float(row["nrr"]), rel=1e-12)
+        assert math.sqrt(result.nrr_variance(row["unsur"], population)) == pytest.approx(float(row["se"]), rel=1e-9)
