@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.rounding import format_id
 from app.extensions import db
 from app.models import ServicePopulation
 from app.services import ikm_report
@@ -141,3 +142,80 @@ def test_cautions_grade_and_small_sample(tree, make_layanan):
     census = ikm_report.build_report(tree["rehsos"], parse_period("2025"))
     assert census.lines[0].ci == (census.lines[0].result.score,) * 2  # a census: the interval is a point
     assert census.lines[0].caution.grade_label == "Mutu B" and census.lines[0].caution.sample_adequate
+
+
+def _with_populations(strata):
+    db.session.add_all([ServicePopulation(layanan_id=strata["a"].id, period="2025", population=100_000),
+                        ServicePopulation(layanan_id=strata["b"].id, period="2025", population=200)])
+    db.session.commit()
+
+
+def test_dashboard_shows_both_estimates_cautions_and_comparisons(client, strata, make_user):
+    from tests.helpers import login
+
+    _with_populations(strata)
+    x = strata["a"]
+    _rows("ikm_linearised_data.csv", "miss20", x, "2024-03")  # last year, for the period comparison
+    make_user("analis@x.id", "analyst", strata["root"])
+    login(client, "analis@x.id")
+    page = client.get(f"/laporan/?period=2025&unit={strata['psds'].id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200, html
+    report = ikm_report.build_report(strata["psds"], parse_period("2025"))
+    head = report.headline
+    assert "Estimasi populasi (tertimbang N)" in html
+    assert format_id(head.stratified.value, 2) in html and format_id(head.stratified_ci[0], 2) in html
+    assert head.caution.grade_label in html
+    assert "milik nilai di samping" in html and "dari sebaran rata-rata per responden" not in html
+    assert "Perbandingan" in html and "Peringkat layanan" in html and "berbeda nyata" in html
+    assert "Tahun 2024 (dibanding periode sebelumnya)" in html
+    assert "style=" not in html
+
+
+def test_pdf_and_spreadsheet_rows_carry_the_figures_own_intervals(client, strata):
+    import io
+
+    from pypdf import PdfReader
+
+    from app.blueprints.reports import summary_rows
+    from app.services import pdf_report
+
+    _with_populations(strata)
+    report = ikm_report.build_report(strata["psds"], parse_period("2025"))
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_report.render_pdf(report))).pages)
+    for needle in ("Mutu menurut interval", report.headline.caution.grade_label, "Estimasi populasi",
+                   format_id(report.headline.stratified.value, 2), "Perbandingan", "Peringkat", "berbeda nyata",
+                   "Nilai pooled adalah penduga lain"):
+        assert needle in text.replace("\n", " "), needle
+    _header, rows = summary_rows(report)
+    by_level = {row[0]: row for row in rows}
+    assert by_level["pooled"][7:9] == (None, None)  # no borrowed interval on the pooled figure
+    assert by_level["rollup"][7:9] == report.headline.ci
+    assert by_level["stratified"][7:9] == report.headline.stratified_ci
+    assert by_level["unit"][7:9] == report.tree.ci
+
+
+def test_public_page_shows_grade_caution_and_interval(client, strata):
+    from app.models import Layanan
+
+    _with_populations(strata)
+    for layanan in db.session.query(Layanan):
+        layanan.published = True
+    db.session.commit()
+    # The public page covers the current year; move the fixture rows there.
+    from sqlalchemy import update
+
+    from app.models import SkmResponse
+    from app.services.periods import current_period
+
+    year = current_period("Asia/Jakarta", "year").year
+    db.session.execute(update(SkmResponse).values(period=f"{year}-02"))
+    db.session.add_all([ServicePopulation(layanan_id=strata["a"].id, period=str(year), population=100_000),
+                        ServicePopulation(layanan_id=strata["b"].id, period=str(year), population=200)])
+    db.session.commit()
+    html = client.get("/hasil/PSDS").get_data(as_text=True)
+    report = ikm_report.build_report(strata["psds"], parse_period(str(year)))
+    assert report.headline.caution.grade_label in html
+    assert f"{format_id(report.headline.ci[0], 2)} – {format_id(report.headline.ci[1], 2)}" in html
+    for line in report.lines:
+        assert line.caution.grade_label in html

@@ -24,8 +24,8 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from analysis.ikm import UNSUR
-from analysis.rounding import format_id
+from analysis.ikm import UNSUR, grade
+from analysis.rounding import format_id, round_half_up
 from app.errors import error_response
 from app.extensions import db
 from app.models import Layanan, Region, ServicePopulation, Unit
@@ -197,12 +197,17 @@ def summary_rows(report: ikm_report.IkmReport):
                         head.score_display, head.grade, head.ci, head.nrr, report.population, report.km_target))
         if head.pooled is not None:
             rows.append(row("pooled", report.unit.code, "Gabungan dari jumlah mentah", head.pooled.n_respondents,
-                            head.pooled.score, head.pooled.score_display, head.pooled.grade, head.ci,
-                            head.pooled.nrr))
+                            head.pooled.score, head.pooled.score_display, head.pooled.grade, None,
+                            head.pooled.nrr))  # a different estimator: the roll-up's interval is not its own
+        if head.stratified is not None:
+            value = head.stratified.value
+            rows.append(row("stratified", report.unit.code, "Estimasi populasi (tertimbang N)", head.n_respondents,
+                            value, round_half_up(value, 2), grade(value)[0], head.stratified_ci, None,
+                            report.population))
     for node in report.tree.walk():
         if node.n:
             rows.append(row("unit", node.code, node.name, node.n, node.score, node.score_display,
-                            node.grade[0] if node.grade else None, None, None))
+                            node.grade[0] if node.grade else None, node.ci, None))
     for line in report.lines:
         r = line.result
         rows.append(row("layanan", line.slug, line.name, line.n, r.score if r else None,

@@ -260,6 +260,7 @@ def _summary(report: IkmReport, st) -> list:
             ["Mutu / kinerja pelayanan", f"{head.grade} / {head.performance}"],
             ["Interval kepercayaan 95%", _ci_text(head.ci)],
             ["Jumlah responden", format_id(head.n_respondents, 0)]]
+    rows += caution_rows(head)
     if report.population:
         label = "Populasi penerima layanan (N)" + ("" if report.population_complete else " — sebagian layanan")
         rows += [[label, format_id(report.population, 0)],
@@ -274,8 +275,9 @@ def _summary(report: IkmReport, st) -> list:
     story.append(Spacer(1, 0.3 * cm))
     notes = [
         "Nilai IKM unit adalah rata-rata nilai layanan tertimbang jumlah responden (cara Kementerian, "
-        "Tabel 3.29). Interval 95% dihitung dari sebaran rata-rata per responden atas seluruh responden "
-        "(dengan koreksi populasi terbatas bila N diketahui).",
+        "Tabel 3.29). Interval 95% milik nilai itu sendiri: layanan sebagai strata, varians Σ (n_h/Σn)² "
+        "Var_h dengan Var_h linearisasi Taylor dari nilai IKM layanan (koreksi populasi terbatas bila N "
+        "diketahui). Nilai pooled adalah penduga lain dan tidak diberi interval.",
         f"Respons bertanda kualitas data: {format_id(report.flags['flagged'], 0)} dari "
         f"{format_id(report.flags['total'], 0)} (pola seragam {report.flags['straightline']}, terlalu cepat "
         f"{report.flags['too_fast']}, perangkat berulang {report.flags['repeat_device']}). "
@@ -323,7 +325,8 @@ def _layanan_section(report: IkmReport, st) -> list:
                      _fmt(line.population, 0), _fmt(line.km_target, 0)])
     return [Paragraph("3. IKM per layanan", st["h1"]),
             _table(rows, [4.9 * cm, 1.9 * cm, 1.3 * cm, 1.4 * cm, 1.1 * cm, 2.8 * cm, 1.3 * cm, 1.8 * cm],
-                   align_right_from=2)]
+                   align_right_from=2),
+            *[Paragraph(para_text(note), st["small"]) for note in layanan_caution_notes(report)]]
 
 
 def _units_section(report: IkmReport, st) -> list:
@@ -398,6 +401,7 @@ def render_pdf(report: IkmReport, generated_at: datetime | None = None) -> bytes
     story += _unsur_section(report, st)
     story += _layanan_section(report, st)
     story += _units_section(report, st)
+    story += _comparison_section(report, st)
     story += _trend_section(report, st)
     story += _profile_section(report, st)
     story += _kritik_section(report, st)
@@ -405,3 +409,72 @@ def render_pdf(report: IkmReport, generated_at: datetime | None = None) -> bytes
     footer = clean(f"Laporan IKM · {report.unit.code}{region} · {report.period.label}")
     doc.build(story, canvasmaker=_numbered_canvas(footer))
     return buffer.getvalue()
+
+
+# ---- figures that know their sample (issue 12) -------------------------------------------
+
+def score_with_caution(score: float | None, caution) -> str:
+    """"78,10 — Mutu B (interval mencakup A); sampel belum memadai": a score with what limits it."""
+    if score is None:
+        return "—"
+    text = f"{format_id(score, 2)} — {caution.grade_label}" if caution else format_id(score, 2)
+    return f"{text}; {caution.sample_note}" if caution and caution.sample_note else text
+
+
+def caution_rows(head) -> list[list[str]]:
+    """Summary rows: grade with the grades its interval reaches, sample note, and the stratified estimate."""
+    rows = [["Mutu menurut interval", head.caution.grade_label]]
+    if head.caution.sample_note:
+        rows.append(["Kecukupan sampel", head.caution.sample_note])
+    if head.stratified is not None:
+        rows.append(["Estimasi populasi (tertimbang N, Cochran 1977 bab 5)",
+                     score_with_caution(head.stratified.value, head.stratified_caution)])
+        rows.append(["Interval 95% estimasi populasi", _ci_text(head.stratified_ci)])
+    return rows
+
+
+def layanan_caution_notes(report: IkmReport) -> list[str]:
+    notes = []
+    for line in report.lines:
+        caution = line.caution
+        if caution is not None and (caution.sample_note or "mencakup" in caution.grade_label):
+            notes.append(f"{line.name}: {score_with_caution(line.result.score, caution)}.")
+    return notes
+
+
+def _p_text(p: float) -> str:
+    return "< 0,001" if p < 0.001 else format_id(p, 3)
+
+
+def _comparison_section(report: IkmReport, st) -> list:
+    if not report.comparisons and report.ranking is None:
+        return []
+    story = [Paragraph("Perbandingan", st["h1"]),
+             Paragraph("Selisih dua penduga independen; SE linearisasi, derajat bebas Welch. Peringkat layanan: "
+                       "nilai p disesuaikan dengan koreksi Holm.", st["small"]), Spacer(1, 0.2 * cm)]
+    if report.comparisons:
+        rows = [["Pembanding", "IKM kini", "IKM pembanding", "Selisih", "Interval 95%", "p", "Kesimpulan"]]
+        for c in report.comparisons:
+            d = c.difference
+            rows.append([Paragraph(para_text(f"{c.period_label} ({c.label})"), st["cell"]),
+                         format_id(c.current.value, 2), format_id(c.other.value, 2), format_id(d.difference, 2),
+                         _ci_text((d.low, d.high)),
+                         _p_text(d.p_value), "berbeda nyata" if d.significant else "tidak nyata"])
+        story += [_table(rows, [4.2 * cm, 1.6 * cm, 2 * cm, 1.5 * cm, 2.8 * cm, 1.4 * cm, 2.5 * cm],
+                         align_right_from=1), Spacer(1, 0.2 * cm)]
+        for c in report.comparisons:
+            moved = [f"{code} {'naik' if d.difference > 0 else 'turun'} {format_id(abs(d.difference), 3)} "
+                     f"(p {_p_text(d.p_value)})" for code, d in c.unsur.items() if d.significant]
+            text = "; ".join(moved) if moved else "tidak ada unsur yang berubah nyata"
+            story.append(Paragraph(para_text(f"NRR per unsur {c.label}: {text}."), st["small"]))
+    if report.ranking is not None:
+        names = {line.slug: line.name for line in report.lines}
+        rows = [["Peringkat", "Layanan", "Dibanding berikutnya", "p (Holm)", "Kesimpulan"]]
+        for i, slug in enumerate(report.ranking.order, start=1):
+            pair = report.ranking.adjacent[i - 1] if i < len(report.ranking.order) else None
+            rows.append([str(i), Paragraph(para_text(names.get(slug, slug)), st["cell"]),
+                         format_id(pair.difference.difference, 2) if pair else "—",
+                         _p_text(pair.p_holm) if pair else "—",
+                         ("berbeda nyata" if pair.significant else "urutan tidak bermakna") if pair else "—"])
+        story += [Spacer(1, 0.2 * cm), _table(rows, [1.8 * cm, 6.5 * cm, 3 * cm, 2 * cm, 3.2 * cm], align_right_from=2)]
+    return story
