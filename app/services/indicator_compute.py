@@ -19,7 +19,7 @@ from analysis.proportion import estimate_proportion
 from analysis.sample_size import krejcie_morgan
 from app.extensions import db
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget, ServicePopulation
-from app.services import ikm_report, skm_stats
+from app.services import ikm_inference, ikm_report, skm_stats
 from app.services.periods import Period
 
 LEVEL = 0.95
@@ -113,8 +113,11 @@ def _skm(r: Realisasi, period: Period) -> None:
         .where(ServicePopulation.layanan_id.in_(ids), ServicePopulation.period == period.code))}
     r.population = sum(pops.values()) if ids and len(pops) == len(ids) else None
     pooled = skm_stats.ikm_for(ids, period)
-    r.ci = ikm_report.interval(pooled, r.population)
-    r.ci_label = "t, sebaran rata-rata per responden" + (" dengan koreksi populasi terbatas" if r.population else "")
+    # The roll-up's own interval (layanan as strata), never the pooled one (issue 12).
+    estimate = ikm_inference.ministry_estimate((result, pops.get(lid)) for lid, result in results.items())
+    r.ci = estimate.interval() if estimate else None
+    r.ci_label = "t, layanan sebagai strata, SE linearisasi" + (
+        " dengan koreksi populasi terbatas" if pops else "")
     if pooled is not None and abs(pooled.score - score) > 1e-9:
         r.alternatives["Gabungan dari jumlah mentah (pooled)"] = pooled.score
     r.parts = [Part(s.name, results[s.id].score if s.id in results else None,
