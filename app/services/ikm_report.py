@@ -449,7 +449,7 @@ def trend(layanan_ids: list[int], period: Period, exclude_flagged: bool, previou
         if p == period and current is not None:
             results = current
         else:
-            results = skm_stats.ikm_by_layanan(layanan_ids, p, exclude_flagged)
+            results = skm_stats.ikm_by_layanan(layanan_ids, p, exclude_flagged, with_variance=False)
         score, n = rollup_parts([(r.score, r.n_respondents) for r in results.values()])
         points.append(TrendPoint(p, score, n))
     return points

@@ -92,8 +92,11 @@ def _result(row, cross_row=None) -> IkmResult | None:
 
 
 def ikm_by_layanan(layanan_ids: Iterable[int], period: Period | None,
-                   exclude_flagged: bool = False) -> dict[int, IkmResult]:
-    """IKM per layanan, each with its linearised variance; layanan without answers are left out."""
+                   exclude_flagged: bool = False, with_variance: bool = True) -> dict[int, IkmResult]:
+    """IKM per layanan, each with its linearised variance; layanan without answers are left out.
+
+    ``with_variance=False`` skips the cross-product sums (a trend line shows scores only).
+    """
     ids = list(layanan_ids)
     if not ids:
         return {}
@@ -107,7 +110,7 @@ def ikm_by_layanan(layanan_ids: Iterable[int], period: Period | None,
         .where(*summary_filter(SkmSummaryCross, ids, period, exclude_flagged))
         .group_by(SkmSummaryCross.layanan_id)
     )
-    cross_rows = {row.layanan_id: row for row in db.session.execute(cross_stmt)}
+    cross_rows = {row.layanan_id: row for row in db.session.execute(cross_stmt)} if with_variance else {}
     results = {}
     for row in db.session.execute(stmt):
         result = _result(row, cross_rows.get(row.layanan_id))
