@@ -244,7 +244,7 @@ def compute_ikm(responses: Iterable[Mapping]) -> IkmResult:
     """IKM from raw responses: each a mapping of unsur code to 1-4 or None (not answered).
 
     ``n_respondents`` counts every response given, including one that answered
-    nothing; the interval uses only respondents with at least one answer.
+    nothing, and enters the interval with influence value 0 (as a row of R's design does).
     """
     return _from_matrix(_matrix_from_responses(responses))
 

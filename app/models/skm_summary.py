@@ -44,7 +44,8 @@ class SkmSummary(Base):
     u8_count: Mapped[int] = mapped_column(Integer, default=0)
     u9_sum: Mapped[int] = mapped_column(Integer, default=0)
     u9_count: Mapped[int] = mapped_column(Integer, default=0)
-    # Respondent means m_i (over the unsur each answered), for the IKM interval.
+    # Respondent means m_i (over the unsur each answered). The IKM interval no longer uses them (it is
+    # linearised from skm_summary_cross, issue 12); kept so the 0005 triggers stay as they are.
     m_sum: Mapped[float] = mapped_column(Float, default=0.0)
     m_sumsq: Mapped[float] = mapped_column(Float, default=0.0)
     m_count: Mapped[int] = mapped_column(Integer, default=0)
