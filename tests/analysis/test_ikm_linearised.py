@@ -8,6 +8,8 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from analysis.comparison import compare, holm
 from analysis.estimate import Estimate, population_weighted, respondent_weighted
@@ -190,3 +192,21 @@ def test_nrr_variance_equals_r_svyratio(row):
     for result in (compute_ikm(responses), compute_ikm_from_sums(sums, len(responses), cross=cross)):
         assert result.nrr[row["unsur"]] == pytest.approx(float(row["nrr"]), rel=1e-12)
         assert math.sqrt(result.nrr_variance(row["unsur"], population)) == pytest.approx(float(row["se"]), rel=1e-9)
+
+
+answer = st.one_of(st.none(), st.integers(1, 4))
+layanan_sample = st.lists(st.fixed_dictionaries({}, optional={c: answer for c in CODES}), min_size=2, max_size=25)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(layanan_sample, st.integers(0, 300)), min_size=1, max_size=4))
+def test_every_rollup_lies_inside_its_own_interval_and_a_census_is_a_point(strata):
+    assume(all(any(v is not None for row in rows for v in row.values()) for rows, _extra in strata))
+    results = [(compute_ikm(rows), len(rows) + extra) for rows, extra in strata]
+    parts = [(r.score, r.variance(pop), r.n_respondents) for r, pop in results]
+    census = [(r.score, r.variance(r.n_respondents), r.n_respondents) for r, _pop in results]
+    for estimate in (respondent_weighted(parts), population_weighted(parts, [p for _r, p in results])):
+        low, high = estimate.interval()
+        assert 25.0 <= low <= estimate.value <= high <= 100.0
+    for estimate in (respondent_weighted(census), population_weighted(census, [r.n_respondents for r, _ in results])):
+        assert estimate.interval() == (estimate.value, estimate.value)
