@@ -5,6 +5,12 @@ a score whose true value is 88.305 displays as 88.31 and grades A however the
 floats fall. Weights are exactly 1/k over the k unsur that have answers (k = 9
 when every unsur was answered by someone). Answers are stored and passed by
 unsur code, never by position.
+
+The interval belongs to that same score: the Taylor linearisation of
+S = 25/k * sum_u (Y_u / R_u) (Wolter 2007, ch. 6; Lumley 2010, section 2),
+equal to R survey's svycontrast of the svytotal of the y and r columns. Its
+variance needs only the per-pair cross-product sums (``PAIRS``), which the
+database keeps by trigger, so no report scans the responses.
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ from scipy import stats
 
 from ._validate import as_count, as_level, as_population, as_real
 from .rounding import round_half_up
+from .sample_size import krejcie_morgan
 
 
 class Unsur(NamedTuple):
@@ -79,11 +86,17 @@ def grade(score) -> tuple[str, str]:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+# Every unordered pair of unsur (u <= v) in CODES order: 9 squares and 36 cross pairs.
+PAIRS: tuple[tuple[str, str], ...] = tuple((a, b) for i, a in enumerate(CODES) for b in CODES[i:])
+
+
 @dataclass(frozen=True)
-class _RespondentStats:
-    count: int
-    total: float
-    total_sq: float
+class _Linearisation:
+    """What the linearised variance needs: the n respondents in the design and sum_i z_i^2."""
+
+    n: int
+    sum_z2: float
+    unsur_ss: dict[str, float] = field(default_factory=dict)  # sum_i r_iu (y_iu - NRR_u)^2 per answered unsur
 
 
 @dataclass(frozen=True)
@@ -100,37 +113,56 @@ class IkmResult:
     score_display: Decimal
     grade: str
     performance: str
-    _respondents: _RespondentStats | None = field(default=None, repr=False, compare=False)
+    _linearisation: _Linearisation | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def df(self) -> int:
+        """Degrees of freedom of the interval: n - 1 (respondents in the design)."""
+        return self.n_respondents - 1
+
+    def variance(self, population=None) -> float:
+        """Linearised variance of ``score``: n/(n-1) * sum z_i^2 * (1 - n/N), fpc only with N.
+
+        z_i = 25/k * sum_u r_iu (y_iu - NRR_u) / n_u is respondent i's influence
+        value (0 for a respondent who answered nothing). See docs/METHODS.md.
+        """
+        lin = self._linearisation
+        if lin is None:
+            raise ValueError("the variance needs the cross-product sums: pass cross to compute_ikm_from_sums")
+        if lin.n < 2:
+            raise ValueError("the interval needs at least 2 respondents")
+        population = as_population(population, lin.n)
+        fpc = 1.0 if population is None else (population - lin.n) / population
+        return lin.n / (lin.n - 1) * lin.sum_z2 * fpc
+
+    def se(self, population=None) -> float:
+        return math.sqrt(self.variance(population))
+
+    def nrr_variance(self, code: str, population=None) -> float:
+        """Linearised variance of one unsur's NRR (a ratio): n/(n-1) sum r (y - NRR)^2 / n_u^2 (1 - n/N)."""
+        if code not in self.nrr:
+            raise ValueError(f"{code} has no answers")
+        lin = self._linearisation
+        if lin is None or lin.n < 2:
+            raise ValueError("the variance needs the cross-product sums and at least 2 respondents")
+        population = as_population(population, lin.n)
+        fpc = 1.0 if population is None else (population - lin.n) / population
+        return lin.n / (lin.n - 1) * lin.unsur_ss[code] / self.counts[code] ** 2 * fpc
 
     def confidence_interval(self, level: float = 0.95, population=None) -> tuple[float, float]:
-        """t interval on the 25-100 scale, from the spread of respondent means.
+        """t interval (df = n - 1) centred on ``score`` from its linearised SE, clipped to [25, 100].
 
-        The interval is centred on ``score`` (the NRR-based value the report
-        shows); its half-width is t(df = r-1) x 25 x SE of the mean of the r
-        respondent means, with the finite-population factor (1 - r/N) when the
-        number of service users N in the period is known. Bounds are clipped
-        to [25, 100].
+        Equal to R: confint(svycontrast(svytotal(~y1+..+y9+r1+..+r9, des), S), df = degf(des))
+        for des = svydesign(ids = ~1, fpc = N) - see tests/analysis/fixtures/ikm_linearised.R.
         """
         level = as_level(level)
-        rs = self._respondents
-        if rs is None:
-            raise ValueError(
-                "the interval needs respondent-level sums: pass respondent_sum, respondent_sumsq "
-                "and respondent_count to compute_ikm_from_sums"
-            )
-        if rs.count < 2:
-            raise ValueError("the interval needs at least 2 respondents with an answer")
-        population = as_population(population, max(rs.count, self.n_respondents))
-        mean = rs.total / rs.count
-        var = max(0.0, (rs.total_sq - rs.total * mean) / (rs.count - 1))
-        fpc = 1.0 if population is None else (population - rs.count) / population
-        se = math.sqrt(var / rs.count * fpc)
-        half = 25.0 * float(stats.t.ppf(0.5 + level / 2.0, rs.count - 1)) * se
+        se = self.se(population)
+        half = float(stats.t.ppf(0.5 + level / 2.0, self.df)) * se
         return max(25.0, self.score - half), min(100.0, self.score + half)
 
 
 def _build(sums: dict[str, int], counts: dict[str, int], n_respondents: int,
-           respondents: _RespondentStats | None) -> IkmResult:
+           linearisation: _Linearisation | None) -> IkmResult:
     answered = [c for c in CODES if counts[c] > 0]
     if not answered:
         raise ValueError("no unsur has any answer: the IKM needs at least one answered unsur")
@@ -151,7 +183,7 @@ def _build(sums: dict[str, int], counts: dict[str, int], n_respondents: int,
         score_display=display,
         grade=mutu,
         performance=kinerja,
-        _respondents=respondents,
+        _linearisation=linearisation,
     )
 
 
@@ -191,21 +223,28 @@ def _from_matrix(matrix: np.ndarray) -> IkmResult:
     answered = matrix > 0
     counts_arr = answered.sum(axis=0, dtype=np.int64)
     sums_arr = matrix.sum(axis=0, dtype=np.int64)
-    row_counts = answered.sum(axis=1, dtype=np.int64)
-    row_sums = matrix.sum(axis=1, dtype=np.int64)
-    has = row_counts > 0
-    means = row_sums[has] / row_counts[has]
-    respondents = _RespondentStats(int(has.sum()), float(means.sum()), float(np.dot(means, means)))
     sums = {c: int(sums_arr[j]) for j, c in enumerate(CODES)}
     counts = {c: int(counts_arr[j]) for j, c in enumerate(CODES)}
-    return _build(sums, counts, int(matrix.shape[0]), respondents)
+    linearisation = None
+    cols = counts_arr > 0
+    if cols.any():
+        # Influence values straight from the rows: z_i = 25/k sum_u r_iu (y_iu - NRR_u) / n_u.
+        nrr = sums_arr[cols] / counts_arr[cols]
+        y = matrix[:, cols].astype(np.float64)
+        dev = np.where(answered[:, cols], y - nrr, 0.0) / counts_arr[cols]
+        z = dev.sum(axis=1) * (25.0 / int(cols.sum()))
+        ss = (dev * counts_arr[cols]) ** 2
+        answered_codes = [c for j, c in enumerate(CODES) if cols[j]]
+        unsur_ss = {c: math.fsum(ss[:, k]) for k, c in enumerate(answered_codes)}
+        linearisation = _Linearisation(int(matrix.shape[0]), math.fsum(z * z), unsur_ss)
+    return _build(sums, counts, int(matrix.shape[0]), linearisation)
 
 
 def compute_ikm(responses: Iterable[Mapping]) -> IkmResult:
     """IKM from raw responses: each a mapping of unsur code to 1-4 or None (not answered).
 
     ``n_respondents`` counts every response given, including one that answered
-    nothing; the interval uses only respondents with at least one answer.
+    nothing, and enters the interval with influence value 0 (as a row of R's design does).
     """
     return _from_matrix(_matrix_from_responses(responses))
 
@@ -249,15 +288,65 @@ def compute_ikm_columns(columns: Mapping[str, Iterable]) -> IkmResult:
     return _from_matrix(matrix)
 
 
-def compute_ikm_from_sums(sums: Mapping[str, tuple], n_respondents, *, respondent_sum=None,
-                          respondent_sumsq=None, respondent_count=None) -> IkmResult:
+def sum_z2_from_cross(sums: Mapping[str, int], counts: Mapping[str, int],
+                      cross: Mapping[tuple[str, str], tuple]) -> float:
+    """sum_i z_i^2 from per-pair sums instead of rows.
+
+    With C_uv = sum r_u r_v, A_uv = sum r_u r_v y_u, B_uv = sum r_u r_v y_v and
+    P_uv = sum r_u r_v y_u y_v (R_u = NRR_u = S_u / n_u, c = 25/k):
+      sum_i z_i^2 = c^2 sum_{u,v} (P_uv - R_v A_uv - R_u B_uv + R_u R_v C_uv) / (n_u n_v)
+    over ordered pairs of answered unsur. Each term is T_uv / (n_u n_v)^2 with the
+    integer numerator T_uv = n_u n_v P_uv - n_u S_v A_uv - n_v S_u B_uv + S_u S_v C_uv
+    computed exactly; one rounding per term and an exactly rounded sum (fsum)
+    keep it within a few ulps of the rational value at a fraction of the cost
+    of Fraction arithmetic (a report reads hundreds of layanan).
+    """
+    answered = [c for c in CODES if counts[c] > 0]
+    terms = []
+    for i, u in enumerate(answered):
+        n_u, s_u = counts[u], sums[u]
+        for v in answered[i:]:
+            n_v, s_v = counts[v], sums[v]
+            c_uv, a_uv, b_uv, p_uv = cross[(u, v)]
+            numerator = n_u * n_v * p_uv - n_u * s_v * a_uv - n_v * s_u * b_uv + s_u * s_v * c_uv
+            terms.append((numerator if u == v else 2 * numerator) / (n_u * n_v) ** 2)
+    return max(0.0, math.fsum(terms)) * (25 / len(answered)) ** 2 if answered else 0.0
+
+
+def _check_cross(cross, total: dict[str, int], count: dict[str, int], n_resp: int) -> dict:
+    if not isinstance(cross, Mapping):
+        raise ValueError("cross must map (unsur, unsur) pairs to (count, sum_u, sum_v, sum_uv)")
+    unknown = set(cross.keys()) - set(PAIRS)
+    if unknown:
+        raise ValueError(f"unknown unsur pair(s) {', '.join(sorted(map(repr, unknown)))}")
+    checked = {}
+    for u, v in PAIRS:
+        value = cross.get((u, v), (0, 0, 0, 0))
+        try:
+            if type(value) is tuple and len(value) == 4 and all(type(x) is int and x >= 0 for x in value):
+                c_uv, a_uv, b_uv, p_uv = value  # the common case, straight from SQL: skip the slow checks
+            else:
+                c_uv, a_uv, b_uv, p_uv = (as_count(x, f"{u}x{v}") for x in value)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{u}x{v}: expected (count, sum_u, sum_v, sum_uv) counts, got {value!r}") from exc
+        if c_uv > min(count[u], count[v]) or not (c_uv <= a_uv <= 4 * c_uv and c_uv <= b_uv <= 4 * c_uv
+                                                  and c_uv <= p_uv <= 16 * c_uv):
+            raise ValueError(f"{u}x{v}: the sums ({c_uv}, {a_uv}, {b_uv}, {p_uv}) are impossible")
+        if u == v and (c_uv != count[u] or a_uv != total[u] or b_uv != total[u]):
+            raise ValueError(f"{u}x{u}: count and sum must equal the unsur's own ({count[u]}, {total[u]})")
+        checked[(u, v)] = (c_uv, a_uv, b_uv, p_uv)
+    if not n_resp and any(count.values()):
+        raise ValueError("answers without respondents")
+    return checked
+
+
+def compute_ikm_from_sums(sums: Mapping[str, tuple], n_respondents, *, cross=None) -> IkmResult:
     """IKM from database aggregates; equal to compute_ikm on the same rows.
 
     ``sums`` maps unsur code to (SUM(u), COUNT(u)); a code left out had no answers.
-    For the interval also pass, over respondents with at least one answer,
-    m_i = (coalesce(u1,0)+...+coalesce(u9,0)) / ((u1 is not null)::int+...+(u9 is not null)::int):
-    ``respondent_sum`` = SUM(m_i), ``respondent_sumsq`` = SUM(m_i * m_i) and
-    ``respondent_count`` = COUNT(*) of those respondents. See docs/METHODS.md.
+    For the interval also pass ``cross``: for each pair (u, v) in ``PAIRS``
+    (u <= v), the sums over respondents who answered both, (COUNT, SUM(u),
+    SUM(v), SUM(u*v)); a pair left out had no such respondent. See docs/METHODS.md.
     """
     if not isinstance(sums, Mapping):
         raise ValueError("sums must map unsur code to (sum, count)")
@@ -280,25 +369,12 @@ def compute_ikm_from_sums(sums: Mapping[str, tuple], n_respondents, *, responden
             raise ValueError(f"{code}: a sum of {s} is impossible for {k} answers on a 1-4 scale")
         total[code], count[code] = s, k
 
-    given = [respondent_sum is not None, respondent_sumsq is not None, respondent_count is not None]
-    respondents = None
-    if any(given):
-        if not all(given):
-            raise ValueError("respondent_sum, respondent_sumsq and respondent_count go together")
-        r = as_count(respondent_count, "respondent_count")
-        if r > n_resp:
-            raise ValueError(f"respondent_count {r} exceeds n_respondents {n_resp}")
-        rs = as_real(respondent_sum, "respondent_sum")
-        rss = as_real(respondent_sumsq, "respondent_sumsq")
-        tol = 1e-9 * max(1.0, abs(rss))
-        if not r * 1.0 - 1e-9 * max(1, r) <= rs <= 4.0 * r + 1e-9 * max(1, r):
-            raise ValueError("respondent_sum is impossible for respondent means on a 1-4 scale")
-        if r and rss < rs * rs / r - tol:
-            raise ValueError("respondent_sumsq is smaller than respondent_sum**2 / respondent_count")
-        if r == 0 and any(count.values()):
-            raise ValueError("respondent_count is 0 but some unsur have answers")
-        respondents = _RespondentStats(r, rs, rss)
-    return _build(total, count, n_resp, respondents)
+    linearisation = None
+    if cross is not None:
+        checked = _check_cross(cross, total, count, n_resp)
+        unsur_ss = {c: (count[c] * checked[(c, c)][3] - total[c] ** 2) / count[c] for c in CODES if count[c]}
+        linearisation = _Linearisation(n_resp, sum_z2_from_cross(total, count, checked), unsur_ss)
+    return _build(total, count, n_resp, linearisation)
 
 
 def rollup(parts: Iterable[tuple]) -> float:
@@ -319,3 +395,35 @@ def rollup(parts: Iterable[tuple]) -> float:
     if total == 0:
         raise ValueError("rollup needs at least one respondent")
     return float(weighted / total)
+
+
+MIN_SAMPLE_UNKNOWN_N = 30  # without a known population, fewer than 30 respondents is too few
+SAMPLE_NOTE = "sampel belum memadai"
+
+
+def grades_in_interval(interval: tuple[float, float] | None) -> list[str]:
+    """Every mutu (A-D) an interval reaches, best first; judged like the score, on 2 decimals."""
+    if interval is None:
+        return []
+    low, high = (min(100.0, max(25.0, float(v))) for v in interval)
+    worst, best = grade(low)[0], grade(high)[0]
+    order = [mutu for _lowest, mutu, _kinerja in GRADES]
+    return order[order.index(best):order.index(worst) + 1]
+
+
+def grade_label(score, interval: tuple[float, float] | None) -> str:
+    """"Mutu B", or "Mutu B (interval mencakup A)" when the interval crosses a grade boundary."""
+    mutu = grade(score)[0]
+    others = [g for g in grades_in_interval(interval) if g != mutu]
+    if not others:
+        return f"Mutu {mutu}"
+    listed = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} dan {others[-1]}"
+    return f"Mutu {mutu} (interval mencakup {listed})"
+
+
+def sample_adequate(n, population=None) -> bool:
+    """n reaches the Krejcie-Morgan target for a known N, or 30 when N is unknown."""
+    n = as_count(n, "n")
+    if population:
+        return n >= krejcie_morgan(as_count(population, "population", minimum=1))
+    return n >= MIN_SAMPLE_UNKNOWN_N

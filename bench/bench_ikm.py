@@ -54,14 +54,17 @@ def main() -> None:
     def aggregates():
         answered = matrix > 0
         sums = {c: (int(matrix[:, j].sum(dtype=np.int64)), int(answered[:, j].sum())) for j, c in enumerate(CODES)}
-        rc = answered.sum(axis=1)
-        has = rc > 0
-        m = matrix.sum(axis=1, dtype=np.int64)[has] / rc[has]
-        return sums, float(m.sum()), float(np.dot(m, m)), int(has.sum())
+        y = matrix.astype(np.int64)
+        cross = {}
+        for i, u in enumerate(CODES):
+            for j in range(i, len(CODES)):
+                both = answered[:, i] & answered[:, j]
+                cross[(u, CODES[j])] = (int(both.sum()), int(y[both, i].sum()), int(y[both, j].sum()),
+                                        int(np.dot(y[:, i], y[:, j])))
+        return sums, cross
 
-    sums, rs, rss, rcount = timed("aggregate like SQL GROUP BY (numpy, not analysis)", aggregates)
-    from_sums = timed("compute_ikm_from_sums(aggregates)", lambda: compute_ikm_from_sums(
-        sums, args.n, respondent_sum=rs, respondent_sumsq=rss, respondent_count=rcount))
+    sums, cross = timed("aggregate like the summary tables (numpy, not analysis)", aggregates)
+    from_sums = timed("compute_ikm_from_sums(aggregates)", lambda: compute_ikm_from_sums(sums, args.n, cross=cross))
     ci_direct = timed("confidence_interval(population=2n)", lambda: direct.confidence_interval(population=2 * args.n))
     ci_sums = from_sums.confidence_interval(population=2 * args.n)
 

@@ -1,9 +1,11 @@
 """Indicator realisasi against the seeds, edge cases, aggregation, targets and SKM sources."""
+import math
 import random
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from scipy import stats
 
 from analysis.ikm import compute_ikm
 from analysis.rounding import round_half_up
@@ -145,6 +147,10 @@ def test_skm_indicator_matches_raw_rows(tree, make_layanan):
     ra, rb = compute_ikm(as_answers(rows_a)), compute_ikm(as_answers(rows_b))
     assert r.value == pytest.approx((ra.score * 30 + rb.score * 20) / 50, abs=1e-9)
     assert r.n == 50 and r.ci[0] < r.value < r.ci[1]
+    # The interval is the roll-up's own: Var = sum (n_h/n)^2 Var_h, t with n - H df (issue 12).
+    se = math.sqrt((30 / 50) ** 2 * ra.variance() + (20 / 50) ** 2 * rb.variance())
+    half = stats.t.ppf(0.975, 48) * se
+    assert r.ci == pytest.approx((r.value - half, r.value + half), abs=1e-9)
     assert r.capaian == pytest.approx(r.value / 85 * 100)
     json_doc = indicator_compute.realisasi_json(r)
     assert json_doc["target"]["revision"] == "PK Januari" and len(json_doc["parts"]) == 2

@@ -1,10 +1,12 @@
 """IKM report service: the SQL path equals a recomputation from the raw rows, and roll-ups follow Table 3.29."""
+import math
 import random
 from collections import Counter
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from scipy import stats
 
 from analysis.ikm import compute_ikm
 from analysis.rounding import round_half_up
@@ -57,7 +59,12 @@ def test_report_matches_raw_rows(skm):
     assert nodes["REHSOS"].n == 50
     pooled = compute_ikm(as_answers(rows["a"] + rows["a_flagged"] + rows["b"] + rows["c"]))
     assert report.headline.pooled.score_exact == pooled.score_exact
-    assert report.headline.ci == pytest.approx(pooled.confidence_interval(), abs=1e-9)
+    # The headline's interval is the roll-up's own (layanan as strata), not the pooled one (issue 12).
+    n = sum(r.n_respondents for r in raw.values())
+    var = sum((r.n_respondents / n) ** 2 * r.variance() for r in raw.values())
+    half = stats.t.ppf(0.975, n - 3) * math.sqrt(var)
+    assert report.headline.ci == pytest.approx((report.headline.score - half, report.headline.score + half), abs=1e-9)
+    assert report.headline.ci != pytest.approx(pooled.confidence_interval(), abs=1e-3)
     assert nodes["DAYASOS"].pooled.score_exact == compute_ikm(
         as_answers(rows["a"] + rows["a_flagged"] + rows["b"])).score_exact
     # the headline NRR is the respondent-weighted NRR, consistent with the roll-up score
@@ -72,7 +79,8 @@ def test_table_3_29_rollup_through_the_unit_tree(make_unit):
                "ITJEN": (93.95, 633)}
     units = [root] + [make_unit(code, parent=root) for code in printed]
     lines = [ikm_report.LayananLine(i, code.lower(), code, u.id, code,
-                                    SimpleNamespace(score=printed[code][0], n_respondents=printed[code][1]))
+                                    SimpleNamespace(score=printed[code][0], n_respondents=printed[code][1],
+                                                    df=printed[code][1] - 1, variance=lambda population=None: 0.25))
              for i, (code, u) in enumerate(((u.code, u) for u in units[1:]), start=1)]
     tree = ikm_report._build_tree(root, units, lines)
     assert tree.n == 18380

@@ -78,3 +78,33 @@ def test_period_filter_and_empty_inputs(data):
     assert skm_stats.ikm_for([a.id], parse_period("2023")) is None
     assert skm_stats.ikm_by_layanan([], parse_period("2025")) == {}
     assert skm_stats.ikm_for([], None) is None
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_summary_table_se_equals_raw_row_se_on_random_data(tree, make_layanan, seed):
+    """Property (issue 12): the SE read from the summary tables is the SE of the raw rows."""
+    rng = random.Random(seed)
+    a = make_layanan("a", tree["psds"])
+    kept, everything = [], []
+    for _ in range(rng.randint(2, 80)):
+        missing = rng.choice([0.0, 0.2, 0.6])
+        answers = [None if rng.random() < missing else rng.randint(1, 4) for _ in range(9)]
+        flagged = rng.random() < 0.2
+        _insert(a, rng.choice(["2025-01", "2025-02", "2025-07"]), answers, flag_too_fast=flagged)
+        everything.append(answers)
+        if not flagged:
+            kept.append(answers)
+    db.session.commit()
+    assert skm_stats.summary_matches_raw()
+    period = parse_period("2025")
+    for rows, exclude in ((everything, False), (kept, True)):
+        if not any(v is not None for r in rows for v in r) or len(rows) < 2:
+            continue
+        expected = compute_ikm(_as_mappings(rows))
+        got = skm_stats.ikm_for([a.id], period, exclude_flagged=exclude)
+        assert got.score_exact == expected.score_exact
+        population = len(rows) + rng.randint(0, 50)
+        for pop in (None, population):
+            assert got.se(pop) == pytest.approx(expected.se(pop), rel=1e-9, abs=1e-12)
+            assert got.confidence_interval(population=pop) == pytest.approx(
+                expected.confidence_interval(population=pop), abs=1e-9)

@@ -2,6 +2,7 @@
 import uuid
 from datetime import datetime
 
+import pytest
 from sqlalchemy import delete, func, select, update
 
 from app.extensions import db
@@ -129,3 +130,79 @@ def test_upgrading_to_the_summary_revision_backfills_existing_responses(app, tre
         db.engine.dispose()
     assert skm_stats.summary_matches_raw()
     assert _summary(layanan_id).n == 2 and _summary(layanan_id, flagged=True).n == 1
+
+
+def _cross(layanan_id, flagged=False):
+    from app.models import SkmSummaryCross
+
+    return db.session.scalar(select(SkmSummaryCross).where(SkmSummaryCross.layanan_id == layanan_id,
+                                                           SkmSummaryCross.flagged.is_(flagged)))
+
+
+def test_cross_sums_follow_insert_update_delete(tree, make_layanan):
+    a = make_layanan("a", tree["psds"])
+    rows = [_response(a), _response(a, answers=(2, None, 3, 1, 4, None, 2, 2, 1))]
+    db.session.add_all(rows)
+    db.session.commit()
+    cross = _cross(a.id)
+    # Row 1: (4, 3, 3, 4, None, 2, 3, 4, 4); row 2: (2, None, 3, 1, 4, None, 2, 2, 1).
+    assert (cross.n, cross.p11) == (2, 16 + 4)
+    assert (cross.c12, cross.s12, cross.t12, cross.p12) == (1, 4, 3, 12)  # only row 1 answered both
+    assert (cross.c13, cross.s13, cross.t13, cross.p13) == (2, 6, 6, 12 + 6)
+    assert (cross.c15, cross.s15, cross.t15, cross.p15) == (1, 2, 4, 8)
+    assert cross.c26 == 1 and cross.c56 == 0 and cross.p56 == 0
+    assert skm_stats.summary_matches_raw()
+
+    db.session.execute(update(SkmResponse).where(SkmResponse.id == rows[0].id).values(flag_too_fast=True, u2=None))
+    db.session.execute(delete(SkmResponse).where(SkmResponse.id == rows[1].id))
+    db.session.commit()
+    assert _cross(a.id).n == 0 and _cross(a.id).p11 == 0 and _cross(a.id).c13 == 0
+    flagged = _cross(a.id, flagged=True)
+    assert (flagged.n, flagged.c12, flagged.c13, flagged.p13) == (1, 0, 1, 12)
+    assert skm_stats.summary_matches_raw()
+
+
+def test_rebuild_repairs_damaged_cross_sums(app, tree, make_layanan):
+    from app.models import SkmSummaryCross
+
+    a = make_layanan("a", tree["psds"])
+    db.session.add_all([_response(a), _response(a, answers=(2,) * 9)])
+    db.session.commit()
+    db.session.execute(update(SkmSummaryCross).values(p12=0))
+    db.session.commit()
+    assert not skm_stats.summary_matches_raw()
+    result = app.test_cli_runner().invoke(args=["rebuild-skm-summary"])
+    assert result.exit_code == 0, result.output
+    assert skm_stats.summary_matches_raw()
+    assert _cross(a.id).p12 == 4 * 3 + 2 * 2
+
+
+def test_upgrading_to_the_cross_revision_backfills_existing_responses(app, tree, make_layanan):
+    from flask_migrate import downgrade, upgrade
+
+    from analysis.ikm import compute_ikm
+    from app.services.periods import parse_period
+
+    a = make_layanan("a", tree["psds"])
+    layanan_id = a.id
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0009")  # the revision before the cross sums
+    db.engine.dispose()
+    answers = [(1, 2, 4, None, 3, 3, 4, 4, 2), (4, None, 4, 4, 3, 2, None, 4, 4), (3,) * 9]
+    try:
+        with db.engine.begin() as conn:
+            for i, row in enumerate(answers):
+                conn.execute(SkmResponse.__table__.insert().values(
+                    instance_id=uuid.uuid4(), layanan_id=layanan_id, period="2025-01", form_version="v1",
+                    channel="import", submitted_at=datetime(2025, 1, 2), flag_straightline=i == 2,
+                    flag_too_fast=False, flag_repeat_device=False,
+                    **{f"u{k}": v for k, v in enumerate(row, start=1)}))
+    finally:
+        upgrade()
+        db.engine.dispose()
+    assert skm_stats.summary_matches_raw()
+    assert _cross(layanan_id).n == 2 and _cross(layanan_id, flagged=True).n == 1
+    got = skm_stats.ikm_for([layanan_id], parse_period("2025"))
+    expected = compute_ikm([{f"U{k}": v for k, v in enumerate(row, start=1)} for row in answers])
+    assert got.se() == pytest.approx(expected.se(), rel=1e-12)

@@ -46,20 +46,24 @@ def test_results_show_ikm_grade_and_count_for_published_layanan(client, tree, ma
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     expected_ugb = compute_ikm([{k.upper(): v for k, v in a.items()} for a in (good, mixed)])
+    low, high = (format(v, ".2f").replace(".", ",") for v in expected_ugb.confidence_interval())
     assert _cells(html, "Izin UGB") == [
         "Izin UGB" + "Unit PSDS" + CAUTION_30.format(n=2), str(expected_ugb.score_display).replace(".", ","),
-        expected_ugb.grade, expected_ugb.performance, "2"]
-    assert _cells(html, "Izin PUB")[1:] == ["72,22", "C", "Kurang Baik", "1"]
+        f"{low} – {high}",
+        # Two respondents: the interval reaches every other grade (issue 12).
+        f"Mutu {expected_ugb.grade} (interval mencakup A, C dan D)", expected_ugb.performance, "2"]
+    assert _cells(html, "Izin PUB")[1:] == ["72,22", "—", "Mutu C", "Kurang Baik", "1"]
     assert "Belum Dipublikasikan" not in html and "Rehabilitasi" not in html
     overall = round_half_up(rollup([(expected_ugb.score, 2), (72.22222222222223, 1)]), 2)
     assert f'<p class="code">{str(overall).replace(".", ",")}</p>' in html and "n = 3 responden" in html
+    assert CAUTION_30.format(n=3) in html  # 3 respondents, N unknown: fewer than 30
     assert "Tahun " in html
 
 
 def test_published_layanan_without_answers_shows_zero(client, tree, make_layanan):
     make_layanan("kosong", tree["psds"], name="Layanan Kosong", published=True)
     html = client.get("/hasil/PSDS").get_data(as_text=True)
-    assert _cells(html, "Layanan Kosong") == ["Layanan Kosong", "—", "—", "—", "0"]
+    assert _cells(html, "Layanan Kosong") == ["Layanan Kosong", "—", "—", "—", "—", "0"]
     assert 'class="code"' not in html
 
 

@@ -14,6 +14,7 @@ from analysis.rounding import round_half_up
 from app.extensions import db
 from app.models import Layanan, Unit
 from app.scoping import unit_subtree_ids
+from app.services import ikm_inference
 from app.services.ikm_report import populations
 from app.services.periods import current_period
 from app.services.sample_caution import sample_caution
@@ -35,20 +36,27 @@ def results(unit_code: str):
         .where(Layanan.unit_id.in_(unit_subtree_ids(unit.id)), Layanan.published)
         .order_by(Unit.name, Layanan.name)
     ).all()
-    ids = [item.id for item in layanan]
-    results = ikm_by_layanan(ids, period)
-    population = populations(ids, period)
-    cautions = {item_id: sample_caution(result.n_respondents, population.get(item_id))
-                for item_id, result in results.items()}
+    results = ikm_by_layanan([item.id for item in layanan], period)
+    pops = populations(list(results), period)
     overall = None
+    cautions = {}
+    for layanan_id, r in results.items():
+        estimate = ikm_inference.line_estimate(r, pops.get(layanan_id))
+        ci = estimate.interval() if estimate else None
+        cautions[layanan_id] = {"ci": ci, **vars(ikm_inference.caution(r.score, ci, r.n_respondents,
+                                                                       pops.get(layanan_id))),
+                                "sample": sample_caution(r.n_respondents, pops.get(layanan_id))}
     if results:
-        # Across layanan the ministry weights each IKM by its respondents (DOMAIN.md, roll-up).
+        # Across layanan the ministry weights each IKM by its respondents (DOMAIN.md, roll-up);
+        # its interval is the roll-up's own, layanan as strata (app.services.ikm_inference).
         score = rollup([(r.score, r.n_respondents) for r in results.values()])
         mutu, kinerja = grade(score)
         n = sum(r.n_respondents for r in results.values())
-        # N of the whole is known only when every layanan with answers has its N recorded.
-        total_population = sum(population[i] for i in results) if all(i in population for i in results) else None
+        population = sum(pops.values()) if len(pops) == len(results) else None
+        estimate = ikm_inference.ministry_estimate((r, pops.get(lid)) for lid, r in results.items())
+        ci = estimate.interval() if estimate else None
+        note = ikm_inference.caution(score, ci, n, population)
         overall = {"score": round_half_up(score, 2), "grade": mutu, "performance": kinerja, "n": n,
-                   "caution": sample_caution(n, total_population)}
+                   "ci": ci, "grade_label": note.grade_label, "caution": sample_caution(n, population)}
     return render_template("public/results.html", unit=unit, period=period, layanan=layanan,
                            results=results, overall=overall, cautions=cautions)

@@ -6,7 +6,7 @@ from app.models.kpm import IncomeProgram, IncomeSample, Kpm, PovertyLine, Umk
 from app.models.org import Layanan, Region, Unit
 from app.models.pendamping import ChecklistCriterion, ChecklistVersion, Pendamping, PendampingCheck, PendampingType
 from app.models.skm import RespondentCategory, SkmResponse
-from app.models.skm_summary import SkmProfileCount, SkmSummary
+from app.models.skm_summary import SkmProfileCount, SkmSummary, SkmSummaryCross
 from app.models.user import ROLES, User
 
 __all__ = [
@@ -14,4 +14,5 @@ __all__ = [
     "ChecklistCriterion", "ChecklistVersion", "IncomeProgram", "IncomeSample", "Kpm", "Pendamping",
     "PendampingCheck", "PendampingType", "PovertyLine", "Umk",
     "Indicator", "IndicatorManualValue", "IndicatorTarget", "ServicePopulation", "SkmProfileCount", "SkmSummary",
+    "SkmSummaryCross",
 ]

@@ -10,7 +10,7 @@ the raw rows should they ever be doubted.
 """
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
@@ -44,7 +44,8 @@ class SkmSummary(Base):
     u8_count: Mapped[int] = mapped_column(Integer, default=0)
     u9_sum: Mapped[int] = mapped_column(Integer, default=0)
     u9_count: Mapped[int] = mapped_column(Integer, default=0)
-    # Respondent means m_i (over the unsur each answered), for the IKM interval.
+    # Respondent means m_i (over the unsur each answered). The IKM interval no longer uses them (it is
+    # linearised from skm_summary_cross, issue 12); kept so the 0005 triggers stay as they are.
     m_sum: Mapped[float] = mapped_column(Float, default=0.0)
     m_sumsq: Mapped[float] = mapped_column(Float, default=0.0)
     m_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -66,3 +67,38 @@ class SkmProfileCount(Base):
     dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
     value: Mapped[str] = mapped_column(String(40), primary_key=True)
     n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def _cross_columns() -> tuple[str, ...]:
+    names = []
+    for i in range(1, 10):
+        names.append(f"p{i}{i}")
+        for j in range(i + 1, 10):
+            names += [f"c{i}{j}", f"s{i}{j}", f"t{i}{j}", f"p{i}{j}"]
+    return tuple(names)
+
+
+# Per pair of unsur i < j, over responses answering both: c = count, s = SUM(ui), t = SUM(uj),
+# p = SUM(ui*uj); and p{i}{i} = SUM(ui^2) (its count and sum are skm_summary's u{i}_count/u{i}_sum).
+CROSS_COLUMNS = _cross_columns()
+
+
+class SkmSummaryCross(Base):
+    """Cross-product sums per layanan, month and flag state, for the linearised IKM interval.
+
+    The variance of the IKM score (analysis.ikm, docs/METHODS.md) needs, for
+    every pair of unsur, sums over the respondents who answered both. They are
+    kept exact by their own triggers on skm_response (migration 0011), beside
+    skm_summary rather than in it: one wide row per key costs one upsert per
+    insert (a narrow row per pair would cost 45), and skm_summary's triggers
+    stay untouched. SUMs over these rows add up across months and flag states.
+    """
+
+    __table__ = Table(
+        "skm_summary_cross", Base.metadata,
+        Column("layanan_id", ForeignKey("layanan.id"), primary_key=True),
+        Column("period", String(7), primary_key=True),
+        Column("flagged", Boolean, primary_key=True),
+        Column("n", Integer, nullable=False, default=0),
+        *(Column(name, Integer, nullable=False, default=0) for name in CROSS_COLUMNS),
+    )

@@ -5,7 +5,8 @@ report-only aggregates (respondent profile, kritik dan saran, trend) and rolls
 layanan up the unit tree weighted by respondents, as the ministry does
 (seed 002 Table 3.29). The pooled value computed from the raw sums is kept
 beside the roll-up and labelled, because the two differ when layanan left some
-unsur unanswered.
+unsur unanswered; it carries no interval. Every interval, caution and
+comparison comes from app.services.ikm_inference (issue 12).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from analysis.estimate import Estimate
 from analysis.ikm import UNSUR, IkmResult, grade, rollup
 from analysis.indicators import aggregate
 from analysis.rounding import round_half_up
@@ -24,8 +26,9 @@ from app.extensions import db
 from app.models import Layanan, Region, RespondentCategory, SkmProfileCount, SkmResponse, SkmSummary, Unit
 from app.models.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN_LABELS
 from app.scoping import region_subtree_ids, unit_subtree_ids
-from app.services import skm_stats
-from app.services.periods import Period
+from app.services import ikm_inference, skm_stats
+from app.services.ikm_inference import Caution, PeriodComparison, Ranking
+from app.services.periods import KIND_MONTHS, Period
 
 UNSUR_NAMES = {u.code: u.name for u in UNSUR}
 # The migration-0005 trigger assigns these bands into skm_profile_count; change both together.
@@ -57,6 +60,14 @@ class LayananLine:
     def km_target(self) -> int | None:
         return krejcie_morgan(self.population) if self.population else None
 
+    @property
+    def estimate(self) -> Estimate | None:
+        return ikm_inference.line_estimate(self.result, self.population)
+
+    @property
+    def caution(self) -> Caution | None:
+        return ikm_inference.caution(self.result.score if self.result else None, self.ci, self.n, self.population)
+
 
 @dataclass
 class UnitNode:
@@ -69,6 +80,11 @@ class UnitNode:
     score: float | None = None  # respondent-weighted roll-up, unrounded
     n: int = 0
     pooled: IkmResult | None = None  # from raw sums; filled for the root and its children
+    estimate: Estimate | None = None  # the roll-up with its stratified variance
+
+    @property
+    def ci(self) -> tuple[float, float] | None:
+        return self.estimate.interval(CI_LEVEL) if self.estimate else None
 
     @property
     def score_display(self) -> Decimal | None:
@@ -86,13 +102,36 @@ class UnitNode:
 
 @dataclass
 class Headline:
-    """The report's one number: the roll-up, with the pooled value beside it."""
+    """The report's one number: the roll-up with its own interval, the pooled value beside it.
+
+    ``ci`` belongs to ``score`` (the ministry roll-up, variance sum_h w_h^2 Var_h);
+    ``stratified`` is the population-weighted estimate, present when every
+    layanan's N is known.
+    """
 
     score: float
     n_respondents: int
     nrr: dict[str, float]
     ci: tuple[float, float] | None
     pooled: IkmResult | None
+    estimate: Estimate | None = None
+    stratified: Estimate | None = None
+    population: int | None = None
+    unsur: dict[str, Estimate] = field(default_factory=dict)
+
+    @property
+    def caution(self) -> Caution:
+        return ikm_inference.caution(self.score, self.ci, self.n_respondents, self.population)
+
+    @property
+    def stratified_ci(self) -> tuple[float, float] | None:
+        return self.stratified.interval(CI_LEVEL) if self.stratified else None
+
+    @property
+    def stratified_caution(self) -> Caution | None:
+        if self.stratified is None:
+            return None
+        return ikm_inference.caution(self.stratified.value, self.stratified_ci, self.n_respondents, self.population)
 
     @property
     def score_display(self) -> Decimal:
@@ -144,6 +183,8 @@ class IkmReport:
     kritik: list[dict]
     trend: list[TrendPoint]
     region: Region | None = None  # only layanan whose region lies in this region's subtree
+    comparisons: list[PeriodComparison] = field(default_factory=list)
+    ranking: Ranking | None = None
 
     @property
     def region_label(self) -> str:
@@ -265,6 +306,9 @@ def _build_tree(root: Unit, units: list[Unit], lines: list[LayananLine]) -> Unit
         parts = [(line.result.score, line.n) for line in node.layanan if line.result is not None]
         parts += [(child.score, child.n) for child in node.children]
         node.score, node.n = rollup_parts(parts)
+        # Respondent weights nest, so the node's roll-up is that of every layanan below it.
+        node.estimate = ikm_inference.ministry_estimate(
+            (line.result, line.population) for sub in node.walk() for line in sub.layanan)
 
     tree = nodes[root.id]
     finish(tree, 0)
@@ -364,8 +408,34 @@ def headline_for(lines: list[LayananLine], pooled: IkmResult | None, population:
     if len([line for line in lines if line.result is not None]) == 1 and pooled is not None:
         # One layanan: the roll-up is that layanan's own result.
         score = pooled.score
-    return Headline(score=score, n_respondents=n, nrr=weighted_nrr(lines), ci=interval(pooled, population),
-                    pooled=pooled)
+    pairs = [(line.result, line.population) for line in lines]
+    estimate = ikm_inference.ministry_estimate(pairs)
+    return Headline(score=score, n_respondents=n, nrr=weighted_nrr(lines),
+                    ci=estimate.interval(CI_LEVEL) if estimate else None, pooled=pooled, estimate=estimate,
+                    stratified=ikm_inference.stratified_estimate(pairs), population=population,
+                    unsur=ikm_inference.unsur_estimates(pairs))
+
+
+def period_comparisons(layanan_ids: list[int], period: Period, exclude_flagged: bool,
+                       headline: Headline | None) -> list[PeriodComparison]:
+    """This period against the one before, and against the same period a year earlier."""
+    if headline is None or headline.estimate is None:
+        return []
+    others = [("dibanding periode sebelumnya", period.shifted(-1))]
+    per_year = 12 // KIND_MONTHS[period.kind]
+    if per_year > 1:
+        others.append(("dibanding periode yang sama tahun lalu", period.shifted(-per_year)))
+    out = []
+    for label, other in others:
+        results = skm_stats.ikm_by_layanan(layanan_ids, other, exclude_flagged)
+        pops = populations(list(results), other)
+        pairs = [(result, pops.get(lid)) for lid, result in results.items()]
+        comparison = ikm_inference.compare_periods(
+            label, other, headline.estimate, headline.unsur,
+            ikm_inference.ministry_estimate(pairs), ikm_inference.unsur_estimates(pairs))
+        if comparison is not None:
+            out.append(comparison)
+    return out
 
 
 def trend(layanan_ids: list[int], period: Period, exclude_flagged: bool, previous: int = 4,
@@ -379,7 +449,7 @@ def trend(layanan_ids: list[int], period: Period, exclude_flagged: bool, previou
         if p == period and current is not None:
             results = current
         else:
-            results = skm_stats.ikm_by_layanan(layanan_ids, p, exclude_flagged)
+            results = skm_stats.ikm_by_layanan(layanan_ids, p, exclude_flagged, with_variance=False)
         score, n = rollup_parts([(r.score, r.n_respondents) for r in results.values()])
         points.append(TrendPoint(p, score, n))
     return points
@@ -415,6 +485,11 @@ def build_report(unit: Unit, period: Period, layanan: Layanan | None = None, exc
     for child in tree.children:
         child_ids = [line.id for node in child.walk() for line in node.layanan]
         child.pooled = skm_stats.ikm_for(child_ids, period, exclude_flagged) if child.n else None
+    headline = headline_for(lines, tree.pooled, total_population)
+    ranking = None
+    if layanan is None:
+        ranking = ikm_inference.rank_layanan(
+            {line.slug: line.estimate for line in lines if line.estimate is not None})
     return IkmReport(
         unit=unit,
         layanan=layanan,
@@ -422,12 +497,14 @@ def build_report(unit: Unit, period: Period, layanan: Layanan | None = None, exc
         exclude_flagged=exclude_flagged,
         lines=lines,
         tree=tree,
-        headline=headline_for(lines, tree.pooled, total_population),
+        headline=headline,
         flags=skm_stats.flag_counts(ids, period),
         profile=profile(ids, period, exclude_flagged),
         kritik=kritik_saran(ids, period, exclude_flagged, kritik_limit),
         trend=trend(ids, period, exclude_flagged, trend_periods, current=results) if trend_periods else [],
         region=region,
+        comparisons=period_comparisons(ids, period, exclude_flagged, headline),
+        ranking=ranking,
     )
 
 
@@ -435,6 +512,43 @@ def build_report(unit: Unit, period: Period, layanan: Layanan | None = None, exc
 
 def _ci_json(ci):
     return None if ci is None else [ci[0], ci[1]]
+
+
+def _caution_json(caution: Caution | None) -> dict:
+    if caution is None:
+        return {"grade_label": None, "sample_adequate": None, "sample_note": None}
+    return {"grade_label": caution.grade_label, "sample_adequate": caution.sample_adequate,
+            "sample_note": caution.sample_note}
+
+
+def _estimate_json(estimate: Estimate | None) -> dict:
+    if estimate is None:
+        return {"se": None, "df": None}
+    return {"se": estimate.se, "df": estimate.df}
+
+
+def _difference_json(d) -> dict:
+    return {"difference": d.difference, "se": d.se, "df": d.df if d.df != float("inf") else None,
+            "ci": [d.low, d.high], "p_value": d.p_value, "significant": d.significant}
+
+
+def comparisons_json(report: IkmReport) -> dict:
+    periods = [{
+        "label": c.label, "period": c.period_code, "period_label": c.period_label,
+        "score": c.current.value, "other_score": c.other.value,
+        **_difference_json(c.difference),
+        "unsur": {code: _difference_json(d) for code, d in c.unsur.items()},
+    } for c in report.comparisons]
+    ranking = None
+    if report.ranking is not None:
+        ranking = {
+            "order": report.ranking.order,
+            "correction": "holm",
+            "pairs": [{"higher": p.higher, "lower": p.lower, **_difference_json(p.difference),
+                       "p_holm": p.p_holm, "significant": p.significant} for p in report.ranking.pairs],
+        }
+    return {"basis": "independent samples, linearised SE, Welch-Satterthwaite df", "ci_level": CI_LEVEL,
+            "periods": periods, "layanan_ranking": ranking}
 
 
 def result_json(result: IkmResult | None, ci=None) -> dict | None:
@@ -459,9 +573,24 @@ def _node_json(node: UnitNode) -> dict:
         "score": node.score,
         "score_display": None if node.score is None else str(node.score_display),
         "grade": None if node.score is None else node.grade[0],
-        "pooled": result_json(node.pooled, interval(node.pooled)),
+        "ci": _ci_json(node.ci),
+        "pooled": result_json(node.pooled),  # a different estimator: no interval of the roll-up beside it
         "layanan": [line.slug for line in node.layanan if line.result is not None],
         "children": [_node_json(child) for child in node.children],
+    }
+
+
+def _stratified_json(head: Headline) -> dict | None:
+    if head.stratified is None:
+        return None
+    return {
+        "method": "population-weighted stratified estimate (N_h / sum N), Cochran 1977 ch. 5",
+        "score": head.stratified.value,
+        "score_display": str(round_half_up(head.stratified.value, 2)),
+        "grade": grade(head.stratified.value)[0],
+        "ci": _ci_json(head.stratified_ci),
+        **_estimate_json(head.stratified),
+        **_caution_json(head.stratified_caution),
     }
 
 
@@ -488,19 +617,23 @@ def report_json(report: IkmReport) -> dict:
             "nrr": head.nrr,
             "lowest_unsur": head.lowest_unsur,
             "ci": _ci_json(head.ci),
-            "ci_basis": "pooled respondents",
+            "ci_basis": "layanan as strata: sum of (n_h / sum n)^2 x linearised Var_h",
+            **_estimate_json(head.estimate),
+            **_caution_json(head.caution),
             "population": report.population,
             "krejcie_morgan_target": report.km_target,
+            "stratified": _stratified_json(head),
         },
-        "pooled": result_json(head.pooled, head.ci) if head else None,
+        "pooled": result_json(head.pooled) if head else None,
         "layanan": [
             {"slug": line.slug, "name": line.name, "unit": line.unit_code, "population": line.population,
              "krejcie_morgan_target": line.km_target, **(result_json(line.result, line.ci) or {
                  "n_respondents": 0, "score": None, "score_display": None, "grade": None, "performance": None,
-                 "nrr": {}, "ci": None})}
+                 "nrr": {}, "ci": None}), **_estimate_json(line.estimate), **_caution_json(line.caution)}
             for line in report.lines
         ],
         "units": _node_json(report.tree),
+        "comparisons": comparisons_json(report),
         "trend": [{"period": p.period.code, "score": p.score, "n_respondents": p.n} for p in report.trend],
         "profile": {dim: [{"label": label, "n": n} for label, n in rows] for dim, rows in report.profile.items()},
     }

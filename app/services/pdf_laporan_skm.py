@@ -17,7 +17,7 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 
 from analysis.ikm import UNSUR, grade
 from analysis.rounding import format_id
-from app.services import kritik_themes, pdf_sections
+from app.services import kritik_themes, pdf_inference, pdf_sections
 from app.services.ikm_report import IkmReport
 from app.services.local_time import date_id
 from app.services.pdf_base import para_text, table
@@ -166,6 +166,10 @@ def kesimpulan(report: IkmReport, st, themes: list[kritik_themes.Theme]) -> list
     if head.ci is not None:
         points.append(f"Dengan tingkat kepercayaan 95%, nilai IKM seluruh pengguna layanan berada antara "
                       f"{format_id(head.ci[0], 2)} dan {format_id(head.ci[1], 2)}.")
+    if head.caution is not None and "mencakup" in head.caution.grade_label:
+        points.append(f"Interval itu melewati batas mutu: {head.caution.grade_label}.")
+    if head.caution is not None and head.caution.sample_note:
+        points.append(f"Catatan: {head.caution.sample_note}.")
     lowest = ranked_unsur(report)[:PRIORITIES]
     points.append("Unsur yang perlu diprioritaskan: " + ", ".join(f"{c} {UNSUR_NAMES[c]}" for c in lowest) + ".")
     if report.km_target:
@@ -222,6 +226,8 @@ def story(report: IkmReport, st, info: DocumentInfo) -> list:
     flow += pengumpulan_data(report, st)
     flow += hasil(report, st)
     flow += analisis(report, st, themes)
+    flow += pdf_inference.comparison_section(report, st, "4.3 Perbandingan antarperiode dan antarlayanan",
+                                             heading="h2")
     flow += kesimpulan(report, st, themes)
     flow += tindak_lanjut(report, st, themes)
     flow += closing_page(report, st, info, heading="PENUTUP", text=(

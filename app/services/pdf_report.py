@@ -15,7 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.platypus import SimpleDocTemplate
 
-from app.services import pdf_sections
+from app.services import pdf_inference, pdf_sections
 from app.services.ikm_report import IkmReport
 from app.services.local_time import now_utc
 from app.services.pdf_base import Fonts, clean, numbered_canvas, para_text, styles
@@ -51,6 +51,7 @@ def render_pdf(report: IkmReport, generated_at: datetime | None = None, logo_pat
     story += pdf_sections.unsur(report, st)
     story += pdf_sections.layanan(report, st)
     story += pdf_sections.units(report, st)
+    story += pdf_inference.comparison_section(report, st)
     story += pdf_sections.trend(report, st)
     story += pdf_sections.profile(report, st)
     story += pdf_sections.kritik(report, st)

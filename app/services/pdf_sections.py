@@ -20,6 +20,7 @@ from analysis.rounding import format_id
 from app.services.ikm_report import PROFILE_LABELS, IkmReport
 from app.services.pdf_base import ci_text, clean, fmt, para_text, table
 from app.services.pdf_charts import bar_drawing, line_drawing
+from app.services.pdf_inference import caution_rows, layanan_caution_notes
 
 KRITIK_IN_PDF = 50
 NO_POPULATION = "Populasi pengguna layanan belum dicatat, sehingga target sampel tidak dihitung."
@@ -59,6 +60,7 @@ def summary(report: IkmReport, st, title: str = "1. Ringkasan") -> list:
             ["Mutu / kinerja pelayanan", f"{head.grade} / {head.performance}"],
             ["Interval kepercayaan 95%", ci_text(head.ci)],
             ["Jumlah responden (n)", format_id(head.n_respondents, 0)]]
+    rows += caution_rows(head)
     if report.population:
         label = "Populasi penerima layanan (N)" + ("" if report.population_complete else " — sebagian layanan")
         rows += [[label, format_id(report.population, 0)],
@@ -74,8 +76,9 @@ def summary(report: IkmReport, st, title: str = "1. Ringkasan") -> list:
         notes.append(NO_POPULATION)
     notes += [
         "Nilai IKM unit adalah rata-rata nilai layanan tertimbang jumlah responden (cara Kementerian, "
-        "Tabel 3.29). Interval 95% dihitung dari sebaran rata-rata per responden atas seluruh responden "
-        "(dengan koreksi populasi terbatas bila N diketahui).",
+        "Tabel 3.29). Interval 95% milik nilai itu sendiri: layanan sebagai strata, varians Σ (n_h/Σn)² "
+        "Var_h dengan Var_h linearisasi Taylor dari nilai IKM layanan (koreksi populasi terbatas bila N "
+        "diketahui). Nilai pooled adalah penduga lain dan tidak diberi interval.",
         flags_note(report),
     ]
     story += [Paragraph(para_text(n), st["small"]) for n in notes]
@@ -148,7 +151,8 @@ def layanan(report: IkmReport, st, title: str = "3. IKM per layanan") -> list:
                      "" if line.km_target is None else format_id(line.km_target, 0)])
     story = [Paragraph(para_text(title), st["h1"]),
              table(rows, [4.9 * cm, 1.9 * cm, 1.3 * cm, 1.4 * cm, 1.1 * cm, 2.8 * cm, 1.3 * cm, 1.8 * cm],
-                   align_right_from=2)]
+                   align_right_from=2),
+             *[Paragraph(para_text(note), st["small"]) for note in layanan_caution_notes(report)]]
     missing = [line for line in report.lines if not line.population]
     if missing and report.lines:
         which = "semua layanan" if len(missing) == len(report.lines) else f"{len(missing)} layanan"

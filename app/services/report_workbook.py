@@ -10,12 +10,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from analysis.ikm import GRADES, UNSUR
+from analysis.ikm import grade as grade_of
 from analysis.rounding import format_id
 from app.services import exports, ikm_report
 from app.services.exports import SCORE_FORMAT, Column, Sheet
 from app.services.local_time import now_utc, to_local, zone_abbr
 
-LEVELS = {"rollup": "Unit (tertimbang)", "pooled": "Gabungan (jumlah mentah)", "unit": "Unit", "layanan": "Layanan"}
+LEVELS = {"rollup": "Unit (tertimbang)", "pooled": "Gabungan (jumlah mentah)",
+          "stratified": "Estimasi populasi (tertimbang N)", "unit": "Unit", "layanan": "Layanan"}
 NRR_FORMAT = "0.000"
 
 SUMMARY_COLUMNS: tuple[Column, ...] = (
@@ -57,11 +59,16 @@ def summary_rows(report: ikm_report.IkmReport) -> list[tuple]:
         rows.append(row("rollup", report.unit.code, report.scope_label, head.n_respondents, head.score,
                         head.grade, head.ci, head.nrr, report.population, report.km_target))
         if head.pooled is not None:
+            # A different estimator: the roll-up's interval is not its own, so the pooled row has none.
             rows.append(row("pooled", report.unit.code, "Gabungan dari jumlah mentah", head.pooled.n_respondents,
-                            head.pooled.score, head.pooled.grade, head.ci, head.pooled.nrr))
+                            head.pooled.score, head.pooled.grade, None, head.pooled.nrr))
+        if head.stratified is not None:
+            value = head.stratified.value
+            rows.append(row("stratified", report.unit.code, "Estimasi populasi (tertimbang N)", head.n_respondents,
+                            value, grade_of(value), head.stratified_ci, None, report.population))
     for node in report.tree.walk():
         if node.n:
-            rows.append(row("unit", node.code, node.name, node.n, node.score, node.grade, None, None))
+            rows.append(row("unit", node.code, node.name, node.n, node.score, node.grade, node.ci, None))
     for line in report.lines:
         r = line.result
         rows.append(row("layanan", line.slug, line.name, line.n, r.score if r else None,

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analysis.ikm import MIN_SAMPLE_UNKNOWN_N, sample_adequate
 from analysis.sample_size import krejcie_morgan
-
-SMALL_N_WITHOUT_POPULATION = 30
 
 
 @dataclass(frozen=True)
@@ -35,6 +34,9 @@ def _id(number: int) -> str:
 
 
 def sample_caution(n: int, population: int | None) -> SampleCaution | None:
-    """The caution for n respondents out of `population` service users (None: N not recorded), or None."""
-    target = krejcie_morgan(population) if population else SMALL_N_WITHOUT_POPULATION
-    return SampleCaution(n, target, population) if n < target else None
+    """The caution for n respondents out of `population` service users (None: N not recorded), or None.
+
+    The rule itself is analysis.ikm.sample_adequate; this only words it for readers."""
+    if sample_adequate(n, population or None):
+        return None
+    return SampleCaution(n, krejcie_morgan(population) if population else MIN_SAMPLE_UNKNOWN_N, population)

@@ -1,9 +1,11 @@
 """IKM from the database: SQL sums and counts, statistics in analysis.ikm.
 
-The sums come from skm_summary (per layanan, month and flag state), which the
-database keeps equal to SUM/COUNT over skm_response by trigger. A report over a
-million responses therefore reads a few thousand summary rows instead of
-scanning every response; `summary_matches_raw()` checks that equality.
+The sums come from skm_summary and skm_summary_cross (per layanan, month and
+flag state), which the database keeps equal to SUM/COUNT over skm_response by
+trigger. A report over a million responses therefore reads a few thousand
+summary rows instead of scanning every response; `summary_matches_raw()`
+checks that equality. The cross-product sums give each score its linearised
+interval (analysis.ikm).
 """
 from __future__ import annotations
 
@@ -12,10 +14,11 @@ from collections.abc import Iterable
 from sqlalchemy import Float, case, cast, func, not_, or_, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
-from analysis.ikm import IkmResult, compute_ikm_from_sums
+from analysis.ikm import PAIRS, IkmResult, compute_ikm_from_sums
 from app.extensions import db
-from app.models import SkmResponse, SkmSummary
+from app.models import SkmResponse, SkmSummary, SkmSummaryCross
 from app.models.skm import UNSUR_COLUMNS
+from app.models.skm_summary import CROSS_COLUMNS
 from app.services.periods import Period
 
 _COLUMNS = [getattr(SkmResponse, name) for name in UNSUR_COLUMNS]
@@ -57,15 +60,27 @@ def _aggregate_columns() -> list:
     for name in UNSUR_COLUMNS:
         columns += [func.sum(getattr(SkmSummary, f"{name}_sum")).label(f"{name}_sum"),
                     func.sum(getattr(SkmSummary, f"{name}_count")).label(f"{name}_count")]
-    columns += [
-        func.sum(SkmSummary.m_sum).label("m_sum"),
-        func.sum(SkmSummary.m_sumsq).label("m_sumsq"),
-        func.sum(SkmSummary.m_count).label("m_count"),
-    ]
     return columns
 
 
-def _result(row) -> IkmResult | None:
+def _cross_columns() -> list:
+    return [func.sum(SkmSummaryCross.__table__.c[name]).label(name) for name in CROSS_COLUMNS]
+
+
+def _pair_sums(row, sums: dict[str, tuple[int, int]]) -> dict[tuple[str, str], tuple[int, int, int, int]]:
+    """The (count, sum_u, sum_v, sum_uv) per pair that analysis.ikm expects, from a cross row."""
+    cross = {}
+    for u, v in PAIRS:
+        i, j = u[1:], v[1:]
+        if u == v:
+            total, count = sums.get(u, (0, 0))
+            cross[(u, v)] = (count, total, total, int(getattr(row, f"p{i}{i}") or 0))
+        else:
+            cross[(u, v)] = tuple(int(getattr(row, f"{kind}{i}{j}") or 0) for kind in "cstp")
+    return cross
+
+
+def _result(row, cross_row=None) -> IkmResult | None:
     sums = {
         name.upper(): (int(getattr(row, f"{name}_sum") or 0), int(getattr(row, f"{name}_count")))
         for name in UNSUR_COLUMNS
@@ -73,18 +88,16 @@ def _result(row) -> IkmResult | None:
     }
     if not sums:
         return None
-    return compute_ikm_from_sums(
-        sums,
-        int(row.n),
-        respondent_sum=float(row.m_sum or 0.0),
-        respondent_sumsq=float(row.m_sumsq or 0.0),
-        respondent_count=int(row.m_count),
-    )
+    cross = _pair_sums(cross_row, sums) if cross_row is not None else None
+    return compute_ikm_from_sums(sums, int(row.n), cross=cross)
 
 
 def ikm_by_layanan(layanan_ids: Iterable[int], period: Period | None,
-                   exclude_flagged: bool = False) -> dict[int, IkmResult]:
-    """IKM per layanan; layanan without answers are left out."""
+                   exclude_flagged: bool = False, with_variance: bool = True) -> dict[int, IkmResult]:
+    """IKM per layanan, each with its linearised variance; layanan without answers are left out.
+
+    ``with_variance=False`` skips the cross-product sums (a trend line shows scores only).
+    """
     ids = list(layanan_ids)
     if not ids:
         return {}
@@ -93,9 +106,15 @@ def ikm_by_layanan(layanan_ids: Iterable[int], period: Period | None,
         .where(*summary_filter(SkmSummary, ids, period, exclude_flagged))
         .group_by(SkmSummary.layanan_id)
     )
+    cross_stmt = (
+        select(SkmSummaryCross.layanan_id, *_cross_columns())
+        .where(*summary_filter(SkmSummaryCross, ids, period, exclude_flagged))
+        .group_by(SkmSummaryCross.layanan_id)
+    )
+    cross_rows = {row.layanan_id: row for row in db.session.execute(cross_stmt)} if with_variance else {}
     results = {}
     for row in db.session.execute(stmt):
-        result = _result(row)
+        result = _result(row, cross_rows.get(row.layanan_id))
         if result is not None:
             results[row.layanan_id] = result
     return results
@@ -109,7 +128,10 @@ def ikm_for(layanan_ids: Iterable[int], period: Period | None,
         return None
     stmt = select(*_aggregate_columns()).where(*summary_filter(SkmSummary, ids, period, exclude_flagged))
     row = db.session.execute(stmt).one()
-    return _result(row) if row.n else None
+    if not row.n:
+        return None
+    cross_stmt = select(*_cross_columns()).where(*summary_filter(SkmSummaryCross, ids, period, exclude_flagged))
+    return _result(row, db.session.execute(cross_stmt).one())
 
 
 def flag_counts(layanan_ids: Iterable[int], period: Period | None) -> dict[str, int]:
@@ -130,6 +152,18 @@ def flag_counts(layanan_ids: Iterable[int], period: Period | None) -> dict[str, 
     return {key: int(value) for key, value in zip(keys, row, strict=True)}
 
 
+def _raw_cross_values() -> list:
+    """What each response adds to skm_summary_cross, as SQL over skm_response."""
+    values = []
+    for name in CROSS_COLUMNS:
+        kind, i, j = name[0], int(name[1]), int(name[2])
+        ui, uj = _COLUMNS[i - 1], _COLUMNS[j - 1]
+        both = case((ui.is_not(None) & uj.is_not(None), 1), else_=0)
+        yi, yj = func.coalesce(ui, 0), func.coalesce(uj, 0)
+        values.append({"c": both, "s": yi * both, "t": yj * both, "p": yi * yj}[kind])
+    return values
+
+
 def _raw_totals() -> list:
     """Per (layanan, month, flag state) totals recomputed from skm_response."""
     flagged = case((any_flag(), True), else_=False)
@@ -137,22 +171,42 @@ def _raw_totals() -> list:
     for col in _COLUMNS:
         columns += [func.coalesce(func.sum(col), 0), func.count(col)]
     columns += [func.count(RESPONDENT_MEAN)]
+    columns += [func.coalesce(func.sum(value), 0) for value in _raw_cross_values()]
     stmt = select(*columns).group_by(SkmResponse.layanan_id, SkmResponse.period, flagged)
     return sorted(tuple(int(v) if not isinstance(v, str) else v for v in row) for row in db.session.execute(stmt))
 
 
 def _summary_totals() -> list:
+    cross = SkmSummaryCross.__table__.c
     columns = [SkmSummary.layanan_id, SkmSummary.period, SkmSummary.flagged, SkmSummary.n]
     for name in UNSUR_COLUMNS:
         columns += [getattr(SkmSummary, f"{name}_sum"), getattr(SkmSummary, f"{name}_count")]
     columns += [SkmSummary.m_count]
-    stmt = select(*columns).where(SkmSummary.n != 0)
+    columns += [func.coalesce(cross[name], 0) for name in CROSS_COLUMNS]
+    stmt = (
+        select(*columns)
+        .outerjoin(SkmSummaryCross, (SkmSummaryCross.layanan_id == SkmSummary.layanan_id)
+                   & (SkmSummaryCross.period == SkmSummary.period) & (SkmSummaryCross.flagged == SkmSummary.flagged))
+        .where(SkmSummary.n != 0)
+    )
     return sorted(tuple(int(v) if not isinstance(v, str) else v for v in row) for row in db.session.execute(stmt))
 
 
+def _cross_orphans() -> int:
+    """Cross rows with responses but no skm_summary row (both tables must cover the same keys)."""
+    stmt = (
+        select(func.count())
+        .select_from(SkmSummaryCross)
+        .outerjoin(SkmSummary, (SkmSummaryCross.layanan_id == SkmSummary.layanan_id)
+                   & (SkmSummaryCross.period == SkmSummary.period) & (SkmSummaryCross.flagged == SkmSummary.flagged))
+        .where(SkmSummaryCross.n != 0, or_(SkmSummary.n.is_(None), SkmSummary.n != SkmSummaryCross.n))
+    )
+    return int(db.session.execute(stmt).scalar_one())
+
+
 def summary_matches_raw() -> bool:
-    """True when the trigger-kept summary equals a full recomputation (an audit, not a hot path)."""
-    return _raw_totals() == _summary_totals()
+    """True when the trigger-kept summaries equal a full recomputation (an audit, not a hot path)."""
+    return _raw_totals() == _summary_totals() and _cross_orphans() == 0
 
 
 def rebuild_summary() -> None:
@@ -167,6 +221,7 @@ def rebuild_summary() -> None:
         "DELETE FROM skm_response",
         "DELETE FROM skm_profile_count",
         "DELETE FROM skm_summary",
+        "DELETE FROM skm_summary_cross",
         "INSERT INTO skm_response SELECT * FROM skm_rebuild",
         "DROP TABLE skm_rebuild",
     ):

@@ -11,6 +11,7 @@ from scipy import stats
 
 from analysis.ikm import (
     CODES,
+    PAIRS,
     UNSUR,
     compute_ikm,
     compute_ikm_columns,
@@ -147,21 +148,23 @@ def test_hand_dataset_weight_pitfall():
 
 
 def test_hand_dataset_interval():
-    # Respondent-level t interval (df = 2) centred on the NRR score, by hand:
-    mean = sum(HAND_M) / 3
-    s2 = sum((m - mean) ** 2 for m in HAND_M) / 2
-    se = math.sqrt(s2 / 3)
+    # Linearised t interval (df = 2) centred on the NRR score, by hand (R survey agrees on the
+    # fixture datasets, tests/analysis/test_ikm_linearised.py):
+    #   z_i = 25/9 * sum_u r_iu (y_iu - NRR_u) / n_u,  SE = sqrt(n/(n-1) * sum z_i^2)
+    z = [Fraction(25, 9) * sum((Fraction(r[c]) - HAND_NRR[c]) / sum(x[c] is not None for x in HAND)
+                               for c in CODES if r[c] is not None) for r in HAND]
+    assert sum(z) == 0  # influence values of a ratio sum to zero
+    se = math.sqrt(Fraction(3, 2) * sum(v * v for v in z))
     # Student t with 2 df has the closed-form quantile (2u - 1) / sqrt(2u(1 - u));
     # at u = 0.975 that is 4.3027 (t tables print 4.303).
     t975 = 0.95 / math.sqrt(2 * 0.975 * 0.025)
     assert round(t975, 3) == 4.303
     assert stats.t.ppf(0.975, 2) == pytest.approx(t975, rel=1e-9)
-    half = 25 * t975 * se
-    low, high = compute_ikm(HAND).confidence_interval()
-    assert low == pytest.approx(4625 / 54 - half, rel=1e-12)
-    assert high == 100.0  # 85.65 + 19.41 clipped to the top of the scale
-    # The mean of respondent means differs from the NRR score when answers are missing:
-    assert 25 * mean == pytest.approx(85.99537, abs=1e-5)
+    result = compute_ikm(HAND)
+    assert result.se() == pytest.approx(se, rel=1e-12)
+    low, high = result.confidence_interval()
+    assert low == pytest.approx(4625 / 54 - t975 * se, rel=1e-12)
+    assert high == 100.0  # clipped to the top of the scale
 
 
 def test_interval_with_population_shrinks_and_census_is_a_point():
@@ -194,14 +197,16 @@ def test_unsur_without_answers_renormalises_weights():
     assert result.grade == "B"
 
 
-def test_blank_response_counts_as_respondent_but_not_in_interval():
+def test_blank_response_counts_as_respondent_with_zero_influence():
     rows = [_uniform(4), _uniform(3), {}, _uniform(None)]
     result = compute_ikm(rows)
-    assert result.n_respondents == 4
+    assert result.n_respondents == 4 and result.df == 3
     assert result.score == pytest.approx(87.5)
-    expected = compute_ikm_from_sums({c: (7, 2) for c in CODES}, 4, respondent_sum=7.0,
-                                     respondent_sumsq=25.0, respondent_count=2)
-    assert result.confidence_interval() == pytest.approx(expected.confidence_interval())
+    # z = +-25/9 * 9 * 0.5 / 2 for the two who answered, 0 for the blanks: sum z^2 = 2 * 6.25^2.
+    assert result.variance() == pytest.approx(4 / 3 * 2 * 6.25 ** 2, rel=1e-12)
+    cross = {(u, v): (2, 7, 7, 25) for u, v in PAIRS}
+    expected = compute_ikm_from_sums({c: (7, 2) for c in CODES}, 4, cross=cross)
+    assert result.confidence_interval() == pytest.approx(expected.confidence_interval(), rel=1e-12)
 
 
 # -- exact boundary scores, built with 5000 respondents --------------------------
@@ -247,12 +252,19 @@ def test_boundary_scores(n_high, low_value, exact, display, mutu):
 # -- compute_ikm_from_sums ---------------------------------------------------
 
 
+def _hand_cross():
+    cross = {}
+    for u, v in PAIRS:
+        both = [r for r in HAND if r[u] is not None and r[v] is not None]
+        cross[(u, v)] = (len(both), sum(r[u] for r in both), sum(r[v] for r in both),
+                         sum(r[u] * r[v] for r in both))
+    return cross
+
+
 def test_from_sums_matches_compute_ikm_including_interval():
     sums = {c: (sum(r[c] for r in HAND if r[c] is not None), sum(r[c] is not None for r in HAND))
             for c in CODES}
-    result = compute_ikm_from_sums(
-        sums, 3, respondent_sum=sum(HAND_M), respondent_sumsq=sum(m * m for m in HAND_M), respondent_count=3
-    )
+    result = compute_ikm_from_sums(sums, 3, cross=_hand_cross())
     direct = compute_ikm(HAND)
     assert result.score_exact == direct.score_exact
     assert result.nrr == direct.nrr
@@ -265,7 +277,7 @@ def test_from_sums_accepts_sql_types_and_omitted_codes():
     result = compute_ikm_from_sums({"U1": (Decimal(7), 2), "U2": (7.0, np.int64(2))}, 2)
     assert result.score == pytest.approx(87.5)
     assert set(result.nrr) == {"U1", "U2"}
-    with pytest.raises(ValueError, match="respondent"):
+    with pytest.raises(ValueError, match="cross-product"):
         result.confidence_interval()
 
 
@@ -280,10 +292,11 @@ def test_from_sums_accepts_sql_types_and_omitted_codes():
         ({"U1": (3.5, 1)}, 1, {}),  # non-integral sum
         ({"U1": 4}, 1, {}),  # not a pair
         ({}, 0, {}),  # nothing answered
-        ({"U1": (4, 1)}, 1, {"respondent_sum": 4.0}),  # partial respondent stats
-        ({"U1": (8, 2)}, 2, {"respondent_sum": 8.0, "respondent_sumsq": 1.0, "respondent_count": 2}),
-        ({"U1": (8, 2)}, 2, {"respondent_sum": 9.0, "respondent_sumsq": 50.0, "respondent_count": 2}),
-        ({"U1": (8, 2)}, 2, {"respondent_sum": 8.0, "respondent_sumsq": 32.0, "respondent_count": 3}),
+        ({"U1": (4, 1)}, 1, {"cross": [(1, 4, 4, 16)]}),  # not a mapping of pairs
+        ({"U1": (8, 2)}, 2, {"cross": {("U1", "U1"): (2, 8, 8, 33)}}),  # sum of squares above 16 per answer
+        ({"U1": (8, 2)}, 2, {"cross": {("U1", "U1"): (2, 9, 9, 32)}}),  # disagrees with the unsur sum
+        ({"U1": (8, 2)}, 2, {"cross": {("U1", "U2"): (1, 4, 4, 16)}}),  # a pair with an unanswered unsur
+        ({"U1": (8, 2)}, 2, {"cross": {("U1", "U10"): (0, 0, 0, 0)}}),  # unknown unsur
     ],
 )
 def test_from_sums_rejects_bad_input(sums, n, kwargs):

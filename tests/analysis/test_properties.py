@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from analysis.ikm import CODES, compute_ikm, compute_ikm_columns, compute_ikm_from_sums, grade
+from analysis.ikm import CODES, PAIRS, compute_ikm, compute_ikm_columns, compute_ikm_from_sums, grade
 from analysis.proportion import METHODS, estimate_proportion
 from analysis.rounding import round_half_up
 
@@ -78,26 +78,30 @@ def test_compute_ikm_and_from_sums_agree(responses, level, extra_population):
     assume(any(answered))
     direct = compute_ikm(responses)
 
-    # What a SQL GROUP BY produces:
+    # What the trigger-kept summary tables hold:
     sums = {c: (sum(r[c] for r in answered if c in r), sum(c in r for r in answered)) for c in CODES}
-    means = [sum(r.values()) / len(r) for r in answered if r]
-    from_sums = compute_ikm_from_sums(
-        sums, len(responses), respondent_sum=math.fsum(means), respondent_sumsq=math.fsum(m * m for m in means),
-        respondent_count=len(means),
-    )
+    cross = {}
+    for u, v in PAIRS:
+        both = [r for r in answered if u in r and v in r]
+        cross[(u, v)] = (len(both), sum(r[u] for r in both), sum(r[v] for r in both),
+                         sum(r[u] * r[v] for r in both))
+    from_sums = compute_ikm_from_sums(sums, len(responses), cross=cross)
     assert from_sums.score_exact == direct.score_exact
     assert from_sums.score_display == direct.score_display
     assert (from_sums.grade, from_sums.performance) == (direct.grade, direct.performance)
     assert from_sums.nrr == direct.nrr and from_sums.counts == direct.counts
     assert from_sums.n_respondents == direct.n_respondents
-    if len(means) >= 2:
+    if len(responses) >= 2:
         population = len(responses) + extra_population
         for pop in (None, population):
+            assert math.isclose(direct.se(pop), from_sums.se(pop), rel_tol=1e-9, abs_tol=1e-12)
             a = direct.confidence_interval(level, population=pop)
             b = from_sums.confidence_interval(level, population=pop)
             assert math.isclose(a[0], b[0], rel_tol=1e-9, abs_tol=1e-9)
             assert math.isclose(a[1], b[1], rel_tol=1e-9, abs_tol=1e-9)
-            assert 25.0 <= a[0] <= direct.score <= a[1] <= 100.0
+            assert 25.0 <= a[0] <= direct.score <= a[1] <= 100.0  # the score lies inside its own interval
+        census = direct.confidence_interval(level, population=len(responses))
+        assert census == (direct.score, direct.score)  # a census has no sampling error
 
     columns = {c: [r.get(c) for r in responses] for c in CODES}
     by_columns = compute_ikm_columns(columns)

@@ -1,0 +1,151 @@
+"""Figures that know their sample: each IKM figure's own interval, cautions and comparisons.
+
+Issue 12: every interval shown must be the interval of the figure beside it.
+A layanan's score carries its linearised variance (analysis.ikm, read from the
+summary tables). A unit's headline is the ministry roll-up, the
+respondent-weighted mean of its layanan scores; layanan are strata, so its
+variance is sum_h w_h^2 Var_h (analysis.estimate), never a pooled one. When
+every layanan's N is known the population-weighted stratified estimate is
+shown beside it. Comparisons (period against period, layanan against layanan)
+treat the two figures as independent samples with Welch degrees of freedom,
+and a ranking's p-values are Holm-adjusted (analysis.comparison).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analysis.comparison import Difference, compare, holm
+from analysis.estimate import Estimate, population_weighted, respondent_weighted
+from analysis.ikm import CODES, SAMPLE_NOTE, IkmResult, grade_label, sample_adequate
+
+CI_LEVEL = 0.95
+
+
+def line_estimate(result: IkmResult | None, population: int | None = None) -> Estimate | None:
+    """A layanan's score with its linearised variance (fpc when N is known); None without one."""
+    if result is None:
+        return None
+    try:
+        return Estimate(result.score, result.variance(population or None), result.df)
+    except ValueError:
+        return None  # fewer than 2 respondents, or N smaller than the sample
+
+
+def _parts(pairs) -> list[tuple[float, float, int]] | None:
+    parts = []
+    for result, population in pairs:
+        estimate = line_estimate(result, population)
+        if estimate is None:
+            return None
+        parts.append((estimate.value, estimate.variance, result.n_respondents))
+    return parts or None
+
+
+def ministry_estimate(pairs) -> Estimate | None:
+    """Respondent-weighted roll-up of (IkmResult, N or None) per layanan with answers, with its variance."""
+    pairs = [(r, p) for r, p in pairs if r is not None and r.n_respondents]
+    parts = _parts(pairs)
+    return respondent_weighted(parts) if parts else None
+
+
+def stratified_estimate(pairs) -> Estimate | None:
+    """Population-weighted estimate when every layanan has answers and a known N; else None."""
+    pairs = list(pairs)
+    if not pairs or any(r is None or not p for r, p in pairs):
+        return None
+    parts = _parts(pairs)
+    return population_weighted(parts, [p for _r, p in pairs]) if parts else None
+
+
+def unsur_estimates(pairs) -> dict[str, Estimate]:
+    """Per-unsur NRR weighted by respondents (as the headline's NRR), each with its variance."""
+    out = {}
+    pairs = [(r, p) for r, p in pairs if r is not None and r.n_respondents]
+    for code in CODES:
+        parts = []
+        for result, population in pairs:
+            if code not in result.nrr:
+                continue
+            try:
+                parts.append((result.nrr[code], result.nrr_variance(code, population or None), result.n_respondents))
+            except ValueError:
+                parts = None
+                break
+        if parts:
+            out[code] = respondent_weighted(parts)
+    return out
+
+
+@dataclass
+class Caution:
+    """What a reader must know about a figure: its grade with the grades its interval reaches, its sample."""
+
+    grade_label: str
+    sample_adequate: bool
+
+    @property
+    def sample_note(self) -> str | None:
+        return None if self.sample_adequate else SAMPLE_NOTE
+
+
+def caution(score: float | None, ci: tuple[float, float] | None, n: int, population: int | None) -> Caution | None:
+    if score is None:
+        return None
+    return Caution(grade_label(score, ci), sample_adequate(n, population or None))
+
+
+@dataclass
+class PeriodComparison:
+    label: str                 # "dibanding periode sebelumnya" / "dibanding periode yang sama tahun lalu"
+    period_code: str
+    period_label: str
+    current: Estimate
+    other: Estimate
+    difference: Difference
+    unsur: dict[str, Difference]
+
+
+def compare_periods(label: str, period, current: Estimate | None, current_unsur: dict[str, Estimate],
+                    other: Estimate | None, other_unsur: dict[str, Estimate]) -> PeriodComparison | None:
+    if current is None or other is None:
+        return None
+    unsur = {code: compare(current_unsur[code], other_unsur[code], CI_LEVEL)
+             for code in CODES if code in current_unsur and code in other_unsur}
+    return PeriodComparison(label, period.code, period.label, current, other,
+                            compare(current, other, CI_LEVEL), unsur)
+
+
+@dataclass
+class RankedPair:
+    higher: str
+    lower: str
+    difference: Difference
+    p_holm: float
+
+    @property
+    def significant(self) -> bool:
+        return self.p_holm < 1.0 - CI_LEVEL
+
+
+@dataclass
+class Ranking:
+    order: list[str]            # layanan slugs, highest score first
+    pairs: list[RankedPair]     # every pair, Holm-adjusted over all of them
+
+    def between(self, a: str, b: str) -> RankedPair | None:
+        return next((p for p in self.pairs if {p.higher, p.lower} == {a, b}), None)
+
+    @property
+    def adjacent(self) -> list[RankedPair]:
+        return [self.between(a, b) for a, b in zip(self.order, self.order[1:], strict=False)]
+
+
+def rank_layanan(estimates: dict[str, Estimate]) -> Ranking | None:
+    """Rank layanan by score; every pairwise difference, Holm-adjusted (needs at least two)."""
+    if len(estimates) < 2:
+        return None
+    order = sorted(estimates, key=lambda slug: (-estimates[slug].value, slug))
+    raw = [(a, b, compare(estimates[a], estimates[b], CI_LEVEL))
+           for i, a in enumerate(order) for b in order[i + 1:]]
+    adjusted = holm([d.p_value for _a, _b, d in raw])
+    return Ranking(order, [RankedPair(a, b, d, p) for (a, b, d), p in zip(raw, adjusted, strict=True)])
