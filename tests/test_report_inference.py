@@ -177,7 +177,7 @@ def test_pdf_and_spreadsheet_rows_carry_the_figures_own_intervals(client, strata
 
     from pypdf import PdfReader
 
-    from app.blueprints.reports import summary_rows
+    from app.services.report_workbook import LEVELS, summary_rows
     from app.services import pdf_report
 
     _with_populations(strata)
@@ -187,8 +187,8 @@ def test_pdf_and_spreadsheet_rows_carry_the_figures_own_intervals(client, strata
                    format_id(report.headline.stratified.value, 2), "Perbandingan", "Peringkat", "berbeda nyata",
                    "Nilai pooled adalah penduga lain"):
         assert needle in text.replace("\n", " "), needle
-    _header, rows = summary_rows(report)
-    by_level = {row[0]: row for row in rows}
+    rows = summary_rows(report)
+    by_level = {next(code for code, label in LEVELS.items() if label == row[0]): row for row in rows}
     assert by_level["pooled"][7:9] == (None, None)  # no borrowed interval on the pooled figure
     assert by_level["rollup"][7:9] == report.headline.ci
     assert by_level["stratified"][7:9] == report.headline.stratified_ci
