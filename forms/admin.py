@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from app.models.org import TIMEZONES, UNIT_LEVELS
 from app.models.user import ROLES
+from forms.fields import coerce_id
 
 REQUIRED = "Wajib diisi."
 CODE_RE = Regexp(r"^[A-Z0-9][A-Z0-9_.-]*$", message="Gunakan huruf besar, angka, titik, garis bawah atau tanda hubung.")
@@ -18,7 +19,7 @@ class UnitForm(FlaskForm):
                        filters=[lambda v: v.strip().upper() if v else v])
     name = StringField("Nama", validators=[DataRequired(REQUIRED), Length(max=200)])
     level = SelectField("Tingkat", choices=[SelectChoice(lvl, lvl.capitalize()) for lvl in UNIT_LEVELS])
-    parent_id = SelectField("Induk", coerce=int)
+    parent_id = SelectField("Induk", coerce=coerce_id)
     timezone = SelectField("Zona waktu", choices=[SelectChoice(tz, label) for tz, label in TIMEZONES.items()])
     active = BooleanField("Aktif", default=True)
 
@@ -27,8 +28,8 @@ class LayananForm(FlaskForm):
     name = StringField("Nama layanan", validators=[DataRequired(REQUIRED), Length(max=300)])
     slug = StringField("Slug URL", validators=[DataRequired(REQUIRED), Length(max=80), SLUG_RE],
                        filters=[lambda v: v.strip().lower() if v else v])
-    unit_id = SelectField("Unit", coerce=int)
-    region_id = SelectField("Wilayah (opsional)", coerce=int,
+    unit_id = SelectField("Unit", coerce=coerce_id)
+    region_id = SelectField("Wilayah (opsional)", coerce=coerce_id,
                             description="Provinsi atau kab/kota tempat layanan diberikan (sentra, dinas).")
     active = BooleanField("Aktif (menerima survei)", default=True)
     published = BooleanField("Hasil dipublikasikan")
@@ -39,8 +40,8 @@ class UserForm(FlaskForm):
                        validators=[DataRequired(REQUIRED), Email("Format email tidak valid."), Length(max=254)])
     name = StringField("Nama", validators=[Optional(), Length(max=200)])
     role = SelectField("Peran", choices=[SelectChoice(role, label) for role, label in ROLES.items()])
-    unit_id = SelectField("Unit", coerce=int)
-    region_id = SelectField("Wilayah (opsional)", coerce=int)
+    unit_id = SelectField("Unit", coerce=coerce_id)
+    region_id = SelectField("Wilayah (opsional)", coerce=coerce_id)
     password = PasswordField("Kata sandi",
                              validators=[Optional(), Length(min=10, max=200, message="Minimal 10 karakter.")])
     active = BooleanField("Aktif", default=True)
