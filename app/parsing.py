@@ -35,7 +35,7 @@ _INT_RE = re.compile(r"-?[0-9]+\Z")
 _DECIMAL_RE = re.compile(r"-?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)\Z")
 _DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 
-NOT_INTEGER = "Harus berupa bilangan bulat (angka 0-9)."
+NOT_INTEGER = "Harus berupa bilangan bulat."
 NOT_NUMBER = "Harus berupa angka, mis. 89,19 atau 89.19."
 NOT_DATE = "Tanggal tidak valid (format TTTT-BB-HH)."
 NUL_MESSAGE = "Data yang dikirim mengandung karakter yang tidak diizinkan."

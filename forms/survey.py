@@ -75,7 +75,8 @@ class SurveyForm(FlaskForm):
     pekerjaan = SelectField("Pekerjaan utama", choices=[NONE_CHOSEN] + [SelectChoice(p, p) for p in PEKERJAAN],
                             filters=[_blank_to_none], validate_choice=False)
     respondent_category = SelectField("Unsur responden", validate_choice=False, filters=[_blank_to_none])
-    service_date = IsoDateField("Tanggal menerima layanan", validators=[Optional()])
+    # Any readable date here; validate_service_date gives the narrower rule its own message.
+    service_date = IsoDateField("Tanggal menerima layanan", maximum=date.max, validators=[Optional()])
     kritik_saran = TextAreaField("Kritik dan saran", filters=[_strip], validators=[
         Optional(), Length(max=KRITIK_SARAN_MAX, message=f"Maksimal {KRITIK_SARAN_MAX} karakter.")])
 
