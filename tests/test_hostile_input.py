@@ -330,3 +330,29 @@ def test_unicode_digit_instance_program_is_refused(app, world):
     data["instance_id"] = str(uuid.uuid4())
     response = monitor.post("/pantau/pendapatan/catat", data=data, headers={"Accept": "application/json"})
     assert response.status_code == 422 and _count(IncomeSample) == 0
+
+
+# ---- the shared parsers -----------------------------------------------------------------------
+
+def test_parsers_accept_only_what_a_person_types():
+    from datetime import date
+    from decimal import Decimal
+
+    from app.parsing import MAX_INT, parse_date, parse_decimal, parse_int
+    from app.services.periods import parse_period
+
+    assert parse_int(" 42 ") == 42 and parse_int("-3", -5) == -3 and parse_int(str(MAX_INT)) == MAX_INT
+    for bad in ("²", "٣", "１２", "4_2", "0x10", "", " ", "1e3", "+1", str(MAX_INT + 1), "9" * 400, "a\x00"):
+        with pytest.raises(ValueError):
+            parse_int(bad)
+    assert parse_decimal("89,19") == Decimal("89.19") and parse_decimal("-0.5") == Decimal("-0.5")
+    for bad in ("NaN", "Infinity", "-inf", "1e999", "1E5", "٣", "1.2.3", "1" * 16, "sNaN"):
+        with pytest.raises(ValueError):
+            parse_decimal(bad)
+    assert parse_date("2025-02-28") == date(2025, 2, 28)
+    for bad in ("2025-02-30", "9999-12-31", "0001-01-01", "٢٠٢٥-01-01", "2025-1-1", "20250101"):
+        with pytest.raises(ValueError):
+            parse_date(bad)
+    for bad in ("٢٠٢٥", "2025-٠٣", "２０２５"):  # a period is ASCII digits too
+        with pytest.raises(ValueError):
+            parse_period(bad)
