@@ -25,6 +25,8 @@ from decimal import Decimal, InvalidOperation
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
 
+from app.errors import error_response
+
 MAX_INT = 2**31 - 1  # PostgreSQL `integer`: every id and count column
 MAX_BIGINT = 2**63 - 1  # PostgreSQL `bigint`: Rupiah amounts
 MIN_DATE = date(1900, 1, 1)
@@ -118,8 +120,6 @@ def arg_int(name: str, minimum: int = 1, maximum: int = MAX_INT, *, strict: bool
         return parse_int(raw, minimum, maximum)
     except ValueError as err:
         if strict:
-            from app.errors import error_response
-
             abort(error_response(400, f"{name}: {err}"))
         return None
 
@@ -144,8 +144,6 @@ def _reject_nul() -> None:
     for upload in request.files.values():
         values.append(upload.filename or "")
     if any(has_nul(v) for v in values):
-        from app.errors import error_response
-
         abort(error_response(400, NUL_MESSAGE))
 
 
