@@ -12,7 +12,7 @@ stopping at the first validator.
 
 Each request must answer below 500 and raise nothing. The examples are
 derandomized (the same on every run, so CI is stable); FUZZ_EXAMPLES raises
-the number per route, method and role (default 3) for a longer local hunt.
+the number per route, method and role (default 5) for a longer local hunt.
 Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL (where NUL bytes
 and integer ranges matter).
 """
@@ -34,7 +34,7 @@ from app.models import ChecklistVersion, IncomeSample, Indicator, PendampingChec
 from tests.helpers import login
 from tests.monitoring_fixtures import as_user, check_payload, income_payload, program, ptype, region
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 SKIP_METHODS = {"HEAD", "OPTIONS"}
 
 HOSTILE = [
