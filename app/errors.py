@@ -5,7 +5,7 @@ with the generic 500 page.
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -48,7 +48,7 @@ def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
         if err.code is None or err.code >= 500:
-            return error_response(500)
+            return server_error()
         response = error_response(err.code if err.code in MESSAGES else 400)
         if err.code == 405 and getattr(err, "valid_methods", None):
             response.headers["Allow"] = ", ".join(err.valid_methods)
@@ -57,8 +57,24 @@ def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
         app.logger.exception("Unhandled exception", exc_info=err)
-        return error_response(500)
+        return server_error()
 
     @app.errorhandler(InternalServerError)
     def _ise(err):
-        return error_response(500)
+        return server_error()
+
+
+def server_error():
+    """The 500 page, after rolling the session back.
+
+    The failed request may have left the session needing a rollback (a failed
+    flush) or PostgreSQL's transaction aborted; the page reads the signed-in
+    user, so without the rollback it would fail too and no Indonesian page shows.
+    """
+    from app.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception as err:  # noqa: BLE001 - a broken connection must not hide the error page
+        current_app.logger.warning("rollback after error failed: %s", err)
+    return error_response(500)

@@ -3,6 +3,10 @@
 Every query for scoped data goes through `scoped()` or `get_scoped_or_404()`,
 so a view cannot forget the filter: an object outside the user's subtree is
 simply not found (404), never shown.
+
+The subtree CTEs are anonymous (SQLAlchemy names each anon_N): one statement
+often holds two of them, e.g. a monitor's own region scope plus a `?wilayah=`
+filter, and two CTEs sharing one name are a compile error (a 500).
 """
 from __future__ import annotations
 
@@ -19,13 +23,13 @@ from app.models import Layanan, Region, Unit, User
 
 def unit_subtree_ids(root_unit_id: int) -> Select:
     """Ids of a unit and all its descendants (recursive CTE; SQLite and PostgreSQL)."""
-    tree = select(Unit.id).where(Unit.id == root_unit_id).cte("unit_tree", recursive=True)
+    tree = select(Unit.id).where(Unit.id == root_unit_id).cte(recursive=True)
     tree = tree.union_all(select(Unit.id).join(tree, Unit.parent_id == tree.c.id))
     return select(tree.c.id)
 
 
 def region_subtree_ids(root_region_id: int) -> Select:
-    tree = select(Region.id).where(Region.id == root_region_id).cte("region_tree", recursive=True)
+    tree = select(Region.id).where(Region.id == root_region_id).cte(recursive=True)
     tree = tree.union_all(select(Region.id).join(tree, Region.parent_id == tree.c.id))
     return select(tree.c.id)
 

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from app.models.org import TIMEZONES, UNIT_LEVELS
 from app.models.user import ROLES
 from forms.auth import StrongPassword
+from forms.fields import coerce_id
 
 REQUIRED = "Wajib diisi."
 CODE_RE = Regexp(r"^[A-Z0-9][A-Z0-9_.-]*$", message="Gunakan huruf besar, angka, titik, garis bawah atau tanda hubung.")
@@ -31,7 +32,7 @@ class UnitForm(FlaskForm):
                        filters=[lambda v: v.strip().upper() if v else v])
     name = StringField("Nama", validators=[DataRequired(REQUIRED), Length(max=200)])
     level = SelectField("Tingkat", choices=[SelectChoice(lvl, lvl.capitalize()) for lvl in UNIT_LEVELS])
-    parent_id = SelectField("Induk", coerce=int)
+    parent_id = SelectField("Induk", coerce=coerce_id)
     timezone = SelectField("Zona waktu", choices=[SelectChoice(tz, label) for tz, label in TIMEZONES.items()])
     active = BooleanField("Aktif", default=True)
     # The closing page of the unit's reports (place, date, "Mengetahui,", position, name, signature).
@@ -53,8 +54,8 @@ class LayananForm(FlaskForm):
     name = StringField("Nama layanan", validators=[DataRequired(REQUIRED), Length(max=300)])
     slug = StringField("Slug URL", validators=[DataRequired(REQUIRED), Length(max=80), SLUG_RE],
                        filters=[lambda v: v.strip().lower() if v else v])
-    unit_id = SelectField("Unit", coerce=int)
-    region_id = SelectField("Wilayah (opsional)", coerce=int,
+    unit_id = SelectField("Unit", coerce=coerce_id)
+    region_id = SelectField("Wilayah (opsional)", coerce=coerce_id,
                             description="Provinsi atau kab/kota tempat layanan diberikan (sentra, dinas).")
     active = BooleanField("Aktif (menerima survei)", default=True)
     published = BooleanField("Hasil dipublikasikan")
@@ -66,9 +67,9 @@ class UserForm(FlaskForm):
     name = StringField("Nama", validators=[Optional(), Length(max=200)])
     role = SelectField("Peran", choices=[SelectChoice(role, label) for role, label in ROLES.items()])
     # The view puts a "pilih unit" placeholder (0) first, so a new user never gets a unit by accident.
-    unit_id = SelectField("Unit", coerce=int, validators=[DataRequired("Unit wajib dipilih.")],
+    unit_id = SelectField("Unit", coerce=coerce_id, validators=[DataRequired("Unit wajib dipilih.")],
                           invalid_choice_message="Pilih unit dari daftar.")
-    region_id = SelectField("Wilayah (opsional)", coerce=int)
+    region_id = SelectField("Wilayah (opsional)", coerce=coerce_id)
     # Empty keeps the current password; anything else, spaces included, must pass the policy.
     password = PasswordField("Kata sandi", validators=[Optional(strip_whitespace=False), StrongPassword()],
                              description="Kosongkan bila tidak diubah. Minimal 10 karakter dan tidak mudah ditebak.",

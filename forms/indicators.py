@@ -6,21 +6,12 @@ scoped queries, so nothing outside the user's subtree can be linked.
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    DecimalField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.models.indicator import AGGREGATE_METHODS, CI_METHODS, KINDS, POLARITIES, SOURCES
-from forms.reports import IdSelectField
+from forms.fields import DecimalNumberField, IdMultipleField, IdSelectField, IntField, IsoDateField
 
 REQUIRED = "Wajib diisi."
 NUMBER = "Isi angka, mis. 89.19."
@@ -63,23 +54,6 @@ def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class IdMultipleField(SelectMultipleField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("coerce", int)
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            self.data = [int(v) for v in valuelist]
-        except ValueError:
-            raise ValueError("Pilihan tidak valid.") from None
-
-    def pre_validate(self, form):
-        allowed = {value for value, _label in self.choices}
-        if any(v not in allowed for v in self.data or []):
-            raise ValidationError("Pilihan tidak valid.")
-
-
 class IndicatorForm(FlaskForm):
     unit_id = IdSelectField("Unit", validators=[InputRequired("Pilih unit.")])
     code = StringField("Kode (unik dalam unit)", validators=[DataRequired(REQUIRED), Length(max=40), CODE_RE],
@@ -113,19 +87,19 @@ class IndicatorForm(FlaskForm):
 
 
 class TargetForm(FlaskForm):
-    year = IntegerField("Tahun", validators=[InputRequired(REQUIRED), NumberRange(2000, 2100, "Tahun 2000-2100.")])
+    year = IntField("Tahun", validators=[InputRequired(REQUIRED), NumberRange(2000, 2100, "Tahun 2000-2100.")])
     revision = StringField("Revisi (mis. PK Januari, PK Agustus)", validators=[DataRequired(REQUIRED), Length(max=60)])
-    effective_date = DateField("Berlaku sejak", validators=[InputRequired("Isi tanggal (YYYY-MM-DD).")])
-    value = DecimalField("Target", places=None, validators=[InputRequired(NUMBER), _positive])
+    effective_date = IsoDateField("Berlaku sejak", validators=[InputRequired("Isi tanggal (YYYY-MM-DD).")])
+    value = DecimalNumberField("Target", validators=[InputRequired(NUMBER), _positive])
     note = TextAreaField("Catatan", validators=[Optional(), Length(max=1000)])
 
 
 class ManualValueForm(FlaskForm):
-    year = IntegerField("Tahun", validators=[InputRequired(REQUIRED), NumberRange(2000, 2100, "Tahun 2000-2100.")])
-    value = DecimalField("Realisasi (bila tanpa n/t)", places=None, validators=[Optional()])
-    n = IntegerField("n (memenuhi kriteria)", validators=[Optional(), NON_NEGATIVE])
-    t = IntegerField("t (jumlah sampel)", validators=[Optional(), NumberRange(min=1, message="Minimal 1.")])
-    population = IntegerField("Populasi N", validators=[Optional(), NumberRange(min=1, message="Minimal 1.")])
+    year = IntField("Tahun", validators=[InputRequired(REQUIRED), NumberRange(2000, 2100, "Tahun 2000-2100.")])
+    value = DecimalNumberField("Realisasi (bila tanpa n/t)", validators=[Optional()])
+    n = IntField("n (memenuhi kriteria)", validators=[Optional(), NON_NEGATIVE])
+    t = IntField("t (jumlah sampel)", validators=[Optional(), NumberRange(min=1, message="Minimal 1.")])
+    population = IntField("Populasi N", validators=[Optional(), NumberRange(min=1, message="Minimal 1.")])
     note = TextAreaField("Catatan sumber (wajib)", validators=[DataRequired(REQUIRED), Length(max=4000)])
 
     def validate(self, extra_validators=None) -> bool:
@@ -147,12 +121,12 @@ class ManualValueForm(FlaskForm):
 class CheckForm(FlaskForm):
     """Reported figures to recompute; all optional, so any subset can be checked."""
 
-    n = IntegerField("n (memenuhi kriteria)", validators=[Optional(), NON_NEGATIVE])
-    t = IntegerField("t (jumlah sampel)", validators=[Optional(), NumberRange(min=1, message="Minimal 1.")])
-    population = IntegerField("Populasi N", validators=[Optional(), NumberRange(min=1, message="Minimal 1.")])
+    n = IntField("n (memenuhi kriteria)", validators=[Optional(), NON_NEGATIVE])
+    t = IntField("t (jumlah sampel)", validators=[Optional(), NumberRange(min=1, message="Minimal 1.")])
+    population = IntField("Populasi N", validators=[Optional(), NumberRange(min=1, message="Minimal 1.")])
     sample_share = StringField("Sampel sebagai % populasi (dilaporkan)", validators=[Optional(), Length(max=20)])
     realisasi = StringField("Realisasi dilaporkan (%)", validators=[Optional(), Length(max=20)])
-    target = DecimalField("Target", places=None, validators=[Optional()])
+    target = DecimalNumberField("Target", validators=[Optional()])
     capaian = StringField("Capaian dilaporkan (%)", validators=[Optional(), Length(max=20)])
     polarity = SelectField("Polaritas", choices=_choices(POLARITIES.items()))
     pooled = TextAreaField("Rincian nilai gabungan (opsional; satu baris per bagian: pembilang/penyebut)",

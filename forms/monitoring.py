@@ -8,21 +8,14 @@ import uuid
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (
-    BooleanField,
-    DateField,
-    FloatField,
-    HiddenField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.models.kpm import BUSINESS_STATUS, INCOME_MEASURES
 from app.models.pendamping import CHECK_METHODS
+from app.parsing import MAX_BIGINT
+from forms.fields import FiniteFloatField, IntField, IsoDateField, coerce_id
 
 REQUIRED = "Wajib diisi."
 DATE_MSG = "Tanggal tidak valid."
@@ -39,33 +32,35 @@ def _uuid(form, field):
 class PendampingCheckForm(FlaskForm):
     instance_id = HiddenField(validators=[_uuid])
     checklist_version_id = HiddenField()
-    pendamping_id = SelectField("Pendamping", coerce=int, validate_choice=True,
+    pendamping_id = SelectField("Pendamping", coerce=coerce_id, validate_choice=True,
                                 validators=[DataRequired("Pilih pendamping.")])
     period = StringField("Periode", validators=[DataRequired(REQUIRED), Length(max=7)])
-    visit_date = DateField("Tanggal monitoring", validators=[DataRequired(DATE_MSG)])
+    visit_date = IsoDateField("Tanggal monitoring", validators=[DataRequired(DATE_MSG)])
     method = SelectField("Metode", choices=[SelectChoice(k, v) for k, v in CHECK_METHODS.items()])
-    latitude = FloatField("Lintang (GPS)", validators=[Optional(), NumberRange(-90, 90, "Lintang -90 sampai 90.")])
-    longitude = FloatField("Bujur (GPS)", validators=[Optional(), NumberRange(-180, 180, "Bujur -180 sampai 180.")])
-    gps_accuracy_m = FloatField("Akurasi GPS (meter)",
-                                validators=[Optional(), NumberRange(0, 1_000_000, "Akurasi tidak valid.")])
+    latitude = FiniteFloatField("Lintang (GPS)",
+                                validators=[Optional(), NumberRange(-90, 90, "Lintang -90 sampai 90.")])
+    longitude = FiniteFloatField("Bujur (GPS)",
+                                 validators=[Optional(), NumberRange(-180, 180, "Bujur -180 sampai 180.")])
+    gps_accuracy_m = FiniteFloatField("Akurasi GPS (meter)",
+                                      validators=[Optional(), NumberRange(0, 1_000_000, "Akurasi tidak valid.")])
     notes = TextAreaField("Catatan", validators=[Optional(), Length(max=2000)])
 
 
 class IncomeSampleForm(FlaskForm):
     instance_id = HiddenField(validators=[_uuid])
     nik = StringField("NIK KPM (16 digit)", validators=[Optional(), Length(max=30)])
-    program_id = SelectField("Program", coerce=int)
-    cohort_year = IntegerField("Tahun kohort", validators=[InputRequired(REQUIRED), NumberRange(2000, 2100,
+    program_id = SelectField("Program", coerce=coerce_id)
+    cohort_year = IntField("Tahun kohort", validators=[InputRequired(REQUIRED), NumberRange(2000, 2100,
                                                                                                "Tahun tidak valid.")])
-    intervention_date = DateField("Tanggal intervensi", validators=[DataRequired(DATE_MSG)])
-    monitoring_date = DateField("Tanggal monitoring", validators=[DataRequired(DATE_MSG)])
-    region_id = SelectField("Kabupaten/kota", coerce=int)
-    household_size = IntegerField("Jumlah anggota rumah tangga",
+    intervention_date = IsoDateField("Tanggal intervensi", validators=[DataRequired(DATE_MSG)])
+    monitoring_date = IsoDateField("Tanggal monitoring", validators=[DataRequired(DATE_MSG)])
+    region_id = SelectField("Kabupaten/kota", coerce=coerce_id)
+    household_size = IntField("Jumlah anggota rumah tangga",
                                   validators=[InputRequired(REQUIRED), NumberRange(1, 50, "Antara 1 dan 50.")])
     measure = SelectField("Ukuran pendapatan", choices=[SelectChoice(k, v) for k, v in INCOME_MEASURES.items()])
-    income_before = IntegerField("Pendapatan sebelum (Rp/bulan)",
+    income_before = IntField("Pendapatan sebelum (Rp/bulan)", maximum=MAX_BIGINT,
                                  validators=[InputRequired(REQUIRED), NumberRange(0, None, "Tidak boleh negatif.")])
-    income_after = IntegerField("Pendapatan sesudah (Rp/bulan)",
+    income_after = IntField("Pendapatan sesudah (Rp/bulan)", maximum=MAX_BIGINT,
                                 validators=[InputRequired(REQUIRED), NumberRange(0, None, "Tidak boleh negatif.")])
     confirm_large = BooleanField("Saya sudah memeriksa: angka pendapatan di atas batas wajar ini benar")
     business_status = SelectField("Status usaha", choices=[SelectChoice(k, v) for k, v in BUSINESS_STATUS.items()])

@@ -4,31 +4,13 @@ Choice lists are filled by the view from scoped queries, so a unit or layanan
 outside the user's subtree fails validation instead of being reported on.
 """
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.services.periods import parse_period
+from forms.fields import IdSelectField, IntField
 
 ALL = 0
-
-
-class IdSelectField(SelectField):
-    """A select of database ids whose errors are in Indonesian."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("coerce", int)
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            try:
-                self.data = int(valuelist[0])
-            except ValueError:
-                raise ValueError("Pilihan tidak valid.") from None
-
-    def pre_validate(self, form):
-        if self.data is not None and self.data not in {value for value, _label in self.choices}:
-            raise ValidationError("Pilihan tidak valid.")
 
 
 def _valid_period(_form, field) -> None:
@@ -58,7 +40,7 @@ class PopulationForm(FlaskForm):
     period = StringField("Periode", validators=[DataRequired("Wajib diisi."), Length(max=7), _valid_period],
                          filters=[lambda v: v.strip().upper() if v else v],
                          description="2025, 2025-S1, 2025-Q1 atau 2025-03")
-    population = IntegerField("Jumlah penerima layanan (N)",
+    population = IntField("Jumlah penerima layanan (N)",
                               validators=[DataRequired("Isi bilangan bulat lebih dari 0."),
                                           NumberRange(min=1, max=2_000_000_000, message="Harus 1 atau lebih.")])
     note = TextAreaField("Sumber / catatan", validators=[Optional(), Length(max=1000)])

@@ -10,11 +10,12 @@ import uuid
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.models.skm import JENIS_KELAMIN, KRITIK_SARAN_MAX, PEKERJAAN, PENDIDIKAN, PENDIDIKAN_LABELS, UNSUR_COLUMNS
+from forms.fields import IntField, IsoDateField, coerce_id
 
 ANSWER_REQUIRED = "Pilih salah satu jawaban."
 ANSWER_CHOICES = [SelectChoice(v, str(v)) for v in (1, 2, 3, 4)]
@@ -67,8 +68,8 @@ class SurveyForm(FlaskForm):
     website = StringField()  # honeypot: hidden from people, filled by bots
 
     jenis_kelamin = _OptionalRadio("Jenis kelamin", choices=[SelectChoice(k, v) for k, v in JENIS_KELAMIN.items()],
-                                   filters=[_blank_to_none], validators=[Optional()])
-    usia = IntegerField("Usia (tahun)", validators=[
+                                   filters=[_strip, _blank_to_none], validators=[Optional()])
+    usia = IntField("Usia (tahun)", validators=[
         Optional(), NumberRange(10, 120, message="Usia harus antara 10 dan 120 tahun.")])
     pendidikan = SelectField("Pendidikan terakhir",
                              choices=[NONE_CHOSEN] + [SelectChoice(p, PENDIDIKAN_LABELS[p]) for p in PENDIDIKAN],
@@ -76,7 +77,8 @@ class SurveyForm(FlaskForm):
     pekerjaan = SelectField("Pekerjaan utama", choices=[NONE_CHOSEN] + [SelectChoice(p, p) for p in PEKERJAAN],
                             filters=[_blank_to_none], validate_choice=False)
     respondent_category = SelectField("Unsur responden", validate_choice=False, filters=[_blank_to_none])
-    service_date = DateField("Tanggal menerima layanan", validators=[Optional()])
+    # Any readable date here; validate_service_date gives the narrower rule its own message.
+    service_date = IsoDateField("Tanggal menerima layanan", maximum=date.max, validators=[Optional()])
     kritik_saran = TextAreaField("Kritik dan saran", filters=[_strip], validators=[
         Optional(), Length(max=KRITIK_SARAN_MAX, message=f"Maksimal {KRITIK_SARAN_MAX} karakter.")])
 
@@ -133,5 +135,5 @@ class SurveyForm(FlaskForm):
 
 
 for _name in UNSUR_COLUMNS:
-    setattr(SurveyForm, _name, _OptionalRadio(_name.upper(), choices=ANSWER_CHOICES, coerce=int,
+    setattr(SurveyForm, _name, _OptionalRadio(_name.upper(), choices=ANSWER_CHOICES, coerce=coerce_id,
                                               validators=[Optional()]))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -18,6 +17,7 @@ from sqlalchemy import and_, select
 
 from app.errors import error_response, wants_json
 from app.extensions import db
+from app.links import with_query
 from app.models import (
     ChecklistVersion,
     IncomeProgram,
@@ -28,6 +28,7 @@ from app.models import (
     Region,
     utcnow,
 )
+from app.parsing import arg_int
 from app.scoping import get_scoped_or_404, region_clause, region_subtree_ids, role_required, scoped
 from app.services import (
     audit,
@@ -100,16 +101,15 @@ def _editable(record) -> bool:
 
 
 def _page() -> int:
-    value = request.args.get("hal", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    return arg_int("hal", 1, 99_999) or 1
 
 
 def _paginate(stmt):
     page = _page()
     rows = db.session.scalars(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    args = {k: v for k, v in request.args.items() if k != "hal"}
-    nxt = url_for(request.endpoint, **args, hal=page + 1) if len(rows) > PAGE_SIZE else None
-    prev = url_for(request.endpoint, **args, hal=page - 1) if page > 1 else None
+    # Built from the path, not url_for(**args): a query key such as `endpoint` or `_method` is only a key.
+    nxt = filter_url(hal=page + 1) if len(rows) > PAGE_SIZE else None
+    prev = filter_url(hal=page - 1) if page > 1 else None
     return rows[:PAGE_SIZE], prev, nxt
 
 
@@ -121,11 +121,6 @@ def _period_arg():
         return parse_period(text)
     except ValueError as err:
         abort(error_response(400, str(err)))
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def _kabkota_choices() -> list[tuple[int, str]]:
@@ -314,7 +309,7 @@ def check_list():
     if type_code:
         stmt = stmt.where(C.type_id == select(PendampingType.id).where(PendampingType.code == type_code)
                           .scalar_subquery())
-    region_id = _int_arg("wilayah")
+    region_id = arg_int("wilayah")
     if region_id:
         stmt = stmt.where(C.region_id.in_(region_subtree_ids(region_id)))
     outcome = request.args.get("hasil", "")
@@ -502,7 +497,7 @@ def income_list():
     if program:
         stmt = stmt.where(S.program_id == select(IncomeProgram.id).where(IncomeProgram.code == program)
                           .scalar_subquery())
-    region_id = _int_arg("wilayah")
+    region_id = arg_int("wilayah")
     if region_id:
         stmt = stmt.where(S.region_id.in_(region_subtree_ids(region_id)))
     outcome = request.args.get("hasil", "")
@@ -585,6 +580,4 @@ def rupiah(value) -> str:
 
 
 def filter_url(**changes) -> str:
-    args = {k: v for k, v in request.args.items() if k != "hal"}
-    args.update({k: v for k, v in changes.items() if v is not None})
-    return request.path + ("?" + urlencode(args) if args else "")
+    return with_query(request.path, request.args, **{"hal": None, **changes})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,6 +16,7 @@ from analysis.indicators import check_reported
 from app.extensions import db
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget, Layanan, Unit
 from app.models.indicator import SOURCES
+from app.parsing import arg_int
 from app.report_cli import load_indicators
 from app.scoping import get_scoped_or_404, register_scope, role_required, scoped, unit_clause
 from app.services import audit, indicator_compute, indicator_demo
@@ -36,12 +37,8 @@ def _analysts_only():
 
 
 def _year() -> int:
-    raw = request.args.get("year", "")
-    if not raw:
-        return datetime.now(UTC).year
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-        abort(400)
-    return int(raw)
+    year = arg_int("year", 2000, 2100, strict=True)
+    return datetime.now(UTC).year if year is None else year
 
 
 @bp.get("/")

@@ -29,7 +29,9 @@ from analysis.ikm import UNSUR
 from analysis.rounding import format_id
 from app.errors import error_response
 from app.extensions import db
+from app.links import with_query
 from app.models import Layanan, Region, ServicePopulation, Unit
+from app.parsing import arg_int
 from app.report_cli import report_group
 from app.scoping import get_scoped_or_404, register_scope, role_required, scoped, unit_clause, unit_subtree_ids
 from app.services import audit, exports, ikm_report, pdf_report, report_workbook, svg_charts, unit_logo
@@ -107,9 +109,9 @@ def _resolve(form: ReportFilterForm):
 def _check_raw_ids() -> None:
     # Ids outside the user's scope are not among the choices; answer 404 for them, like any other lookup.
     for name, model in (("unit", Unit), ("layanan", Layanan)):
-        raw = request.args.get(name, "")
-        if raw and raw.isdigit() and int(raw) != ALL:
-            get_scoped_or_404(model, int(raw))
+        object_id = arg_int(name, 0)
+        if object_id is not None and object_id != ALL:
+            get_scoped_or_404(model, object_id)
 
 
 @bp.get("/")
@@ -122,8 +124,12 @@ def dashboard():
         return render_template("reports/dashboard.html", form=form, report=None, error=err.message), 400
     report = ikm_report.build_report(unit, period, layanan, exclude, kritik_limit=20, region=region)
     return render_template("reports/dashboard.html", form=form, report=report, error=None,
-                           charts=_charts(report), unsur=UNSUR, query=request.args.to_dict(),
+                           charts=_charts(report), unsur=UNSUR, export_url=_export_url,
                            profile_labels=ikm_report.PROFILE_LABELS)
+
+
+def _export_url(fmt: str) -> str:
+    return with_query(url_for("reports.ikm_export", fmt=fmt), request.args)
 
 
 def _charts(report: ikm_report.IkmReport) -> dict:
