@@ -80,6 +80,9 @@ def test_next_with_a_header_break_does_not_500(client, tree, make_user):
 def test_only_a_same_site_path_is_followed(client, tree, make_user, hostile):
     make_user("a@x.id", "analyst", tree["dayasos"])
     response = _login_with_next(client, hostile)
+    if "%00" in hostile:  # the NUL guard refuses the whole request before login (app.parsing)
+        assert response.status_code == 400 and "Location" not in response.headers
+        return
     assert response.status_code == 302
     assert response.headers["Location"] == "/beranda"
 
