@@ -90,9 +90,17 @@ def _thanks_url(layanan: Layanan) -> str:
     return url_for("survey.thanks", slug=layanan.slug)
 
 
+def receipt_code(instance_id: str) -> str:
+    """The respondent's short receipt: the first 8 hex digits of the instance_id, as ABCD-1234.
+    offline-queue.js derives the same code on the device before the answer is sent (docs/OFFLINE.md)."""
+    digits = "".join(c for c in instance_id[:36] if c in "0123456789abcdefABCDEF")[:8].upper()
+    return f"{digits[:4]}-{digits[4:]}"
+
+
 def _success(layanan: Layanan, status: str):
     if wants_json():
-        return jsonify(status=status, redirect=_thanks_url(layanan))
+        return jsonify(status=status, redirect=_thanks_url(layanan),
+                       receipt=receipt_code(request.form.get("instance_id", "")))
     return redirect(_thanks_url(layanan), code=303)
 
 
