@@ -8,6 +8,7 @@ from app.db_setup import init_database
 from app.errors import init_error_handlers
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.security import init_security_headers
+from app.static_assets import init_static_assets
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -24,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_security_headers(app)
     init_error_handlers(app)
     _register_blueprints(app)
+    init_static_assets(app)
 
     from app.cli import register_cli
 

@@ -61,3 +61,35 @@ def phone(browser):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+OUTBOX_JS = """async (owner) => {
+    const db = await new Promise((ok, fail) => {
+        const r = indexedDB.open('pantau-outbox:' + owner, 1);
+        r.onupgradeneeded = () => r.result.createObjectStore('items', {keyPath: 'id'});
+        r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error);
+    });
+    const items = await new Promise((ok) => {
+        const q = db.transaction('items').objectStore('items').getAll();
+        q.onsuccess = () => ok(q.result);
+    });
+    db.close();
+    return items;
+}"""
+
+
+def outbox(page, owner: str = "anonymous") -> list[dict]:
+    """The device outbox of one owner ("anonymous" or "user:<id>"), read from IndexedDB in the page."""
+    return page.evaluate(OUTBOX_JS, owner)
+
+
+def wait_outbox(page, owner: str, predicate, seconds: float = 25.0) -> list[dict]:
+    """Poll the outbox until predicate(items) holds; returns the last items seen."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    items = outbox(page, owner)
+    while not predicate(items) and time.monotonic() < deadline:
+        time.sleep(0.25)
+        items = outbox(page, owner)
+    return items

@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import SkmResponse
+from tests.browser.conftest import outbox, wait_outbox
 
 pytestmark = pytest.mark.browser
 PAGE_BUDGET = 30 * 1024
-PENDING = "Jawaban tersimpan di perangkat ini dan akan dikirim otomatis saat ada sinyal"
+THANKS = "Jawaban tersimpan di perangkat dan akan terkirim otomatis"
 
 
 @pytest.fixture()
@@ -71,29 +72,42 @@ def test_submit_online_stores_the_row(phone, live_server, layanan, artifacts):
     page.screenshot(path=str(artifacts / "survey-public-results.png"), full_page=True)
 
 
-def test_offline_submit_is_queued_and_lands_once(phone, live_server, layanan, artifacts):
+def test_offline_submit_shows_thanks_with_receipt_and_lands_once(phone, live_server, layanan, artifacts):
+    """Scenario 8 of issue 11: thank-you screen, receipt, later "Terkirim"; exactly one row."""
     page = phone.new_page()
     page.goto(f"{live_server}/s/izin-ugb")
     _answer(page)
     phone.set_offline(True)
     page.click("button[type=submit]")
-    notice = page.locator("[data-queue-notice]")
-    notice.wait_for(state="visible")
-    assert PENDING in notice.inner_text()
+    thanks = page.locator("[data-offline-thanks]")
+    thanks.wait_for(state="visible")
+    assert THANKS in thanks.inner_text()
+    assert page.locator("form.survey").is_hidden()  # no blank form that invites a second answer
+    assert thanks.bounding_box()["y"] < 740  # on screen at 360x740
+    items = outbox(page)
+    assert len(items) == 1 and items[0]["state"] == "waiting" and items[0]["owner"] == "anonymous"
+    receipt = items[0]["id"].replace("-", "")[:8].upper()
+    receipt = f"{receipt[:4]}-{receipt[4:]}"
+    assert receipt in thanks.inner_text()
     assert "1 jawaban tersimpan di perangkat ini" in page.locator("[data-queue-status]").inner_text()
-    page.screenshot(path=str(artifacts / "survey-offline-pending.png"), full_page=True)
+    assert page.evaluate("localStorage.length") == 0  # nothing in localStorage any more
+    page.screenshot(path=str(artifacts / "survey-offline-thanks.png"), full_page=True)
     assert _count() == 0
 
     phone.set_offline(False)  # the `online` event triggers the resend
     assert _wait_for_count(1) == 1
-    page.wait_for_function("() => (localStorage.getItem('pantau-queue-v1') || '[]') === '[]'")
+    items = wait_outbox(page, "anonymous", lambda xs: xs and xs[0]["state"] == "sent")
+    assert items[0]["receipt"] == receipt and "fields" not in items[0]
+    page.locator("[data-queue-status] [data-state=sent]").get_by_text("Terkirim").wait_for()
     page.reload()  # every page load flushes the queue again: nothing may be doubled
     page.wait_for_load_state("networkidle")
     time.sleep(0.5)
     assert _count() == 1
+    row_text = page.locator(f"[data-instance-id='{items[0]['id']}']").inner_text()
+    assert "Terkirim" in row_text and receipt in row_text
     page.screenshot(path=str(artifacts / "survey-offline-sent.png"), full_page=True)
     row = db.session.scalar(select(SkmResponse))
-    assert row.u1 == 3 and row.u8 == 1
+    assert row.u1 == 3 and row.u8 == 1 and str(row.instance_id) == items[0]["id"]
 
 
 def test_page_weight_origin_and_tap_targets(browser, live_server, layanan, artifacts):
@@ -120,22 +134,24 @@ def test_page_weight_origin_and_tap_targets(browser, live_server, layanan, artif
         context.close()
 
 
-def test_service_worker_caches_the_opened_form(phone, live_server, layanan, artifacts):
+def test_service_worker_opens_the_form_offline_after_one_visit(phone, live_server, layanan, artifacts):
     page = phone.new_page()
-    page.goto(f"{live_server}/s/izin-ugb")
+    page.goto(f"{live_server}/s/izin-ugb")  # ONE online visit, no reload
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()  # now controlled: the page itself passes through the worker and is cached
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    cached = page.evaluate("""async () => {
-        const cache = await caches.open('pantau-survey-v1');
+    cached = page.wait_for_function("""async () => {
+        const name = (await caches.keys()).find(k => k.startsWith('pantau-shell-'));
+        if (!name) return null;
+        const cache = await caches.open(name);
         const hit = await cache.match(location.href);
         const css = await cache.match('/static/survey.css');
-        return [hit ? await hit.text() : '', !!css];
-    }""")
-    assert "Survei Kepuasan Masyarakat" in cached[0] and 'name="u9"' in cached[0] and cached[1]
+        return hit && css ? [name, await hit.text()] : null;
+    }""", polling=250).json_value()
+    assert "Survei Kepuasan Masyarakat" in cached[1] and 'name="u9"' in cached[1]
 
     phone.set_offline(True)
-    page.reload()
-    assert page.locator("fieldset.q").count() == 10
-    page.screenshot(path=str(artifacts / "survey-offline-reopened.png"))
+    page.close()
+    fresh = phone.new_page()  # a new tab, no signal
+    fresh.goto(f"{live_server}/s/izin-ugb")
+    assert fresh.locator("fieldset.q").count() == 10
+    fresh.screenshot(path=str(artifacts / "survey-offline-reopened.png"))
     phone.set_offline(False)

@@ -1,0 +1,60 @@
+/* Signed-in extras of the outbox (docs/OFFLINE.md): the pending count in the menu, the full outbox at
+   /pantau/antrean, the "session ended" banner, the logout warning and the persistent-storage status. */
+(function () {
+  "use strict";
+  var O = window.PantauOutbox, C = window.PantauCore;
+  if (!O || !O.me) return;
+  var pending = 0;
+  function each(sel, fn) { Array.prototype.forEach.call(document.querySelectorAll(sel), fn); }
+
+  O.hooks.push(function (mine) {
+    pending = mine.filter(function (i) { return C.PENDING.indexOf(i.state) >= 0; }).length;
+    var waiting = mine.filter(function (i) { return i.state === "waiting" || i.state === "sending"; }).length;
+    each("[data-outbox-count]", function (b) { b.textContent = pending ? "(" + pending + ")" : ""; });
+    var main = document.querySelector("main"), old = document.querySelector("[data-session-banner]");
+    if (old) old.remove();
+    if (O.session && waiting && main) {
+      var p = document.createElement("p"), a = document.createElement("a");
+      p.className = "flash error";
+      p.setAttribute("data-session-banner", "");
+      p.setAttribute("role", "alert");
+      p.textContent = "Sesi berakhir — masuk lagi untuk mengirim " + waiting + " data. ";
+      a.textContent = "Masuk";
+      a.href = "/login?next=" + encodeURIComponent("/pantau/antrean");
+      p.appendChild(a);
+      main.insertBefore(p, main.firstChild);
+    }
+    each("[data-outbox]", function (box) {
+      box.textContent = "";
+      if (!mine.length) {
+        box.appendChild(Object.assign(document.createElement("p"), {textContent: "Tidak ada data di antrean perangkat ini."}));
+        return;
+      }
+      var ul = document.createElement("ul"), b = document.createElement("button");
+      ul.className = "outbox";
+      mine.slice().reverse().forEach(function (i) { ul.appendChild(O.row(i)); });
+      box.appendChild(ul);
+      b.type = "button";
+      b.textContent = "Kirim sekarang";
+      b.onclick = O.flush;
+      box.appendChild(b);
+    });
+  });
+
+  /* Logging out keeps the items (they belong to this user's store) but says how many wait. */
+  each("form[action$='/logout']", function (form) {
+    form.addEventListener("submit", function (ev) {
+      if (pending && !confirm("Masih ada " + pending + " data belum terkirim di perangkat ini. Data tidak dihapus " +
+          "dan akan dikirim saat Anda masuk lagi. Tetap keluar?")) ev.preventDefault();
+    });
+  });
+
+  each("[data-storage-status]", function (box) {
+    O.persist().then(function (granted) {
+      box.setAttribute("data-persisted", granted ? "ya" : "tidak");
+      box.textContent = granted ? "Penyimpanan permanen: diizinkan browser (antrean tidak dihapus otomatis)."
+        : "Penyimpanan permanen: belum diizinkan browser; antrean bisa terhapus bila memori perangkat penuh.";
+    });
+  });
+  O.render();
+}());
