@@ -68,7 +68,7 @@ def test_pendamping_conflict_names_the_existing_record(client, field):
     assert second.status_code == 409
     body = second.get_json()
     assert body["status"] == "conflict" and body["existing_id"] == first.get_json()["id"]
-    assert body["existing_url"] == f"/pantau/pendamping/{body['existing_id']}"
+    assert body["existing_url"] == f"/pantau/pendamping/{body['existing_id']}/ubah"  # its correction page
     assert body["errors"]["__all__"]
 
 

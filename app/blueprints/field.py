@@ -94,11 +94,15 @@ def _invalid(form_errors: dict, template: str, **context):
     return render_template(template, **context), 422
 
 
-def _conflict(message: str, template: str, existing_id: int | None = None, **context):
+def _conflict(message: str, template: str, existing=None, **context):
+    """409: the offline outbox offers the existing record (its correction page while still editable)."""
     if wants_json():
-        url = url_for("field.check_detail", record_id=existing_id) if existing_id else None
+        url = None
+        if existing is not None:
+            endpoint = "field.check_edit" if _editable(existing) else "field.check_detail"
+            url = url_for(endpoint, record_id=existing.id)
         return jsonify(status="conflict", message=message, errors={"__all__": [message]},
-                       existing_id=existing_id, existing_url=url), 409
+                       existing_id=existing.id if existing else None, existing_url=url), 409
     flash(message, "error")
     return render_template(template, **context), 409
 
@@ -333,9 +337,9 @@ def check_create():
         message = (f"Pendamping {pendamping.name} sudah dimonitor untuk periode {period.label}. "
                    "Satu catatan per pendamping per periode; ubah catatan yang sudah ada.")
         form.pendamping_id.choices = _pendamping_choices(pendamping.type_id)
-        taken = db.session.scalar(scoped(PendampingCheck).with_only_columns(PendampingCheck.id).where(
+        taken = db.session.scalar(scoped(PendampingCheck).where(
             PendampingCheck.pendamping_id == pendamping.id, PendampingCheck.period == period.code))
-        return _conflict(message, "monitoring/check_form.html", existing_id=taken,
+        return _conflict(message, "monitoring/check_form.html", existing=taken,
                          **_check_form_context(pendamping.type, form, version, {}, answers))
     record = db.session.scalar(select(PendampingCheck).where(PendampingCheck.instance_id == instance_id))
     audit.record("create", record, after=field_insert.snapshot(record))
