@@ -84,7 +84,7 @@
   function editUrl(i) { return i.action + (i.action.indexOf("?") < 0 ? "?" : "&") + "ulang=" + encodeURIComponent(i.id); }
   function change(item, fn) { fn(item); return C.put(item).then(function () { return flush(true); }); }
   O.row = function (i) {
-    var li = el("li", null, "outbox-item"), acts = el("p");
+    var li = el("li", null, "outbox-item"), acts = el("p", null, "actions");
     li.setAttribute("data-instance-id", i.id);
     li.setAttribute("data-state", i.state);
     li.appendChild(el("strong", i.label));
@@ -96,7 +96,7 @@
     });
     if (i.state === "fixing") acts.appendChild(link("Perbaiki di formulir", editUrl(i)));
     if (i.state === "conflict" && i.existing) acts.appendChild(link("Buka catatan yang sudah ada", i.existing));
-    if (["waiting", "fixing", "conflict"].indexOf(i.state) >= 0) acts.appendChild(btn("Buang", function () {
+    if (i.state === "fixing" || i.state === "conflict" || (i.state === "waiting" && i.owner !== "anonymous")) acts.appendChild(btn("Buang", function () {
       if (confirm("Buang data ini dari antrean? Data tidak dikirim, tetapi dapat dipulihkan selama 30 hari.")) {
         change(i, function (x) { x.prev = x.state; x.state = "discarded"; x.discardedAt = Date.now(); });
       }
@@ -155,8 +155,9 @@
     box.appendChild(el("p", "Kode tanda terima: " + C.receipt(item.id)));
     box.appendChild(btn("Isi survei lagi (responden lain)", function () { box.remove(); fresh(form); form.hidden = false; }));
     form.hidden = true;
-    form.parentNode.insertBefore(box, form);
-    scrollTo(0, 0);
+    var at = document.querySelector("[data-queue-status]") || form;
+    at.parentNode.insertBefore(box, at);
+    box.scrollIntoView();
   }
   function fill(form, item) {
     item.fields.forEach(function (p) {
