@@ -156,3 +156,41 @@ def test_service_worker_opens_the_form_offline_after_one_visit(phone, live_serve
     assert fresh.locator("fieldset.q").count() == 10
     fresh.screenshot(path=str(artifacts / "survey-offline-reopened.png"))
     phone.set_offline(False)
+
+
+def test_background_sync_sends_with_no_page_open(phone, live_server, layanan):
+    """Issue 11, scenario 2: queued offline, tab closed, back online, no page opened: the answer lands."""
+    page = phone.new_page()
+    page.goto(f"{live_server}/s/izin-ugb")
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => 'sync' in r)")  # Chromium has Background Sync
+    _answer(page)
+    phone.set_offline(True)
+    page.click("button[type=submit]")
+    page.locator("[data-offline-thanks]").wait_for()
+    assert page.evaluate("""navigator.serviceWorker.ready.then(r => r.sync.getTags())""") == ["pantau-outbox"]
+    page.close()
+    assert not phone.pages
+    phone.set_offline(False)
+    assert _wait_for_count(1, seconds=60) == 1
+
+
+def test_items_of_the_old_localstorage_queue_are_moved_once_and_sent(phone, live_server, layanan):
+    """Upgrade from the pantau-queue-v1 localStorage queue: nothing lost, nothing doubled, key removed."""
+    page = phone.new_page()
+    page.goto(f"{live_server}/s/izin-ugb")
+    _answer(page)
+    fields = page.evaluate("""() => { const out = [];
+        new FormData(document.querySelector('form.survey')).forEach((v, k) => out.push([k, v])); return out; }""")
+    old_id = "5e0c2b6a-8f1d-4c3b-9a7e-2d4f6b8a0c1e"
+    fields = [[k, old_id if k == "instance_id" else v] for k, v in fields]
+    item = {"id": old_id, "queue": "skm", "label": "Izin UGB", "action": f"{live_server}/s/izin-ugb",
+            "fields": fields, "at": 1_700_000_000_000}
+    page.evaluate("(item) => localStorage.setItem('pantau-queue-v1', JSON.stringify([item]))", item)
+    page.reload()
+    assert _wait_for_count(1) == 1
+    items = wait_outbox(page, "anonymous", lambda xs: xs and xs[0]["state"] == "sent")
+    assert [i["id"] for i in items] == [old_id] and items[0]["state"] == "sent"
+    assert page.evaluate("localStorage.getItem('pantau-queue-v1')") is None
+    page.reload()
+    time.sleep(1)
+    assert _count() == 1 and str(db.session.scalar(select(SkmResponse.instance_id))) == old_id

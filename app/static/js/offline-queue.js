@@ -12,12 +12,11 @@
   var PENDING = "Jawaban tersimpan di perangkat ini dan akan dikirim otomatis saat ada sinyal.";
   var O = window.PantauOutbox = {me: ME, hooks: [], session: false};
 
-  function uuid() {
-    if (crypto.randomUUID) return crypto.randomUUID();
+  function uuid() { /* v4; crypto.randomUUID needs HTTPS, getRandomValues does not */
     var b = crypto.getRandomValues(new Uint8Array(16)), h = "";
     b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
     for (var i = 0; i < 16; i++) h += (b[i] + 256).toString(16).slice(1);
-    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
+    return h.replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
   }
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -37,10 +36,11 @@
     navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
     navigator.serviceWorker.addEventListener("message", function (e) { if (e.data === "outbox-changed") render(); });
     if (!navigator.onLine) return;
-    var urls = [location.pathname + location.search.replace(/[?&]ulang=[^&]*/, "").replace(/^&/, "?")];
-    if (ME) urls.push("/pantau/", "/pantau/antrean", "/pantau/pendapatan/catat", "/pantau/pendamping/catat");
-    sw().then(function (r) { if (r.active) r.active.postMessage({type: "cache", urls: urls}); }).catch(function () {});
+    O.keep([location.pathname + location.search.replace(/[?&]ulang=[^&]*/, "").replace(/^&/, "?")]);
   }
+  O.keep = function (urls) {
+    sw().then(function (r) { if (r.active) r.active.postMessage({type: "cache", urls: urls}); }).catch(function () {});
+  };
   function requestSync() {
     sw().then(function (r) { if (r.sync) return r.sync.register("pantau-outbox"); }).catch(function () {});
   }

@@ -56,5 +56,7 @@
         : "Penyimpanan permanen: belum diizinkan browser; antrean bisa terhapus bila memori perangkat penuh.";
     });
   });
+  /* The monitor's shell pages open offline once this user has been online on any Pantau page. */
+  if (navigator.onLine) O.keep(["/pantau/", "/pantau/antrean", "/pantau/pendapatan/catat", "/pantau/pendamping/catat"]);
   O.render();
 }());
