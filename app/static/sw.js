@@ -58,11 +58,20 @@ self.addEventListener("fetch", function (e) {
   }));
 });
 
-/* A page asks to keep itself (and the monitor shell) for offline use: works on the very first visit. */
+/* A page asks to keep itself (and the monitor shell) for offline use: works on the very first visit.
+   forget: first drop every cached /pantau/ page (logout, or another user signed in on this phone). */
+function forget(c) {
+  return c.keys().then(function (reqs) {
+    return Promise.all(reqs.filter(function (r) { return new URL(r.url).pathname.indexOf("/pantau/") === 0; })
+      .map(function (r) { return c.delete(r); }));
+  });
+}
 self.addEventListener("message", function (e) {
   var data = e.data || {};
   if (data.type !== "cache" || !Array.isArray(data.urls)) return;
   e.waitUntil(caches.open(CACHE).then(function (c) {
+    return (data.forget ? forget(c) : Promise.resolve()).then(function () { return c; });
+  }).then(function (c) {
     return Promise.all(data.urls.slice(0, 10).map(function (u) {
       var url = new URL(u, location.origin);
       if (!covered(url)) return null;

@@ -123,6 +123,8 @@ def test_monitor_pages_open_offline_in_a_new_tab_and_items_land_once(phone, live
     page.goto(f"{base}/pantau/antrean")
     page.locator("[data-instance-id]").nth(1).wait_for()
     assert page.locator("[data-state=waiting]").count() == 2
+    page.locator("[data-storage-status][data-persisted]").wait_for()  # the browser's answer is shown
+    assert "Penyimpanan permanen" in page.inner_text("[data-storage-status]")
     page.screenshot(path=str(artifacts / "offline-outbox-waiting.png"), full_page=True)
     assert _rows(IncomeSample) == [] and _rows(PendampingCheck) == []
     page.close()
@@ -215,6 +217,12 @@ def test_shared_phone_items_land_only_under_their_owner(phone, live_server, fiel
     assert "1 data belum terkirim" in warning and "tidak dihapus" in warning
     phone.unroute(FIELD_POSTS)
     assert [i["state"] for i in outbox(page, f"user:{mona.id}")] == ["waiting"]  # kept after logout
+    # A's cached monitor pages are dropped: B must not work offline in A's pages (A's list, A as owner).
+    page.wait_for_function("""async () => {
+        const name = (await caches.keys()).find(k => k.startsWith('pantau-shell-'));
+        const reqs = await (await caches.open(name)).keys();
+        return !reqs.some(r => new URL(r.url).pathname.startsWith('/pantau/'));
+    }""", polling=250)
 
     _login(page, base, "monb@x.id", "/pantau/pendapatan/catat")
     _income(page, "3273010101900002", after="1100000")  # B's own item, online

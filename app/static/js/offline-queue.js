@@ -38,8 +38,8 @@
     if (!navigator.onLine) return;
     O.keep([location.pathname + location.search.replace(/[?&]ulang=[^&]*/, "").replace(/^&/, "?")]);
   }
-  O.keep = function (urls) {
-    sw().then(function (r) { if (r.active) r.active.postMessage({type: "cache", urls: urls}); }).catch(function () {});
+  O.keep = function (urls, forget) {
+    sw().then(function (r) { r.active.postMessage({type: "cache", urls: urls, forget: forget}); }).catch(function () {});
   };
   function requestSync() {
     sw().then(function (r) { if (r.sync) return r.sync.register("pantau-outbox"); }).catch(function () {});

@@ -41,11 +41,15 @@
     });
   });
 
-  /* Logging out keeps the items (they belong to this user's store) but says how many wait. */
+  /* Logging out keeps the items (they belong to this user's store) but says how many wait, and drops
+     the cached monitor pages: the next user of a shared phone must not work offline in this user's
+     pages (their pendamping list, and their user id as the owner of new items). */
   each("form[action$='/logout']", function (form) {
     form.addEventListener("submit", function (ev) {
       if (pending && !confirm("Masih ada " + pending + " data belum terkirim di perangkat ini. Data tidak dihapus " +
-          "dan akan dikirim saat Anda masuk lagi. Tetap keluar?")) ev.preventDefault();
+          "dan akan dikirim saat Anda masuk lagi. Tetap keluar?")) { ev.preventDefault(); return; }
+      O.keep([], true);
+      localStorage.removeItem("pantau-shell-user");
     });
   });
 
@@ -57,6 +61,11 @@
     });
   });
   /* The monitor's shell pages open offline once this user has been online on any Pantau page. */
-  if (navigator.onLine) O.keep(["/pantau/", "/pantau/antrean", "/pantau/pendapatan/catat", "/pantau/pendamping/catat"]);
+  if (navigator.onLine) {
+    var last = localStorage.getItem("pantau-shell-user");
+    localStorage.setItem("pantau-shell-user", O.me);
+    O.keep(["/pantau/", "/pantau/antrean", "/pantau/pendapatan/catat", "/pantau/pendamping/catat",
+      location.pathname + location.search], last !== O.me);
+  }
   O.render();
 }());
