@@ -194,3 +194,31 @@ def test_items_of_the_old_localstorage_queue_are_moved_once_and_sent(phone, live
     page.reload()
     time.sleep(1)
     assert _count() == 1 and str(db.session.scalar(select(SkmResponse.instance_id))) == old_id
+
+
+def test_answer_refused_with_422_is_fixed_in_its_form_and_lands_once(phone, live_server, layanan, artifacts):
+    """Issue 11, scenario 3 on the survey: a queued answer the server refuses is not stuck."""
+    page = phone.new_page()
+    page.goto(f"{live_server}/s/izin-ugb")
+    _answer(page)
+    page.fill("#service_date", "2999-01-01")  # in the future: the server answers 422
+    phone.set_offline(True)
+    page.click("button[type=submit]")
+    page.locator("[data-offline-thanks]").wait_for()
+    phone.set_offline(False)
+    items = wait_outbox(page, "anonymous", lambda xs: xs and xs[0]["state"] == "fixing")
+    assert items[0]["state"] == "fixing" and items[0]["errors"]["service_date"]
+    page.reload()
+    row = page.locator(f"[data-queue-status] [data-instance-id='{items[0]['id']}']")
+    assert "Perlu diperbaiki" in row.inner_text() and "masa depan" in row.inner_text()
+    page.screenshot(path=str(artifacts / "survey-needs-fixing.png"), full_page=True)
+    row.get_by_role("link", name="Perbaiki di formulir").click()
+    page.wait_for_url("**/s/izin-ugb?ulang=*")
+    page.wait_for_function("document.querySelector('#service_date').value === '2999-01-01'")
+    assert page.is_checked("input[name=u8][value='1']") and page.input_value("#usia") == "34"
+    page.fill("#service_date", "2025-01-02")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/s/izin-ugb/terima-kasih")
+    assert _wait_for_count(1) == 1
+    time.sleep(0.5)
+    assert _count() == 1 and str(db.session.scalar(select(SkmResponse.instance_id))) == items[0]["id"]
