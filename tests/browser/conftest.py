@@ -93,3 +93,20 @@ def wait_outbox(page, owner: str, predicate, seconds: float = 25.0) -> list[dict
         time.sleep(0.25)
         items = outbox(page, owner)
     return items
+
+
+def wait_js(page, script: str, arg=None, seconds: float = 25.0):
+    """Poll an (async) JavaScript function until it returns a truthy value, and return that value.
+
+    page.wait_for_function does not await a returned Promise (a Promise is truthy, so
+    it returns at once); page.evaluate does, so poll with evaluate.
+    """
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        value = page.evaluate(script, arg)
+        if value or time.monotonic() > deadline:
+            assert value, f"timed out waiting for: {script[:200]}"
+            return value
+        time.sleep(0.25)

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import IncomeSample, PendampingCheck
-from tests.browser.conftest import outbox, wait_outbox
+from tests.browser.conftest import outbox, wait_js, wait_outbox
 from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -87,13 +87,13 @@ def _check(page, pendamping_id: int) -> None:
 
 def _ready(page) -> None:
     """The service worker is active and has kept the monitor shell pages."""
-    page.wait_for_function("""async () => {
+    wait_js(page, """async () => {
         if (!navigator.serviceWorker.controller) { await navigator.serviceWorker.ready; }
         const name = (await caches.keys()).find(k => k.startsWith('pantau-shell-'));
         if (!name) return false;
         const c = await caches.open(name);
         return !!(await c.match('/pantau/pendapatan/catat')) && !!(await c.match('/pantau/antrean'));
-    }""", polling=250)
+    }""")
 
 
 def test_monitor_pages_open_offline_in_a_new_tab_and_items_land_once(phone, live_server, field, artifacts):
@@ -103,10 +103,10 @@ def test_monitor_pages_open_offline_in_a_new_tab_and_items_land_once(phone, live
     _login(page, base, "mona@x.id", "/pantau/pendapatan/catat")
     page.goto(f"{base}/pantau/pendamping/catat?jenis=PKH")
     _ready(page)
-    page.wait_for_function("""async () => {
+    wait_js(page, """async () => {
         const name = (await caches.keys()).find(k => k.startsWith('pantau-shell-'));
         return !!(await (await caches.open(name)).match(location.href));
-    }""", polling=250)
+    }""")
 
     phone.set_offline(True)
     for p in phone.pages:
@@ -218,11 +218,11 @@ def test_shared_phone_items_land_only_under_their_owner(phone, live_server, fiel
     phone.unroute(FIELD_POSTS)
     assert [i["state"] for i in outbox(page, f"user:{mona.id}")] == ["waiting"]  # kept after logout
     # A's cached monitor pages are dropped: B must not work offline in A's pages (A's list, A as owner).
-    page.wait_for_function("""async () => {
+    wait_js(page, """async () => {
         const name = (await caches.keys()).find(k => k.startsWith('pantau-shell-'));
         const reqs = await (await caches.open(name)).keys();
         return !reqs.some(r => new URL(r.url).pathname.startsWith('/pantau/'));
-    }""", polling=250)
+    }""")
 
     _login(page, base, "monb@x.id", "/pantau/pendapatan/catat")
     _income(page, "3273010101900002", after="1100000")  # B's own item, online
@@ -257,10 +257,10 @@ def test_new_service_worker_version_keeps_queued_items(phone, live_server, field
     app.config["OFFLINE_SHELL_VERSION"] = "deploy-" + uuid.uuid4().hex[:8]
     try:
         page.evaluate("navigator.serviceWorker.getRegistration('/').then(r => r.update())")
-        page.wait_for_function("""async (v) => {
+        wait_js(page, """async (v) => {
             const keys = await caches.keys();
             return keys.includes('pantau-shell-' + v) && keys.length === 1;
-        }""", arg=app.config["OFFLINE_SHELL_VERSION"], polling=250)
+        }""", app.config["OFFLINE_SHELL_VERSION"])
         assert page.evaluate("caches.keys()") != old
         assert [i["state"] for i in outbox(page, f"user:{mona.id}")] == ["waiting"]  # nothing lost
         phone.unroute(FIELD_POSTS)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import SkmResponse
-from tests.browser.conftest import outbox, wait_outbox
+from tests.browser.conftest import outbox, wait_js, wait_outbox
 
 pytestmark = pytest.mark.browser
 PAGE_BUDGET = 30 * 1024
@@ -139,14 +139,14 @@ def test_service_worker_opens_the_form_offline_after_one_visit(phone, live_serve
     page = phone.new_page()
     page.goto(f"{live_server}/s/izin-ugb")  # ONE online visit, no reload
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    cached = page.wait_for_function("""async () => {
+    cached = wait_js(page, """async () => {
         const name = (await caches.keys()).find(k => k.startsWith('pantau-shell-'));
         if (!name) return null;
         const cache = await caches.open(name);
         const hit = await cache.match(location.href);
         const css = await cache.match('/static/survey.css');
         return hit && css ? [name, await hit.text()] : null;
-    }""", polling=250).json_value()
+    }""")
     assert "Survei Kepuasan Masyarakat" in cached[1] and 'name="u9"' in cached[1]
 
     phone.set_offline(True)
