@@ -26,6 +26,13 @@ self.addEventListener("activate", function (e) {
 function covered(url) {
   return url.origin === location.origin && /^\/(s|pantau|static)\//.test(url.pathname);
 }
+/* Kept for offline use: the survey, static files, and only the monitor's shell pages (not lists or
+   records, which hold other people's data and grow without bound). */
+function cacheable(url) {
+  url = new URL(url);
+  return covered(url) && (url.pathname.indexOf("/pantau/") !== 0 ||
+    /^\/pantau\/((antrean|pendapatan\/catat|pendamping\/catat)\/?)?$/.test(url.pathname));
+}
 /* "?ulang=<id>" reopens a queued item in its form: the same cached page. */
 function key(url) {
   var u = new URL(url);
@@ -33,7 +40,7 @@ function key(url) {
   return u.toString();
 }
 function keep(req, res) {
-  if (res && res.ok && !res.redirected && res.type === "basic") {
+  if (res && res.ok && !res.redirected && res.type === "basic" && cacheable(req.url)) {
     var copy = res.clone();
     caches.open(CACHE).then(function (c) { c.put(key(req.url), copy); });
   }
@@ -66,21 +73,23 @@ function forget(c) {
       .map(function (r) { return c.delete(r); }));
   });
 }
+var lane = Promise.resolve(); /* one message at a time: a "forget" never races an earlier "keep" */
 self.addEventListener("message", function (e) {
-  var data = e.data || {};
+  var data = e.data || {}, port = e.ports && e.ports[0];
   if (data.type !== "cache" || !Array.isArray(data.urls)) return;
-  e.waitUntil(caches.open(CACHE).then(function (c) {
-    return (data.forget ? forget(c) : Promise.resolve()).then(function () { return c; });
-  }).then(function (c) {
-    return Promise.all(data.urls.slice(0, 10).map(function (u) {
-      var url = new URL(u, location.origin);
-      if (!covered(url)) return null;
-      return fetch(url.toString(), {credentials: "same-origin"}).then(function (res) {
-        if (res.ok && !res.redirected) return c.put(key(url.toString()), res);
-        return null;
-      }).catch(function () { return null; });
-    }));
-  }));
+  lane = lane.then(function () { return caches.open(CACHE); }).then(function (c) {
+    return (data.forget ? forget(c) : Promise.resolve()).then(function () {
+      return Promise.all(data.urls.slice(0, 10).map(function (u) {
+        var url = new URL(u, location.origin);
+        if (!cacheable(url)) return null;
+        return fetch(url.toString(), {credentials: "same-origin"}).then(function (res) {
+          if (res.ok && !res.redirected) return c.put(key(url.toString()), res);
+          return null;
+        }).catch(function () { return null; });
+      }));
+    });
+  }).catch(function () {}).then(function () { if (port) port.postMessage("done"); });
+  e.waitUntil(lane);
 });
 
 self.addEventListener("sync", function (e) {

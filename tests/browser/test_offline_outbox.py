@@ -108,6 +108,13 @@ def test_monitor_pages_open_offline_in_a_new_tab_and_items_land_once(phone, live
         return !!(await (await caches.open(name)).match(location.href));
     }""")
 
+    page.goto(f"{base}/pantau/pendamping")  # a list: other people's data, never kept on the device
+    time.sleep(0.5)
+    assert not page.evaluate("""async () => {
+        const name = (await caches.keys()).find(k => k.startsWith('pantau-shell-'));
+        return !!(await (await caches.open(name)).match(location.href));
+    }""")
+
     phone.set_offline(True)
     for p in phone.pages:
         p.close()

@@ -38,8 +38,14 @@
     if (!navigator.onLine) return;
     O.keep([location.pathname + location.search.replace(/[?&]ulang=[^&]*/, "").replace(/^&/, "?")]);
   }
-  O.keep = function (urls, forget) {
-    sw().then(function (r) { r.active.postMessage({type: "cache", urls: urls, forget: forget}); }).catch(function () {});
+  O.keep = function (urls, forget) { /* resolves when the worker is done, or after 3 s */
+    return Promise.race([new Promise(function (ok) { setTimeout(ok, 3000); }), sw().then(function (r) {
+      return new Promise(function (ok) {
+        var ch = new MessageChannel();
+        ch.port1.onmessage = ok;
+        r.active.postMessage({type: "cache", urls: urls, forget: forget}, [ch.port2]);
+      });
+    })]).catch(function () {});
   };
   function requestSync() {
     sw().then(function (r) { if (r.sync) return r.sync.register("pantau-outbox"); }).catch(function () {});

@@ -46,10 +46,11 @@
      pages (their pendamping list, and their user id as the owner of new items). */
   each("form[action$='/logout']", function (form) {
     form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
       if (pending && !confirm("Masih ada " + pending + " data belum terkirim di perangkat ini. Data tidak dihapus " +
-          "dan akan dikirim saat Anda masuk lagi. Tetap keluar?")) { ev.preventDefault(); return; }
-      O.keep([], true);
+          "dan akan dikirim saat Anda masuk lagi. Tetap keluar?")) return;
       localStorage.removeItem("pantau-shell-user");
+      O.keep([], true).then(function () { form.submit(); });
     });
   });
 
