@@ -6,9 +6,11 @@
    old caches but never touches IndexedDB, so queued items survive every update. */
 var VERSION = "__VERSION__";
 var CACHE = "pantau-shell-" + VERSION;
+/* Only what the survey page needs: a respondent's phone downloads nothing of the monitors' pages
+   (signed-in pages ask for theirs, see outbox-page.js). */
 var ASSETS = ["/static/app.css", "/static/survey.css", "/static/js/outbox-core.js", "/static/js/offline-queue.js",
-  "/static/js/outbox-page.js", "/static/js/survey.js", "/static/js/gps.js"];
-importScripts("/static/js/outbox-core.js?v=" + VERSION);
+  "/static/js/survey.js"];
+importScripts("/static/js/outbox-core.js");
 
 self.addEventListener("install", function (e) {
   e.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(ASSETS); }).then(function () {
@@ -82,9 +84,11 @@ self.addEventListener("message", function (e) {
       return Promise.all(data.urls.slice(0, 10).map(function (u) {
         var url = new URL(u, location.origin);
         if (!cacheable(url)) return null;
-        return fetch(url.toString(), {credentials: "same-origin"}).then(function (res) {
-          if (res.ok && !res.redirected) return c.put(key(url.toString()), res);
-          return null;
+        return c.match(key(url.toString())).then(function (hit) { /* visits refresh kept pages */
+          return hit || fetch(url.toString(), {credentials: "same-origin"}).then(function (res) {
+            if (res.ok && !res.redirected) return c.put(key(url.toString()), res);
+            return null;
+          });
         }).catch(function () { return null; });
       }));
     });

@@ -171,7 +171,8 @@ def test_needs_fixing_is_edited_in_its_form_and_conflict_is_resolved_or_discarde
     page.reload()
     fixing = next(i for i in items if i["state"] == "fixing")
     conflict = next(i for i in items if i["state"] == "conflict")
-    row = page.locator(f"[data-instance-id='{fixing['id']}']")
+    page.locator(f"[data-instance-id='{conflict['id']}'][data-state=conflict]").wait_for()
+    row = page.locator(f"[data-instance-id='{fixing['id']}'][data-state=fixing]")
     assert "Perlu diperbaiki" in row.inner_text() and "NIK" in row.inner_text()  # the server's Indonesian error
     assert "Bentrok" in page.locator(f"[data-instance-id='{conflict['id']}']").inner_text()
     page.screenshot(path=str(artifacts / "outbox-fixing-conflict.png"), full_page=True)

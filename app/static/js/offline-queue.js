@@ -56,20 +56,15 @@
     return s.persisted().then(function (p) { return p || s.persist(); }).catch(function () { return null; });
   };
 
-  /* The old localStorage queue (pantau-queue-v1) is moved once; a monitor's items wait for a sign-in. */
+  /* The old localStorage queue, if any, is moved once by outbox-migrate.js (loaded only then). */
   function migrate() {
-    var old, keep = [];
-    try { old = JSON.parse(localStorage.getItem("pantau-queue-v1")); } catch (e) { old = null; }
-    if (!old || !old.length) return Promise.resolve();
-    return Promise.all(old.map(function (i) {
-      var monitor = C.value(i, "csrf_token") !== null;
-      if (monitor && !ME) { keep.push(i); return null; }
-      return C.put({id: i.id, owner: monitor ? ME : "anonymous", queue: i.queue, label: i.label, action: i.action,
-        fields: i.fields, at: i.at || Date.now(), state: i.hold === "invalid" ? "fixing" : "waiting", errors: {}});
-    })).then(function () {
-      if (keep.length) localStorage.setItem("pantau-queue-v1", JSON.stringify(keep));
-      else localStorage.removeItem("pantau-queue-v1");
-    });
+    if (!localStorage.getItem("pantau-queue-v1")) return Promise.resolve();
+    return new Promise(function (ok) {
+      var js = el("script");
+      js.src = "/static/js/outbox-migrate.js";
+      js.onload = js.onerror = ok;
+      document.head.appendChild(js);
+    }).then(function () { return window.PantauMigrate && PantauMigrate(C, ME); });
   }
 
   function flush(force) {
@@ -88,27 +83,23 @@
   function kick() { delay = BASE; flush(true); }
 
   function editUrl(i) { return i.action + (i.action.indexOf("?") < 0 ? "?" : "&") + "ulang=" + encodeURIComponent(i.id); }
-  function change(item, fn) { fn(item); return C.put(item).then(function () { return flush(true); }); }
+  O.change = function (item, fn) { fn(item); return C.put(item).then(function () { return flush(true); }); };
   O.row = function (i) {
-    var li = el("li", null, "outbox-item"), acts = el("p", null, "actions");
+    var li = el("li", null, "outbox-item"), acts = el("p", null, "actions"), nik = i.fields && C.value(i, "nik");
+    if (nik) i.masked = "************" + nik.slice(-4); /* shown only; the stored item is not changed here */
     li.setAttribute("data-instance-id", i.id);
     li.setAttribute("data-state", i.state);
     li.appendChild(el("strong", i.label));
     li.appendChild(el("span", " · " + new Date(i.at).toLocaleString("id-ID") + (i.masked ? " · KPM " + i.masked : "")));
-    li.appendChild(el("p", STATE[i.state] + (i.state === "sent" ? " — tanda terima " + i.receipt : "") +
-      (i.hold === "session" ? " (menunggu Anda masuk lagi)" : ""), "outbox-state"));
+    li.appendChild(el("p", STATE[i.state] + (i.state === "sent" ? " — tanda terima " + i.receipt : ""), "outbox-state"));
     Object.keys(i.errors || {}).forEach(function (k) {
       (i.errors[k] || []).forEach(function (m) { li.appendChild(el("p", m, "error")); });
     });
     if (i.state === "fixing") acts.appendChild(link("Perbaiki di formulir", editUrl(i)));
-    if (i.state === "conflict" && i.existing) acts.appendChild(link("Buka catatan yang sudah ada", i.existing));
-    if (i.state === "fixing" || i.state === "conflict" || (i.state === "waiting" && i.owner !== "anonymous")) acts.appendChild(btn("Buang", function () {
+    if (i.state === "fixing" || i.state === "conflict" || (i.state === "waiting" && ME)) acts.appendChild(btn("Buang", function () {
       if (confirm("Buang data ini dari antrean? Data tidak dikirim, tetapi dapat dipulihkan selama 30 hari.")) {
-        change(i, function (x) { x.prev = x.state; x.state = "discarded"; x.discardedAt = Date.now(); });
+        O.change(i, function (x) { x.prev = x.state; x.state = "discarded"; x.discardedAt = Date.now(); });
       }
-    }));
-    if (i.state === "discarded") acts.appendChild(btn("Pulihkan", function () {
-      change(i, function (x) { x.state = x.prev || "waiting"; x.next = 0; });
     }));
     li.appendChild(acts);
     return li;
@@ -190,24 +181,20 @@
       form.submit(); /* no device storage: the browser posts the form itself */
       throw new Error("no storage");
     }).then(function (out) {
-      var d = out.data, n;
+      var d = out.data;
       if (button) button.disabled = false;
       if (out.kind === "sent") {
         if (queue === "skm" && d.redirect) return location.assign(d.redirect);
         fresh(form);
         notice(form, d.message || "Terkirim. Terima kasih!", "success");
-      } else if (out.kind === "retry" || out.kind === "session") {
+      } else if (out.kind === "retry" || out.kind === "session" || out.kind === "skip") {
         requestSync();
         O.session = out.kind === "session";
         if (queue === "skm") thanks(form, item); else { fresh(form); notice(form, PENDING); }
         if (out.kind === "retry") flush(false);
-      } else if (out.kind === "owner") {
-        fresh(form);
-        notice(form, "Data disimpan untuk pengguna lain di perangkat ini dan tidak dikirim atas nama Anda.", "error");
-      } else {
+      } else if (!(O.onResult && O.onResult(form, out, fresh, notice))) {
         showErrors(form, d.errors);
-        n = notice(form, d.message || "Periksa kembali isian yang ditandai.", "error");
-        if (d.existing_url) n.appendChild(link(" Buka catatan yang sudah ada", d.existing_url));
+        notice(form, d.message || "Periksa kembali isian yang ditandai.", "error");
       }
       return render();
     }).catch(function () {});

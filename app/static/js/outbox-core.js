@@ -51,7 +51,6 @@
     var nik = (value(item, "nik") || "").replace(/\D/g, "");
     item.state = "sent";
     item.receipt = data.id ? "#" + data.id : (data.receipt || receipt(item.id));
-    item.message = data.message || "";
     item.masked = nik ? "************" + nik.slice(-4) : "";
     item.sentAt = Date.now();
     delete item.fields; delete item.errors;
@@ -114,14 +113,39 @@
     return put(item).then(function () { return out; });
   }
 
+  /* Take an item for sending, atomically: pages and the service worker may flush at the same time, and
+     an item another sender took less than TIMEOUT + 5 s ago is left to it. Resolves to the item or null. */
+  function claim(item) {
+    return open(item.owner).then(function (db) {
+      return new Promise(function (ok, fail) {
+        var t = db.transaction("items", "readwrite"), s = t.objectStore("items"), r = s.get(item.id), got = null;
+        r.onsuccess = function () {
+          var cur = r.result;
+          if (cur && (cur.state === "waiting" || (cur.state === "sending" && Date.now() - (cur.claimed || 0) > TIMEOUT + 5000))) {
+            cur.state = "sending"; cur.claimed = Date.now(); s.put(cur); got = cur;
+          }
+        };
+        t.oncomplete = function () { db.close(); ok(got); };
+        t.onerror = t.onabort = function () { db.close(); fail(t.error); };
+      });
+    });
+  }
+
   function attempt(item, sess) {
-    item.state = "sending";
-    return put(item).then(function () { return send(item, sess); }).then(function (out) { return settle(item, out); });
+    return claim(item).then(function (cur) {
+      if (!cur) return {kind: "skip", data: {}};
+      return send(cur, sess).then(function (out) { return settle(cur, out); });
+    });
   }
 
   function flush(owner, force) {
-    var counts = {sent: 0, retry: 0, session: 0, owner: 0, fixing: 0, conflict: 0};
-    return purge(owner).then(function () { return all(owner); }).then(function (items) {
+    var counts = {sent: 0, retry: 0, session: 0, owner: 0, fixing: 0, conflict: 0, skip: 0};
+    return all(owner).then(function (items) {
+      items.forEach(function (i) { /* sent and discarded items are kept 30 days */
+        if (Date.now() - (i.state === "sent" ? i.sentAt : i.state === "discarded" ? i.discardedAt : Date.now()) > KEEP) {
+          remove(owner, i.id);
+        }
+      });
       var due = items.filter(function (i) {
         return OPEN.indexOf(i.state) >= 0 && (force || !i.next || i.next <= Date.now());
       });
@@ -136,15 +160,6 @@
           });
         }, Promise.resolve()).then(function () { return counts; });
       });
-    });
-  }
-
-  function purge(owner) {
-    var now = Date.now();
-    return all(owner).then(function (items) {
-      return Promise.all(items.filter(function (i) {
-        return (i.state === "sent" && now - i.sentAt > KEEP) || (i.state === "discarded" && now - i.discardedAt > KEEP);
-      }).map(function (i) { return remove(owner, i.id); }));
     });
   }
 

@@ -4,8 +4,42 @@
   "use strict";
   var O = window.PantauOutbox, C = window.PantauCore;
   if (!O || !O.me) return;
-  var pending = 0;
+  var pending = 0, baseRow = O.row;
   function each(sel, fn) { Array.prototype.forEach.call(document.querySelectorAll(sel), fn); }
+  function add(box, tag, text, fn, href) {
+    var e = document.createElement(tag);
+    e.textContent = text;
+    if (fn) { e.type = "button"; e.onclick = fn; }
+    if (href) e.href = href;
+    box.appendChild(e);
+  }
+
+  /* A monitor's rows also offer the existing record of a conflict, restoring a discarded item, and say
+     when an item waits for a login. */
+  O.row = function (i) {
+    var li = baseRow(i), acts = li.querySelector(".actions"), state = li.querySelector(".outbox-state");
+    if (i.hold === "session" && i.state === "waiting") state.textContent += " (menunggu Anda masuk lagi)";
+    if (i.state === "conflict" && i.existing) add(acts, "a", "Buka catatan yang sudah ada", null, i.existing);
+    if (i.state === "discarded") {
+      add(acts, "button", "Pulihkan", function () { O.change(i, function (x) { x.state = x.prev || "waiting"; x.next = 0; }); });
+    }
+    return li;
+  };
+
+  /* A monitor's submit answered "another owner" (a page left by the previous user) or "conflict". */
+  O.onResult = function (form, out, fresh, notice) {
+    if (out.kind === "owner") {
+      fresh(form);
+      notice(form, "Data disimpan untuk pengguna lain di perangkat ini dan tidak dikirim atas nama Anda.", "error");
+      return true;
+    }
+    if (out.data.existing_url) {
+      var n = notice(form, out.data.message, "error");
+      add(n, "a", " Buka catatan yang sudah ada", null, out.data.existing_url);
+      return true;
+    }
+    return false;
+  };
 
   O.hooks.push(function (mine) {
     pending = mine.filter(function (i) { return C.PENDING.indexOf(i.state) >= 0; }).length;
@@ -61,12 +95,12 @@
         : "Penyimpanan permanen: belum diizinkan browser; antrean bisa terhapus bila memori perangkat penuh.";
     });
   });
-  /* The monitor's shell pages open offline once this user has been online on any Pantau page. */
+  /* The monitor's shell pages (and their scripts) open offline once this user was online on any Pantau page. */
   if (navigator.onLine) {
     var last = localStorage.getItem("pantau-shell-user");
     localStorage.setItem("pantau-shell-user", O.me);
     O.keep(["/pantau/", "/pantau/antrean", "/pantau/pendapatan/catat", "/pantau/pendamping/catat",
-      location.pathname + location.search], last !== O.me);
+      location.pathname + location.search, "/static/js/outbox-page.js", "/static/js/gps.js"], last !== O.me);
   }
   O.render();
 }());
