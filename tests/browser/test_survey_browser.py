@@ -214,7 +214,7 @@ def test_answer_refused_with_422_is_fixed_in_its_form_and_lands_once(phone, live
     page.screenshot(path=str(artifacts / "survey-needs-fixing.png"), full_page=True)
     row.get_by_role("link", name="Perbaiki di formulir").click()
     page.wait_for_url("**/s/izin-ugb?ulang=*")
-    page.wait_for_function("document.querySelector('#service_date').value === '2999-01-01'")
+    wait_js(page, "() => document.querySelector('#service_date').value === '2999-01-01'")
     assert page.is_checked("input[name=u8][value='1']") and page.input_value("#usia") == "34"
     page.fill("#service_date", "2025-01-02")
     page.click("button[type=submit]")

@@ -113,29 +113,22 @@
     return put(item).then(function () { return out; });
   }
 
-  /* Take an item for sending, atomically: pages and the service worker may flush at the same time, and
-     an item another sender took less than TIMEOUT + 5 s ago is left to it. Resolves to the item or null. */
-  function claim(item) {
-    return open(item.owner).then(function (db) {
-      return new Promise(function (ok, fail) {
-        var t = db.transaction("items", "readwrite"), s = t.objectStore("items"), r = s.get(item.id), got = null;
-        r.onsuccess = function () {
-          var cur = r.result;
-          if (cur && (cur.state === "waiting" || (cur.state === "sending" && Date.now() - (cur.claimed || 0) > TIMEOUT + 5000))) {
-            cur.state = "sending"; cur.claimed = Date.now(); s.put(cur); got = cur;
-          }
-        };
-        t.oncomplete = function () { db.close(); ok(got); };
-        t.onerror = t.onabort = function () { db.close(); fail(t.error); };
-      });
-    });
-  }
-
+  /* Take an item for sending: pages, tabs and the service worker may flush at the same time. A Web Lock
+     per item (released by the browser when its holder's page or worker goes away) keeps one sender per
+     item; under the lock the item is re-read and taken only if still waiting or left "sending" by a
+     sender that went away. Resolves to the outcome, {kind: "skip"} if someone else has it. */
   function attempt(item, sess) {
-    return claim(item).then(function (cur) {
-      if (!cur) return {kind: "skip", data: {}};
-      return send(cur, sess).then(function (out) { return settle(cur, out); });
-    });
+    var locks = g.navigator && navigator.locks;
+    function take() {
+      return get(item.owner, item.id).then(function (cur) {
+        if (!cur || OPEN.indexOf(cur.state) < 0) return null;
+        cur.state = "sending";
+        return put(cur).then(function () { return send(cur, sess); }).then(function (out) { return settle(cur, out); });
+      });
+    }
+    return (locks ? locks.request("pantau-item:" + item.id, {ifAvailable: true}, function (lock) {
+      return lock ? take() : null;
+    }) : take()).then(function (out) { return out || {kind: "skip", data: {}}; });
   }
 
   function flush(owner, force) {
