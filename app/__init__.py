@@ -9,6 +9,7 @@ from app.errors import init_error_handlers
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.parsing import init_app as init_parsing
 from app.security import init_security_headers
+from app.static_assets import init_static_assets
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -26,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_error_handlers(app)
     init_parsing(app)  # before the blueprints: their `<int:>` rules use its converter
     _register_blueprints(app)
+    init_static_assets(app)
 
     from app.cli import register_cli
 

@@ -64,7 +64,8 @@ def test_layanan_of_inactive_unit_is_404(client, tree, make_layanan, app):
 def test_page_and_everything_it_loads_fits_30_kb_and_stays_first_party(client, layanan):
     html = client.get("/s/izin-ugb").get_data(as_text=True)
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
-    assert {a.rsplit("/", 1)[-1] for a in assets} == {"app.css", "survey.css", "offline-queue.js", "survey.js"}
+    assert {a.rsplit("/", 1)[-1] for a in assets} == {"app.css", "survey.css", "outbox-core.js", "offline-queue.js",
+                                                      "survey.js"}
     total = len(html.encode())
     for asset in [*assets, "/sw.js"]:
         response = client.get(asset)
@@ -80,7 +81,8 @@ def test_service_worker_is_served_from_root(client):
     response = client.get("/sw.js")
     assert response.status_code == 200
     assert response.mimetype == "text/javascript" and response.headers["Cache-Control"] == "no-cache"
-    assert b"/s/" in response.data
+    assert b"(s|pantau|static)" in response.data  # covers the survey and the monitors' pages
+    assert b"pantau-shell-" in response.data and b"__VERSION__" not in response.data  # versioned cache
 
 
 def test_thanks_page_links_to_public_results(client, layanan):

@@ -9,7 +9,8 @@ through app.scoping, so another monitor's record is simply not found.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -28,6 +29,7 @@ from app.models import (
     Region,
     utcnow,
 )
+from app.models.org import TIMEZONES
 from app.parsing import arg_int
 from app.scoping import get_scoped_or_404, region_clause, region_subtree_ids, role_required, scoped
 from app.services import (
@@ -52,6 +54,8 @@ bp = Blueprint("field", __name__, url_prefix="/pantau", cli_group=None)
 PAGE_SIZE = 50
 ANSWERS = {"ya": True, "tidak": False}
 INVALID = "Periksa kembali isian yang ditandai."
+WRONG_OWNER = ("Data ini dicatat oleh pengguna lain di perangkat ini, jadi tidak disimpan atas nama Anda. "
+               "Data tetap di perangkat sampai pemiliknya masuk lagi.")
 
 monitoring_scope.register()
 monitoring_reference.register()
@@ -65,7 +69,24 @@ def _signed_in():
         if wants_json() or request.method == "POST":
             return error_response(401, "Sesi berakhir — silakan masuk lagi; data antrean tidak hilang.")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return None
+    return _owner_mismatch()
+
+
+def _owner_mismatch():
+    """A queued item records the user it was created under (`owner`); it is stored only under that user.
+
+    On a shared phone monitor A's queued item must never land with monitor B as
+    the monitor. A form post without `owner` (old queued items, scripts) is the
+    session user's own. See docs/OFFLINE.md.
+    """
+    if request.method != "POST":
+        return None
+    owner = request.form.get("owner")
+    if owner is None or owner == str(current_user.id):
+        return None
+    if wants_json():
+        return jsonify(status="wrong_owner", owner=owner[:40], message=WRONG_OWNER), 409
+    return error_response(409, WRONG_OWNER)
 
 
 # ---- shared helpers ------------------------------------------------------------
@@ -76,9 +97,15 @@ def _invalid(form_errors: dict, template: str, **context):
     return render_template(template, **context), 422
 
 
-def _conflict(message: str, template: str, **context):
+def _conflict(message: str, template: str, existing=None, **context):
+    """409: the offline outbox offers the existing record (its correction page while still editable)."""
     if wants_json():
-        return jsonify(status="invalid", message=message, errors={"__all__": [message]}), 409
+        url = None
+        if existing is not None:
+            endpoint = "field.check_edit" if _editable(existing) else "field.check_detail"
+            url = url_for(endpoint, record_id=existing.id)
+        return jsonify(status="conflict", message=message, errors={"__all__": [message]},
+                       existing_id=existing.id if existing else None, existing_url=url), 409
     flash(message, "error")
     return render_template(template, **context), 409
 
@@ -166,6 +193,13 @@ def _gps_errors(form) -> None:
 @role_required("monitor", "analyst", "admin")
 def home():
     return render_template("monitoring/home.html")
+
+
+@bp.get("/antrean")
+@role_required("monitor", "analyst", "admin")
+def outbox():
+    """The device outbox: a shell page; offline-queue.js lists this user's queued items from IndexedDB."""
+    return render_template("monitoring/outbox.html")
 
 
 # ---- pendamping checks ---------------------------------------------------------
@@ -288,7 +322,9 @@ def check_create():
         message = (f"Pendamping {pendamping.name} sudah dimonitor untuk periode {period.label}. "
                    "Satu catatan per pendamping per periode; ubah catatan yang sudah ada.")
         form.pendamping_id.choices = _pendamping_choices(pendamping.type_id)
-        return _conflict(message, "monitoring/check_form.html",
+        taken = db.session.scalar(scoped(PendampingCheck).where(
+            PendampingCheck.pendamping_id == pendamping.id, PendampingCheck.period == period.code))
+        return _conflict(message, "monitoring/check_form.html", existing=taken,
                          **_check_form_context(pendamping.type, form, version, {}, answers))
     record = db.session.scalar(select(PendampingCheck).where(PendampingCheck.instance_id == instance_id))
     audit.record("create", record, after=field_insert.snapshot(record))
@@ -565,6 +601,15 @@ def income_edit(record_id: int):
 @role_required("analyst", "admin")
 def income_reject(record_id: int):
     return _reject(get_scoped_or_404(IncomeSample, record_id), "field.income_detail")
+
+
+@bp.app_template_global("reference_stamp")
+def reference_stamp() -> str:
+    """When this page's reference data (pendamping list, checklist, programmes, regions) was read, in the
+    unit's local time: a form reopened offline from the service worker's cache shows how old its lists are."""
+    zone = current_user.unit.timezone if current_user.is_authenticated and current_user.unit else "Asia/Jakarta"
+    local = utcnow().replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
+    return f"{local:%d-%m-%Y %H:%M} {TIMEZONES.get(zone, zone).split()[0]}"
 
 
 @bp.app_template_global("masked_nik")

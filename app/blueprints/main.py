@@ -29,7 +29,9 @@ def home():
 @bp.get("/csrf-token")
 def csrf_token():
     """A fresh token for the current session, so an offline queue can resend
-    items whose original token expired (e.g. after logging in again)."""
-    response = jsonify(csrf_token=generate_csrf(), authenticated=current_user.is_authenticated)
+    items whose original token expired (e.g. after logging in again). `user_id` lets the queue send
+    only the signed-in user's own items (docs/OFFLINE.md)."""
+    response = jsonify(csrf_token=generate_csrf(), authenticated=current_user.is_authenticated,
+                       user_id=current_user.id if current_user.is_authenticated else None)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -8,6 +8,8 @@ instance_id idempotency.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import uuid
 from urllib.parse import urlsplit
@@ -22,7 +24,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from sqlalchemy import select
@@ -32,6 +33,7 @@ from app.errors import error_response, wants_json
 from app.extensions import csrf, db, limiter
 from app.models import Layanan, RespondentCategory, Unit
 from app.services import skm_demo, skm_import, skm_submit  # noqa: F401 - skm_demo registers demo responses
+from app.static_assets import minified_js
 from forms.survey import SurveyForm
 
 bp = Blueprint("survey", __name__, cli_group=None)
@@ -90,9 +92,17 @@ def _thanks_url(layanan: Layanan) -> str:
     return url_for("survey.thanks", slug=layanan.slug)
 
 
+def receipt_code(instance_id: str) -> str:
+    """The respondent's short receipt: the first 8 hex digits of the instance_id, as ABCD-1234.
+    offline-queue.js derives the same code on the device before the answer is sent (docs/OFFLINE.md)."""
+    digits = "".join(c for c in instance_id[:36] if c in "0123456789abcdefABCDEF")[:8].upper()
+    return f"{digits[:4]}-{digits[4:]}"
+
+
 def _success(layanan: Layanan, status: str):
     if wants_json():
-        return jsonify(status=status, redirect=_thanks_url(layanan))
+        return jsonify(status=status, redirect=_thanks_url(layanan),
+                       receipt=receipt_code(request.form.get("instance_id", "")))
     return redirect(_thanks_url(layanan), code=303)
 
 
@@ -137,10 +147,28 @@ def thanks(slug: str):
 
 @bp.get("/sw.js")
 def service_worker():
-    """Served from the root so it may control /s/ pages (registered with scope /s/)."""
-    response = send_from_directory(current_app.static_folder, "sw.js", mimetype="text/javascript", max_age=0)
+    """Served from the root so it may control /s/ and /pantau/ pages (registered with scope /).
+
+    The worker's cache name carries the deployment's version: OFFLINE_SHELL_VERSION if set, else a hash
+    of the static files, so every deployment that changes them installs a new worker and cache (the
+    queued items live in IndexedDB and are never dropped; docs/OFFLINE.md)."""
+    version = current_app.config.get("OFFLINE_SHELL_VERSION") or _static_hash(current_app.static_folder)
+    body = minified_js(os.path.join(current_app.static_folder, "sw.js")).replace(b"__VERSION__", version.encode())
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@functools.cache
+def _static_hash(folder: str) -> str:
+    digest = hashlib.sha256()
+    for base, dirs, files in sorted(os.walk(folder)):
+        dirs.sort()
+        for name in sorted(files):
+            with open(os.path.join(base, name), "rb") as handle:
+                digest.update(name.encode() + handle.read())
+    return digest.hexdigest()[:12]
 
 
 @bp.cli.command("import-skm")

@@ -61,3 +61,52 @@ def phone(browser):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+OUTBOX_JS = """async (owner) => {
+    const db = await new Promise((ok, fail) => {
+        const r = indexedDB.open('pantau-outbox:' + owner, 1);
+        r.onupgradeneeded = () => r.result.createObjectStore('items', {keyPath: 'id'});
+        r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error);
+    });
+    const items = await new Promise((ok) => {
+        const q = db.transaction('items').objectStore('items').getAll();
+        q.onsuccess = () => ok(q.result);
+    });
+    db.close();
+    return items;
+}"""
+
+
+def outbox(page, owner: str = "anonymous") -> list[dict]:
+    """The device outbox of one owner ("anonymous" or "user:<id>"), read from IndexedDB in the page."""
+    return page.evaluate(OUTBOX_JS, owner)
+
+
+def wait_outbox(page, owner: str, predicate, seconds: float = 25.0) -> list[dict]:
+    """Poll the outbox until predicate(items) holds; returns the last items seen."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    items = outbox(page, owner)
+    while not predicate(items) and time.monotonic() < deadline:
+        time.sleep(0.25)
+        items = outbox(page, owner)
+    return items
+
+
+def wait_js(page, script: str, arg=None, seconds: float = 25.0):
+    """Poll an (async) JavaScript function until it returns a truthy value, and return that value.
+
+    page.wait_for_function does not await a returned Promise (a Promise is truthy, so
+    it returns at once); page.evaluate does, so poll with evaluate.
+    """
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        value = page.evaluate(script, arg)
+        if value or time.monotonic() > deadline:
+            assert value, f"timed out waiting for: {script[:200]}"
+            return value
+        time.sleep(0.25)

@@ -1,6 +1,8 @@
 """Field monitoring in a real Chromium on a phone viewport: offline queue, expired session, analyst view."""
 from __future__ import annotations
 
+import json
+import re
 import time
 from datetime import date
 
@@ -9,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import IncomeSample, PendampingCheck
+from tests.browser.conftest import outbox, wait_outbox
 from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -77,21 +80,46 @@ def test_offline_check_and_two_income_samples_survive_expired_session(phone, liv
     income_page.screenshot(path=str(artifacts / "field-offline-queue.png"), full_page=True)
     assert _count(PendampingCheck) == 0 and _count(IncomeSample) == 0
 
-    # The session expires while the monitor is offline; coming back online must not lose the queue.
+    mine = f"user:{field['users']['mon_a'].id}"
+    items = outbox(income_page, mine)
+    assert len(items) == 3 and {i["state"] for i in items} == {"waiting"}
+    assert {i["owner"] for i in items} == {mine}
+    assert income_page.evaluate("localStorage.getItem('pantau-queue-v1')") is None  # IndexedDB only
+
+    # The session expires while the monitor is offline; coming back online must not lose the queue,
+    # and the monitor is told to log in again (issue 11, scenario 5).
     phone.clear_cookies()
     phone.set_offline(False)
     income_page.evaluate("window.dispatchEvent(new Event('online'))")
-    time.sleep(2)
+    banner = income_page.locator("[data-session-banner]")
+    banner.wait_for()
+    assert "Sesi berakhir — masuk lagi untuk mengirim 3 data" in banner.inner_text()
+    income_page.screenshot(path=str(artifacts / "field-session-banner.png"), full_page=True)
     assert _count(PendampingCheck) == 0 and _count(IncomeSample) == 0
-    assert income_page.evaluate("JSON.parse(localStorage.getItem('pantau-queue-v1')).length") == 3
+    assert [i["state"] for i in outbox(income_page, mine)] == ["waiting"] * 3
 
     check_page.close()
-    _login(income_page, base, "mona@x.id", "/pantau/pendapatan/catat")
+    banner.get_by_role("link", name="Masuk").click()
+    income_page.wait_for_url("**/login?next=*")
+    income_page.fill("input[name=email]", "mona@x.id")
+    income_page.fill("input[name=password]", TEST_PASSWORD)
+    income_page.click("main button[type=submit]")
+    income_page.wait_for_url("**/pantau/antrean")  # back to the outbox, which sends without further action
     assert _wait(IncomeSample, 2) == 2
     assert _wait(PendampingCheck, 1) == 1
-    income_page.wait_for_function("JSON.parse(localStorage.getItem('pantau-queue-v1') || '[]').length === 0")
+    items = wait_outbox(income_page, mine, lambda xs: all(i["state"] == "sent" for i in xs))
+    assert [i["state"] for i in items] == ["sent"] * 3
     time.sleep(1)
     assert _count(IncomeSample) == 2 and _count(PendampingCheck) == 1  # exactly, no duplicates
+    rows = db.session.scalars(select(IncomeSample)).all() + db.session.scalars(select(PendampingCheck)).all()
+    assert {r.monitor_id for r in rows} == {field["users"]["mon_a"].id}
+    assert {f"#{r.id}" for r in rows} == {i["receipt"] for i in items}
+    # Scenario 7: once confirmed, no 16-digit run anywhere on the device (only the masked NIK remains).
+    income_page.locator("[data-outbox] [data-state=sent]").first.wait_for()
+    assert "************0001" in income_page.inner_text("[data-outbox]")
+    assert not re.search(r"\d{16}", json.dumps(outbox(income_page, mine)))
+    assert not re.search(r"\d{16}", income_page.evaluate("JSON.stringify(Object.assign({}, localStorage))"))
+    income_page.screenshot(path=str(artifacts / "field-outbox-sent.png"), full_page=True)
 
     analyst = phone.new_page()
     phone.clear_cookies()

@@ -1,6 +1,6 @@
-/* Let the service worker keep the survey available offline (scope /s/). */
+/* The service worker (scope /) keeps the survey available offline; offline-queue.js registers it too. */
 if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.register("/sw.js", {scope: "/s/"}).catch(function () { /* still works online */ });
+  navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () { /* still works online */ });
 }
 
 /* Errors: bring the first marked question into view, whether the server rendered it
