@@ -37,10 +37,11 @@ def test_public_results_fit_360px_without_sideways_scroll(phone, live_server, la
     right_edges = page.eval_on_selector_all("tbody td", "els => els.map(e => e.getBoundingClientRect().right)")
     assert right_edges and max(right_edges) <= 360
     text = page.locator("tbody").inner_text()
-    assert "77,78\nB\nBaik\n12" in text and "Sampel kecil: 12 responden" in text
+    # identical respondents: an interval of width zero, printed beside the score it belongs to
+    assert "77,78\n77,78 – 77,78\nMutu B\nBaik\n12" in text and "Sampel kecil: 12 responden" in text
     labels = page.eval_on_selector_all("tbody tr:first-child td",
                                        "els => els.map(e => getComputedStyle(e, '::before').content)")
-    assert labels[1:] == ['"IKM"', '"Mutu"', '"Kinerja"', '"Responden (n)"']
+    assert labels[1:] == ['"IKM"', '"Interval 95%"', '"Mutu"', '"Kinerja"', '"Responden (n)"']
 
 
 def _answer_all(page):
