@@ -356,3 +356,15 @@ def test_parsers_accept_only_what_a_person_types():
     for bad in ("٢٠٢٥", "2025-٠٣", "２０２５"):  # a period is ASCII digits too
         with pytest.raises(ValueError):
             parse_period(bad)
+
+
+@pytest.mark.parametrize("cell", ["٣", "²", "３", "1" * 25])
+def test_import_cells_take_ascii_digits_only(cell):
+    """Issue 9: numbers and dates in import cells are ASCII only, like every other input (int("٣") is 3)."""
+    from app.services import tabular
+
+    number, error = tabular.parse_int(cell, 0)
+    assert number is None and error == "harus bilangan bulat tanpa titik atau koma."
+    day, error = tabular.parse_date("٢٠٢٤-٠٦-١٠")
+    assert day is None and "tanggal tidak valid" in error
+    assert tabular.parse_int(" 42 ", 0) == (42, None) and tabular.parse_date("2024-06-10")[0] is not None

@@ -19,7 +19,7 @@ from app.services.tabular import ImportReport, RowError, parse_int, read_table, 
 
 POVERTY_REQUIRED = ("province", "period", "extreme_line", "poverty_line")
 UMK_REQUIRED = ("kabkota", "year", "amount")
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 def _finish(report: ImportReport, valid: list, key_of, model, total: int) -> ImportReport:

@@ -179,6 +179,8 @@ def parse_date(value, required: bool = True) -> tuple[date | None, str | None]:
     s = "" if value is None else str(value).strip()
     if not s:
         return None, ("wajib diisi." if required else None)
+    if not s.isascii():  # strptime's %Y reads Arabic-Indic digits too
+        return None, "tanggal tidak valid (gunakan YYYY-MM-DD)."
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
         try:
             return datetime.strptime(s, fmt).date(), None
@@ -200,7 +202,8 @@ def parse_int(value, minimum: int, maximum: int | None = None) -> tuple[int | No
         s = "" if value is None else str(value).strip().replace(" ", "")
         if not s:
             return None, "wajib diisi."
-        if not s.lstrip("-").isdigit():
+        # ASCII digits only: str.isdigit() and int() also take "²" and "٣" (app.parsing explains why).
+        if not (s.isascii() and s.lstrip("-").isdigit() and len(s) <= 20):
             return None, "harus bilangan bulat tanpa titik atau koma."
         number = int(s)
     if number < minimum:
