@@ -33,7 +33,9 @@ def test_form_has_profile_nine_unsur_with_wording_and_fresh_ids(client, layanan)
         assert block, unsur.code
         assert f"{number}. {unsur.name}" in block.group(1) and unsur.description in block.group(1)
         for value, label in enumerate(unsur.labels, start=1):
-            assert f'name="{unsur.code.lower()}" value="{value}" required> {label}</label>' in block.group(1)
+            # `required` on the group's first radio makes the whole group required (HTML)
+            required = " required" if value == 1 else ""
+            assert f'name="{unsur.code.lower()}" value="{value}"{required}> {label}</label>' in block.group(1)
     for label in ("Jenis kelamin", "Usia", "Pendidikan terakhir", "Pekerjaan utama", "Unsur responden",
                   "Masyarakat", "Pilar Sosial Perorangan", "D4/S1", "Wirausaha"):
         assert label in html

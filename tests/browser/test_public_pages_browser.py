@@ -73,7 +73,7 @@ def test_without_javascript_progress_markers_and_errors_render(browser, live_ser
         page = context.new_page()
         page.goto(f"{live_server}/s/izin-ugb")
         assert page.locator("text=Pertanyaan 1 dari 9").is_visible()
-        assert page.locator(".step").all_inner_texts() == [f"Pertanyaan {i} dari 9" for i in range(1, 10)]
+        assert page.locator("legend small").all_inner_texts() == [f"Pertanyaan {i} dari 9" for i in range(1, 10)]
         _answer_all(page)
         page.fill("#service_date", "1958-05-01")
         page.click("button[type=submit]")

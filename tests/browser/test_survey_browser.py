@@ -128,7 +128,7 @@ def test_page_weight_origin_and_tap_targets(browser, live_server, layanan, artif
         assert sum(sizes.values()) <= PAGE_BUDGET, sizes
         # Fits 320 px without sideways scrolling; every answer option is a 44 px target or larger.
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
-        heights = page.eval_on_selector_all(".opt", "els => els.map(e => e.getBoundingClientRect().height)")
+        heights = page.eval_on_selector_all(".q label", "els => els.map(e => e.getBoundingClientRect().height)")
         assert len(heights) == 2 + 9 * 4 and min(heights) >= 44
         button = page.locator("button[type=submit]").bounding_box()
         assert button["height"] >= 44
