@@ -96,7 +96,7 @@ def test_longest_allowed_kritik_saran_is_accepted(client, layanan):
 def test_errors_keep_the_answers_already_given_and_escape_them(client, layanan):
     data = payload(layanan.id, u9=None, usia="27", kritik_saran='<script>alert("x")</script>', pekerjaan="Swasta")
     html = client.post("/s/izin-ugb", data=data).get_data(as_text=True)
-    assert 'name="u1" value="3" required checked' in html and 'name="u2" value="4" required checked' in html
+    assert 'name="u1" value="3" checked' in html and 'name="u2" value="4" checked' in html
     assert 'id="q-u9"' in html and "Pilih salah satu jawaban." in html
     assert 'name="usia" min="10" max="120" inputmode="numeric" value="27"' in html
     assert '<option value="Swasta" selected>' in html and 'value="L" checked' in html
