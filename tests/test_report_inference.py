@@ -177,8 +177,8 @@ def test_pdf_and_spreadsheet_rows_carry_the_figures_own_intervals(client, strata
 
     from pypdf import PdfReader
 
-    from app.services.report_workbook import LEVELS, summary_rows
     from app.services import pdf_report
+    from app.services.report_workbook import LEVELS, summary_rows
 
     _with_populations(strata)
     report = ikm_report.build_report(strata["psds"], parse_period("2025"))

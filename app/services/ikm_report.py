@@ -544,6 +544,7 @@ def comparisons_json(report: IkmReport) -> dict:
         ranking = {
             "order": report.ranking.order,
             "correction": "holm",
+            "family": report.ranking.family,
             "pairs": [{"higher": p.higher, "lower": p.lower, **_difference_json(p.difference),
                        "p_holm": p.p_holm, "significant": p.significant} for p in report.ranking.pairs],
         }
