@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import Select, select
 
 from analysis.ikm import UNSUR
+from app import report_db
 from app.extensions import db
 from app.models import Layanan, RespondentCategory, SkmResponse, Unit
 from app.models.skm import JENIS_KELAMIN, UNSUR_COLUMNS
@@ -149,7 +150,7 @@ def iter_response_rows(layanan_ids: list[int], period: Period, exclude_flagged: 
         return
     stmt = response_query(layanan_ids, period, exclude_flagged).execution_options(
         stream_results=True, yield_per=BATCH)
-    result = db.session.execute(stmt)
+    result = report_db.execute(stmt)
     try:
         for partition in result.partitions(BATCH):
             for row in partition:

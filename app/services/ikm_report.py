@@ -22,6 +22,7 @@ from analysis.ikm import UNSUR, IkmResult, grade, rollup
 from analysis.indicators import aggregate
 from analysis.rounding import round_half_up
 from analysis.sample_size import krejcie_morgan
+from app import report_db
 from app.extensions import db
 from app.models import Layanan, Region, RespondentCategory, SkmProfileCount, SkmResponse, SkmSummary, Unit
 from app.models.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN_LABELS
@@ -262,7 +263,7 @@ def populations(layanan_ids: list[int], period: Period) -> dict[int, int]:
 
     if not layanan_ids:
         return {}
-    rows = db.session.execute(
+    rows = report_db.execute(
         select(ServicePopulation.layanan_id, ServicePopulation.population)
         .where(ServicePopulation.layanan_id.in_(layanan_ids), ServicePopulation.period == period.code))
     return {layanan_id: population for layanan_id, population in rows}
@@ -331,7 +332,7 @@ def profile(layanan_ids: list[int], period: Period, exclude_flagged: bool) -> di
         .group_by(SkmProfileCount.dimension, SkmProfileCount.value)
     )
     totals: dict[str, dict] = defaultdict(lambda: defaultdict(int))
-    for dimension, value, count in db.session.execute(stmt):
+    for dimension, value, count in report_db.execute(stmt):
         totals[dimension][value or None] += int(count)
     categories = {str(cid): name for cid, name in db.session.execute(
         select(RespondentCategory.id, RespondentCategory.name).order_by(RespondentCategory.sort_order))}
@@ -374,7 +375,7 @@ def _kritik_months(layanan_ids: list[int], period: Period, exclude_flagged: bool
         .order_by(SkmSummary.period.desc())
     )
     collected, earliest = 0, None
-    for month, count in db.session.execute(stmt):
+    for month, count in report_db.execute(stmt):
         collected, earliest = collected + int(count or 0), month
         if collected >= limit:
             break
@@ -398,7 +399,7 @@ def kritik_saran(layanan_ids: list[int], period: Period, exclude_flagged: bool, 
         .limit(limit)
     )
     return [{"submitted_at": at, "period": month, "layanan": name, "text": text}
-            for at, month, name, text in db.session.execute(stmt)]
+            for at, month, name, text in report_db.execute(stmt)]
 
 
 def headline_for(lines: list[LayananLine], pooled: IkmResult | None, population: int | None) -> Headline | None:

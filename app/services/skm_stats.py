@@ -15,6 +15,7 @@ from sqlalchemy import Float, case, cast, func, not_, or_, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from analysis.ikm import PAIRS, IkmResult, compute_ikm_from_sums
+from app import report_db
 from app.extensions import db
 from app.models import SkmResponse, SkmSummary, SkmSummaryCross
 from app.models.skm import UNSUR_COLUMNS
@@ -111,9 +112,9 @@ def ikm_by_layanan(layanan_ids: Iterable[int], period: Period | None,
         .where(*summary_filter(SkmSummaryCross, ids, period, exclude_flagged))
         .group_by(SkmSummaryCross.layanan_id)
     )
-    cross_rows = {row.layanan_id: row for row in db.session.execute(cross_stmt)} if with_variance else {}
+    cross_rows = {row.layanan_id: row for row in report_db.execute(cross_stmt)} if with_variance else {}
     results = {}
-    for row in db.session.execute(stmt):
+    for row in report_db.execute(stmt):
         result = _result(row, cross_rows.get(row.layanan_id))
         if result is not None:
             results[row.layanan_id] = result
@@ -127,11 +128,11 @@ def ikm_for(layanan_ids: Iterable[int], period: Period | None,
     if not ids:
         return None
     stmt = select(*_aggregate_columns()).where(*summary_filter(SkmSummary, ids, period, exclude_flagged))
-    row = db.session.execute(stmt).one()
+    row = report_db.execute(stmt).one()
     if not row.n:
         return None
     cross_stmt = select(*_cross_columns()).where(*summary_filter(SkmSummaryCross, ids, period, exclude_flagged))
-    return _result(row, db.session.execute(cross_stmt).one())
+    return _result(row, report_db.execute(cross_stmt).one())
 
 
 def flag_counts(layanan_ids: Iterable[int], period: Period | None) -> dict[str, int]:
@@ -148,7 +149,7 @@ def flag_counts(layanan_ids: Iterable[int], period: Period | None) -> dict[str, 
         func.coalesce(func.sum(SkmSummary.n_repeat_device), 0),
         func.coalesce(func.sum(SkmSummary.n_stamp_reused), 0),
     ).where(*summary_filter(SkmSummary, ids, period))
-    row = db.session.execute(stmt).one()
+    row = report_db.execute(stmt).one()
     return {key: int(value) for key, value in zip(keys, row, strict=True)}
 
 
