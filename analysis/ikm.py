@@ -167,17 +167,19 @@ def _build(sums: dict[str, int], counts: dict[str, int], n_respondents: int,
     if not answered:
         raise ValueError("no unsur has any answer: the IKM needs at least one answered unsur")
     k = len(answered)
-    nrr_exact = {c: Fraction(sums[c], counts[c]) for c in answered}
-    index_exact = sum(nrr_exact.values(), Fraction(0)) / k
-    score_exact = index_exact * 25
+    # Exact, as with Fractions, but over one common denominator: a report builds thousands of
+    # these. int / int is correctly rounded in Python, so each float equals float(Fraction(...)).
+    common = math.lcm(*(counts[c] for c in answered))
+    numerator = sum(sums[c] * (common // counts[c]) for c in answered)
+    score_exact = Fraction(25 * numerator, k * common)
     display = round_half_up(score_exact, 2)
     mutu, kinerja = grade(display)
     return IkmResult(
         n_respondents=n_respondents,
-        nrr={c: float(v) for c, v in nrr_exact.items()},
-        nrr_weighted={c: float(v / k) for c, v in nrr_exact.items()},
+        nrr={c: sums[c] / counts[c] for c in answered},
+        nrr_weighted={c: sums[c] / (counts[c] * k) for c in answered},
         counts={c: counts[c] for c in CODES},
-        index=float(index_exact),
+        index=numerator / (k * common),
         score=float(score_exact),
         score_exact=score_exact,
         score_display=display,

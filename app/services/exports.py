@@ -221,7 +221,7 @@ def _copy_query(layanan_ids: list[int], period: Period, exclude_flagged: bool) -
         .join(Layanan, Layanan.id == SkmResponse.layanan_id)
         .join(Unit, Unit.id == Layanan.unit_id)
         .outerjoin(RespondentCategory, RespondentCategory.id == SkmResponse.respondent_category_id)
-        .where(*skm_stats.response_filter(layanan_ids, period, exclude_flagged))
+        .where(*skm_stats.response_filter(layanan_ids, period, exclude_flagged, literal_ids=True))
         .order_by(SkmResponse.id)
     )
 
