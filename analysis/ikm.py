@@ -325,8 +325,10 @@ def _check_cross(cross, total: dict[str, int], count: dict[str, int], n_resp: in
     for u, v in PAIRS:
         value = cross.get((u, v), (0, 0, 0, 0))
         try:
-            if type(value) is tuple and len(value) == 4 and all(type(x) is int and x >= 0 for x in value):
-                c_uv, a_uv, b_uv, p_uv = value  # the common case, straight from SQL: skip the slow checks
+            if type(value) is tuple and len(value) == 4 and type(value[0]) is int and type(value[1]) is int \
+                    and type(value[2]) is int and type(value[3]) is int and value[0] >= 0:
+                # The common case, straight from SQL: skip the slow checks. a, b, p >= c >= 0 is checked below.
+                c_uv, a_uv, b_uv, p_uv = value
             else:
                 c_uv, a_uv, b_uv, p_uv = (as_count(x, f"{u}x{v}") for x in value)
         except (TypeError, ValueError) as exc:
