@@ -62,7 +62,9 @@ def _rows(layanan_ids: list[int], count: int, seed: int):
     answers = (1, 2, 3, 3, 4, 4, 4)
     texts = (None, None, None, None, "Pelayanan cepat", "Antrian lama", "=cmd|' /C calc'!A0")
     for i in range(count):
-        month = 1 + i % 12
+        # Every layanan answers in every month (once rows >= 12 x layanan), so the summary tables
+        # hold what a real year holds: layanan x 12 months x 2 flag states.
+        month = 1 + (i // len(layanan_ids)) % 12
         yield (uuid.uuid4(), layanan_ids[i % len(layanan_ids)], datetime(2025, month, 1 + i % 28), f"2025-{month:02d}",
                "skm-2017-v1", "web", *(rng.choice(answers) for _ in range(9)), rng.choice("LP"),
                rng.randint(17, 75), rng.choice(("SMA", "D4/S1", "S2")), rng.choice(("PNS", "Swasta", "Lainnya")),
