@@ -149,6 +149,14 @@ class Ranking:
         return self._index.get(frozenset((a, b)))
 
     @property
+    def note(self) -> str:
+        """What the p-values mean, for the reader (dashboard, PDF)."""
+        if self.family == FAMILY_ADJACENT:
+            return (f"Lebih dari {ALL_PAIRS_LIMIT} layanan: setiap layanan dibandingkan dengan layanan di bawahnya; "
+                    "nilai p disesuaikan dengan koreksi Holm atas pasangan-pasangan itu.")
+        return "Nilai p setiap pasangan disesuaikan dengan koreksi Holm."
+
+    @property
     def adjacent(self) -> list[RankedPair]:
         return [self.between(a, b) for a, b in zip(self.order, self.order[1:], strict=False)]
 

@@ -61,3 +61,11 @@ def test_large_ranking_compares_adjacent_pairs_holm_over_them():
         _same(pair.difference, d)
         assert pair.p_holm == pytest.approx(p, rel=1e-12)
     assert ranking.between(order[0], order[2]) is None  # not adjacent: not compared
+
+
+def test_ranking_note_says_which_pairs_were_compared():
+    rng = random.Random(9)
+    small = ikm_inference.rank_layanan({f"a{i}": e for i, e in enumerate(_random_estimates(rng, 3))})
+    large = ikm_inference.rank_layanan({f"b{i}": e for i, e in enumerate(_random_estimates(rng, 40))})
+    assert small.note == "Nilai p setiap pasangan disesuaikan dengan koreksi Holm."
+    assert large.note.startswith("Lebih dari 30 layanan: setiap layanan dibandingkan dengan layanan di bawahnya")
