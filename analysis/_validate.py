@@ -12,9 +12,11 @@ from numbers import Integral, Real
 
 def as_count(x, name: str, *, minimum: int = 0) -> int:
     """An integer count; integral floats/Decimals (from SQL SUM) are accepted."""
-    if isinstance(x, bool) or x is None:
+    if type(x) is int:  # the common case first: the ABC checks below cost microseconds each
+        value = x
+    elif isinstance(x, bool) or x is None:
         raise ValueError(f"{name} must be an integer count, got {x!r}")
-    if isinstance(x, Integral):
+    elif isinstance(x, Integral):
         value = int(x)
     elif isinstance(x, Decimal | Real):
         try:
@@ -33,6 +35,11 @@ def as_count(x, name: str, *, minimum: int = 0) -> int:
 
 def as_real(x, name: str) -> float:
     """A finite real number (int, float, Decimal, numpy scalar)."""
+    if type(x) is float or type(x) is int:  # the common case, without the ABC checks (thousands per report)
+        value = float(x)
+        if not math.isfinite(value):
+            raise ValueError(f"{name} must be finite, got {x!r}")
+        return value
     if isinstance(x, bool) or x is None or not isinstance(x, Real | Decimal):
         raise ValueError(f"{name} must be a number, got {x!r}")
     value = float(x)

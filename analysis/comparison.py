@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from scipy import stats
 
 from ._validate import as_level, as_real
@@ -56,6 +57,43 @@ def compare(first: Estimate, second: Estimate, level: float = 0.95) -> Differenc
     q = float(stats.t.ppf(0.5 + level / 2.0, df))
     p = float(2.0 * stats.t.sf(abs(diff) / se, df))
     return Difference(diff, se, df, diff - q * se, diff + q * se, min(1.0, p), level)
+
+
+def compare_many(firsts: Sequence[Estimate], seconds: Sequence[Estimate], level: float = 0.95) -> list[Difference]:
+    """compare(f, s) for each pair, with one vectorised t quantile and tail call (a ranking of thousands).
+
+    The arithmetic is compare()'s, element by element, so the figures are the same.
+    """
+    level = as_level(level)
+    if len(firsts) != len(seconds):
+        raise ValueError("one second estimate per first")
+    if not firsts:
+        return []
+    v1 = np.array([e.value for e in firsts], dtype=float)
+    v2 = np.array([e.value for e in seconds], dtype=float)
+    var1 = np.array([e.variance for e in firsts], dtype=float)
+    var2 = np.array([e.variance for e in seconds], dtype=float)
+    df1 = np.array([e.df for e in firsts], dtype=float)
+    df2 = np.array([e.df for e in seconds], dtype=float)
+    diff = v1 - v2
+    var = var1 + var2
+    se = np.sqrt(var)
+    terms = np.where(var1 > 0, var1 ** 2 / df1, 0.0) + np.where(var2 > 0, var2 ** 2 / df2, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = np.where(terms > 0, var ** 2 / np.where(terms > 0, terms, 1.0), np.inf)
+        live = se > 0
+        safe_se = np.where(live, se, 1.0)
+        q = stats.t.ppf(0.5 + level / 2.0, df)
+        p = np.minimum(1.0, 2.0 * stats.t.sf(np.abs(diff) / safe_se, df))
+    out = []
+    for i in range(len(firsts)):
+        d, s = float(diff[i]), float(se[i])
+        if not live[i]:
+            out.append(Difference(d, 0.0, float(df[i]), d, d, 1.0 if d == 0 else 0.0, level))
+        else:
+            half = float(q[i]) * s
+            out.append(Difference(d, s, float(df[i]), d - half, d + half, float(p[i]), level))
+    return out
 
 
 def holm(p_values: Sequence[float]) -> list[float]:

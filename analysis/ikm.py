@@ -167,17 +167,19 @@ def _build(sums: dict[str, int], counts: dict[str, int], n_respondents: int,
     if not answered:
         raise ValueError("no unsur has any answer: the IKM needs at least one answered unsur")
     k = len(answered)
-    nrr_exact = {c: Fraction(sums[c], counts[c]) for c in answered}
-    index_exact = sum(nrr_exact.values(), Fraction(0)) / k
-    score_exact = index_exact * 25
+    # Exact, as with Fractions, but over one common denominator: a report builds thousands of
+    # these. int / int is correctly rounded in Python, so each float equals float(Fraction(...)).
+    common = math.lcm(*(counts[c] for c in answered))
+    numerator = sum(sums[c] * (common // counts[c]) for c in answered)
+    score_exact = Fraction(25 * numerator, k * common)
     display = round_half_up(score_exact, 2)
     mutu, kinerja = grade(display)
     return IkmResult(
         n_respondents=n_respondents,
-        nrr={c: float(v) for c, v in nrr_exact.items()},
-        nrr_weighted={c: float(v / k) for c, v in nrr_exact.items()},
+        nrr={c: sums[c] / counts[c] for c in answered},
+        nrr_weighted={c: sums[c] / (counts[c] * k) for c in answered},
         counts={c: counts[c] for c in CODES},
-        index=float(index_exact),
+        index=numerator / (k * common),
         score=float(score_exact),
         score_exact=score_exact,
         score_display=display,
@@ -323,8 +325,10 @@ def _check_cross(cross, total: dict[str, int], count: dict[str, int], n_resp: in
     for u, v in PAIRS:
         value = cross.get((u, v), (0, 0, 0, 0))
         try:
-            if type(value) is tuple and len(value) == 4 and all(type(x) is int and x >= 0 for x in value):
-                c_uv, a_uv, b_uv, p_uv = value  # the common case, straight from SQL: skip the slow checks
+            if type(value) is tuple and len(value) == 4 and type(value[0]) is int and type(value[1]) is int \
+                    and type(value[2]) is int and type(value[3]) is int and value[0] >= 0:
+                # The common case, straight from SQL: skip the slow checks. a, b, p >= c >= 0 is checked below.
+                c_uv, a_uv, b_uv, p_uv = value
             else:
                 c_uv, a_uv, b_uv, p_uv = (as_count(x, f"{u}x{v}") for x in value)
         except (TypeError, ValueError) as exc:

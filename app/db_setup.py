@@ -24,11 +24,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def init_database(app: Flask) -> None:
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    if uri.startswith("sqlite"):
+    uris = {None: app.config["SQLALCHEMY_DATABASE_URI"], **(app.config.get("SQLALCHEMY_BINDS") or {})}
+    for key, uri in uris.items():
+        if not isinstance(uri, str) or not uri.startswith("sqlite"):
+            continue
         if uri.startswith("sqlite:///") and ":memory:" not in uri:
             from pathlib import Path
 
             Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         with app.app_context():
-            event.listen(db.engine, "connect", _sqlite_pragmas)
+            event.listen(db.engines[key], "connect", _sqlite_pragmas)

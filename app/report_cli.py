@@ -83,7 +83,7 @@ def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, regio
     if fmt in exports.CSV_FORMATS:
         ids = ikm_report.report_layanan_ids(unit, layanan, region)
         handle = _open_out(out, binary=False)
-        for chunk in exports.csv_chunks(exports.iter_response_rows(ids, period, exclude_flagged), fmt=fmt):
+        for chunk in exports.response_csv_chunks(ids, period, exclude_flagged, fmt):
             handle.write(chunk)
         if handle is not sys.stdout:
             handle.close()

@@ -1,6 +1,15 @@
 """Benchmark the IKM report path on synthetic data; prints figures, asserts nothing.
 
-    .venv/bin/python bench/bench_reports.py [--rows 1000000] [--layanan 500] [--skip-pg]
+    .venv/bin/python bench/bench_reports.py [--responses 1000000] [--layanan 500] [--skip-sqlite] [--skip-pg]
+        [--pg URL] [--profile] [--skip-naive] [--skip-csv]
+
+A national-scale run (issue 17) on PostgreSQL only, in its own database:
+
+    .venv/bin/python bench/bench_reports.py --skip-sqlite --responses 10000000 --layanan 5000 \
+        --pg postgresql+psycopg://postgres@127.0.0.1:5432/bench_scale
+
+The layanan are created on the database's first run, so use one database per
+layanan count; responses are topped up to --responses and kept between runs.
 
 - IKM report (build_report: per-layanan GROUP BY, roll-up, pooled, flags, profile,
   trend, kritik) over ROWS responses in LAYANAN layanan, on SQLite and PostgreSQL;
@@ -53,7 +62,9 @@ def _rows(layanan_ids: list[int], count: int, seed: int):
     answers = (1, 2, 3, 3, 4, 4, 4)
     texts = (None, None, None, None, "Pelayanan cepat", "Antrian lama", "=cmd|' /C calc'!A0")
     for i in range(count):
-        month = 1 + i % 12
+        # Every layanan answers in every month (once rows >= 12 x layanan), so the summary tables
+        # hold what a real year holds: layanan x 12 months x 2 flag states.
+        month = 1 + (i // len(layanan_ids)) % 12
         yield (uuid.uuid4(), layanan_ids[i % len(layanan_ids)], datetime(2025, month, 1 + i % 28), f"2025-{month:02d}",
                "skm-2017-v1", "web", *(rng.choice(answers) for _ in range(9)), rng.choice("LP"),
                rng.randint(17, 75), rng.choice(("SMA", "D4/S1", "S2")), rng.choice(("PNS", "Swasta", "Lainnya")),
@@ -160,7 +171,7 @@ with app.app_context():
     start = time.perf_counter()
     lines = 0
     with open("/dev/null", "w") as sink:
-        for chunk in exports.csv_chunks(exports.iter_response_rows(ids, parse_period("2025"))):
+        for chunk in exports.response_csv_chunks(ids, parse_period("2025")):
             lines += chunk.count("\\n")
             sink.write(chunk)
     print(before, hwm(), time.perf_counter() - start, lines)
@@ -170,7 +181,22 @@ with app.app_context():
     return int(out[0]) / 1024, int(out[1]) / 1024, float(out[2]), int(out[3])
 
 
-def run(url: str, label: str, n_rows: int, n_layanan: int) -> None:
+def profiled(label: str, call):
+    """Run call() under cProfile and print the 15 most expensive functions (cumulative)."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    result = profiler.runcall(call)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(15)
+    print(f"[{label}] profile of the full IKM report:\n{out.getvalue()}")
+    return result
+
+
+def run(url: str, label: str, n_rows: int, n_layanan: int, profile: bool = False, skip_naive: bool = False,
+        skip_csv: bool = False) -> None:
     from app.extensions import db
     from app.services import ikm_report, pdf_report, skm_stats
     from app.services.periods import parse_period
@@ -191,36 +217,51 @@ def run(url: str, label: str, n_rows: int, n_layanan: int) -> None:
         print(f"[{label}] {report.n:,} responses in {len(core)} layanan")
         print(f"[{label}] IKM per layanan, one GROUP BY:          {t_core:.2f} s")
         print(f"[{label}] full IKM report (roll-up, pooled, flags, profile, trend, kritik): {t_report:.2f} s")
-        t_naive = naive(db, data["big_ids"])
-        print(f"[{label}] naive load-all-rows + Python aggregation: {t_naive:.2f} s "
-              f"(ratio naive / full report = {t_naive / t_report:.1f}x, / GROUP BY = {t_naive / t_core:.1f}x)")
+        start = time.perf_counter()
+        ikm_report.build_report(big, period)
+        print(f"[{label}] full IKM report, second call (statement caches warm): {time.perf_counter() - start:.2f} s")
+        if profile:
+            profiled(label, lambda: ikm_report.build_report(big, period))
+        if not skip_naive:
+            t_naive = naive(db, data["big_ids"])
+            print(f"[{label}] naive load-all-rows + Python aggregation: {t_naive:.2f} s "
+                  f"(ratio naive / full report = {t_naive / t_report:.1f}x, / GROUP BY = {t_naive / t_core:.1f}x)")
         start = time.perf_counter()
         pdf_unit = data["units"]["BENCH-PDF"]
         pdf = pdf_report.render_pdf(ikm_report.build_report(pdf_unit, period))
         print(f"[{label}] PDF, {PDF_LAYANAN} layanan / {PDF_ROWS:,} responses: {time.perf_counter() - start:.2f} s "
               f"({len(pdf) / 1024:.0f} KiB)")
         db.session.remove()
+    if skip_csv:
+        return
     before, peak, seconds, lines = csv_peak_memory(url, "BENCH-BIG")
-    print(f"[{label}] CSV export of {lines - 1:,} rows: {seconds:.1f} s, peak RSS {peak:.0f} MB "
-          f"(process before export {before:.0f} MB)")
+    rows = lines - 1
+    print(f"[{label}] CSV export of {rows:,} rows: {seconds:.1f} s, peak RSS {peak:.0f} MB "
+          f"(process before export {before:.0f} MB; {rows / seconds:,.0f} rows/s, growth {peak - before:.0f} MB)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--responses", "--rows", dest="rows", type=int, default=1_000_000)
     parser.add_argument("--layanan", type=int, default=500)
     parser.add_argument("--sqlite", default=str(ROOT / "bench" / "out" / "bench_reports.db"))
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL",
                                                        "postgresql+psycopg://postgres@127.0.0.1:5432/pantau_bench"))
     parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL only (a 10M run)")
+    parser.add_argument("--skip-naive", action="store_true", help="leave out the load-every-row comparison")
+    parser.add_argument("--skip-csv", action="store_true", help="leave out the CSV export")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the full IKM report")
     args = parser.parse_args()
-    Path(args.sqlite).parent.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {os.cpu_count()} CPU; rows={args.rows:,}; layanan={args.layanan}")
-    run(f"sqlite:///{args.sqlite}", "sqlite", args.rows, args.layanan)
+    options = {"profile": args.profile, "skip_naive": args.skip_naive, "skip_csv": args.skip_csv}
+    print(f"machine: {os.cpu_count()} CPU; responses={args.rows:,}; layanan={args.layanan}")
+    if not args.skip_sqlite:
+        Path(args.sqlite).parent.mkdir(parents=True, exist_ok=True)
+        run(f"sqlite:///{args.sqlite}", "sqlite", args.rows, args.layanan, **options)
     if not args.skip_pg:
         dbname = args.pg.rsplit("/", 1)[-1]
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", dbname], capture_output=True)
-        run(args.pg, "postgresql", args.rows, args.layanan)
+        run(args.pg, "postgresql", args.rows, args.layanan, **options)
     print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -169,8 +169,8 @@ def ikm_export(fmt: str):
     name = f"ikm-{scope}"
     if fmt in exports.CSV_FORMATS:
         ids = ikm_report.report_layanan_ids(unit, layanan, region)
-        rows = exports.iter_response_rows(ids, period, exclude)
-        response = Response(stream_with_context(exports.csv_chunks(rows, fmt=fmt)), mimetype="text/csv")
+        chunks = exports.response_csv_chunks(ids, period, exclude, fmt)
+        response = Response(stream_with_context(chunks), mimetype="text/csv")
         suffix = exports.CSV_FORMATS[fmt].suffix
         response.headers["Content-Disposition"] = f'attachment; filename="{name}{suffix}.csv"'
         return response

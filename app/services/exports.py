@@ -26,19 +26,21 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, case, cast, func, literal, select
 
 from analysis.ikm import UNSUR
+from app import report_db
 from app.extensions import db
 from app.models import Layanan, RespondentCategory, SkmResponse, Unit
 from app.models.skm import JENIS_KELAMIN, UNSUR_COLUMNS
 from app.services import skm_stats
-from app.services.local_time import to_local, zone_abbr
+from app.services.local_time import DEFAULT_ZONE, ZONE_ABBR, to_local, zone_abbr
 from app.services.periods import Period
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 2000
-XLSX_MAX_ROWS = 1_048_574  # Excel's sheet limit, less the two header rows
+# Data rows per sheet: Excel's 1,048,576, less two header rows and the "continued on" note.
+XLSX_MAX_ROWS = 1_048_573
 DATETIME_FORMAT = "dd-mm-yyyy hh:mm:ss"
 DATE_FORMAT = "dd-mm-yyyy"
 SCORE_FORMAT = "0.00"
@@ -149,7 +151,7 @@ def iter_response_rows(layanan_ids: list[int], period: Period, exclude_flagged: 
         return
     stmt = response_query(layanan_ids, period, exclude_flagged).execution_options(
         stream_results=True, yield_per=BATCH)
-    result = db.session.execute(stmt)
+    result = report_db.execute(stmt)
     try:
         for partition in result.partitions(BATCH):
             for row in partition:
@@ -159,6 +161,101 @@ def iter_response_rows(layanan_ids: list[int], period: Period, exclude_flagged: 
 
 
 # ---- CSV ------------------------------------------------------------------------------
+
+def response_csv_chunks(layanan_ids: list[int], period: Period, exclude_flagged: bool = False,
+                        fmt: str = "csv") -> Iterator[str]:
+    """The response export as CSV text chunks, the same bytes on every database.
+
+    On PostgreSQL the server formats the rows (COPY (SELECT ...) TO STDOUT,
+    every field text-cast, neutralised and quoted in SQL), and Python only
+    relays blocks: hundreds of thousands of rows a second in constant memory
+    (issue 17). Elsewhere the rows stream from a server-side cursor through
+    csv_chunks. tests/test_export_scale.py checks both give identical text.
+    """
+    if layanan_ids and report_db.engine().dialect.name == "postgresql":
+        return _pg_copy_chunks(layanan_ids, period, exclude_flagged, fmt)
+    return csv_chunks(iter_response_rows(layanan_ids, period, exclude_flagged), fmt=fmt)
+
+
+def _sql_text(column):
+    """A text column as csv_chunks writes it: NULL as '', formula prefixes neutralised."""
+    first = func.substr(column, 1, 1)
+    return func.coalesce(case((first.in_(DANGEROUS_PREFIXES), literal("'") + column), else_=column), "")
+
+
+def _sql_int(column):
+    return func.coalesce(cast(column, String), "")
+
+
+def _sql_flag(column):
+    return case((column.is_(None), ""), (column, "1"), else_="0")
+
+
+def _sql_mapped(column, mapping: dict[str, str], default: str):
+    return case(*((column == key, neutralise(value)) for key, value in mapping.items()), else_=default)
+
+
+def _copy_query(layanan_ids: list[int], period: Period, exclude_flagged: bool) -> Select:
+    """response_query's rows as _record + _csv_cell would write them, formatted by PostgreSQL."""
+    zone = func.coalesce(Unit.timezone, DEFAULT_ZONE)
+    utc = func.date_trunc("second", SkmResponse.submitted_at)
+    stamp = "YYYY-MM-DD HH24:MI:SS"
+    local = func.to_char(func.timezone(zone, func.timezone("UTC", utc)), stamp)
+    jk = SkmResponse.jenis_kelamin
+    return (
+        select(
+            _sql_int(SkmResponse.id), func.coalesce(cast(SkmResponse.instance_id, String), ""),
+            _sql_text(Unit.code), _sql_text(Layanan.slug), _sql_text(SkmResponse.period),
+            func.coalesce(local, ""), _sql_mapped(zone, ZONE_ABBR, "WIB"), func.coalesce(func.to_char(utc, stamp), ""),
+            _sql_text(SkmResponse.form_version), _sql_text(SkmResponse.channel),
+            *(_sql_int(getattr(SkmResponse, c)) for c in UNSUR_COLUMNS),
+            _sql_text(jk), case((func.coalesce(jk, "") == "", ""), else_=_sql_mapped(jk, JENIS_KELAMIN, "")),
+            _sql_int(SkmResponse.usia), _sql_text(SkmResponse.pendidikan), _sql_text(SkmResponse.pekerjaan),
+            _sql_text(RespondentCategory.code), _sql_text(RespondentCategory.name),
+            func.coalesce(func.to_char(SkmResponse.service_date, "YYYY-MM-DD"), ""),
+            _sql_text(SkmResponse.kritik_saran),
+            _sql_flag(SkmResponse.flag_straightline), _sql_flag(SkmResponse.flag_too_fast),
+            _sql_flag(SkmResponse.flag_repeat_device), _sql_flag(SkmResponse.flag_stamp_reused),
+            _sql_flag(skm_stats.any_flag()),
+        )
+        .join(Layanan, Layanan.id == SkmResponse.layanan_id)
+        .join(Unit, Unit.id == Layanan.unit_id)
+        .outerjoin(RespondentCategory, RespondentCategory.id == SkmResponse.respondent_category_id)
+        .where(*skm_stats.response_filter(layanan_ids, period, exclude_flagged, literal_ids=True))
+        .order_by(SkmResponse.id)
+    )
+
+
+COPY_BLOCK = 256 * 1024  # bytes relayed per chunk
+
+
+def _pg_copy_chunks(layanan_ids: list[int], period: Period, exclude_flagged: bool, fmt: str) -> Iterator[str]:
+    spec = CSV_FORMATS[fmt]
+    engine = report_db.engine()
+    query = str(_copy_query(layanan_ids, period, exclude_flagged).compile(
+        dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+    delimiter = spec.delimiter.replace("'", "''")
+    sql = f"COPY ({query}) TO STDOUT WITH (FORMAT csv, DELIMITER '{delimiter}', FORCE_QUOTE *)"
+    header = io.StringIO()
+    csv.writer(header, delimiter=spec.delimiter, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerow(
+        [neutralise(h) for h in RESPONSE_HEADER])
+    yield "\ufeff" + header.getvalue()
+    connection = db.session.connection(bind_arguments={"bind": engine})
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(sql) as copy:
+        block, size = [], 0
+        # PostgreSQL sends one CopyData message per row, ending in "\n" (a newline inside a
+        # kritik stays inside its quotes): the row terminator becomes csv_chunks' "\r\n".
+        for data in copy:
+            row = bytes(data)
+            block.append(row[:-1])
+            size += len(row) + 1
+            if size >= COPY_BLOCK:
+                yield (b"\r\n".join(block) + b"\r\n").decode()
+                block, size = [], 0
+        if block:
+            yield (b"\r\n".join(block) + b"\r\n").decode()
+
 
 def _csv_cell(value, decimal: str) -> str:
     if value is None:
@@ -182,16 +279,19 @@ def csv_chunks(rows: Iterable[Sequence], header: Iterable[str] = RESPONSE_HEADER
     """CSV text in chunks of BATCH rows; memory stays flat however many rows there are.
 
     Starts with a UTF-8 BOM so spreadsheet programs read the text as UTF-8;
-    every field is quoted. `fmt` is a CSV_FORMATS key.
+    every field is quoted. `fmt` is a CSV_FORMATS key. Strings and ints (most
+    cells) skip the type dispatch of _csv_cell.
     """
     spec = CSV_FORMATS[fmt]
+    decimal = spec.decimal
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=spec.delimiter, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in header])
     pending = 0
     first = True
     for row in rows:
-        writer.writerow([_csv_cell(v, spec.decimal) for v in row])
+        writer.writerow([(v if not v.startswith(DANGEROUS_PREFIXES) else "'" + v) if type(v) is str
+                         else v if type(v) is int else _csv_cell(v, decimal) for v in row])
         pending += 1
         if pending >= BATCH:
             yield ("\ufeff" if first else "") + buffer.getvalue()
@@ -220,12 +320,14 @@ CODE_FONT = Font(italic=True, color="5B6B7B", size=9)
 
 
 def write_xlsx(target, sheets: Iterable[Sheet | tuple[str, Iterable[str], Iterable[Sequence]]]) -> int:
-    """Write sheets with a write-only workbook; returns data rows written.
+    """Write sheets with a write-only workbook (rows stream through; memory stays flat); returns data rows written.
 
     Each sheet gets a frozen header, an autofilter over header and data, and
     the columns' widths and number formats (dates as date cells, scores with
-    two decimals). Rows past Excel's limit are not written; the caller says so.
-    A plain (title, header, rows) tuple is a sheet with one header row.
+    two decimals). A sheet that reaches Excel's row limit (XLSX_MAX_ROWS data
+    rows) ends with a note naming the next sheet, "Responden (2)", where the
+    rows continue under the same header. A plain (title, header, rows) tuple is
+    a sheet with one header row.
     """
     workbook = Workbook(write_only=True)
     written = 0
@@ -234,28 +336,50 @@ def write_xlsx(target, sheets: Iterable[Sheet | tuple[str, Iterable[str], Iterab
             title, header, rows = spec
             spec = Sheet(title, [Column(str(h), str(h), max(10, len(str(h)) + 2)) for h in header], rows,
                          codes_row=False)
-        sheet = workbook.create_sheet(title=spec.title[:31])
-        for i, column in enumerate(spec.columns, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = column.width
-        header_rows = 2 if spec.codes_row else 1
-        sheet.freeze_panes = f"A{header_rows + 1}"
-        # Wrapped labels need a tall enough first row; spreadsheet programs do not grow it on their own.
-        lines = max((math.ceil(len(c.label) * 1.1 / max(c.width - 1, 1)) for c in spec.columns), default=1)
-        sheet.row_dimensions[1].height = 15 * max(1, min(lines, 4))
-        sheet.append([_styled(sheet, neutralise(c.label), LABEL_FONT, LABEL_ALIGNMENT) for c in spec.columns])
-        if spec.codes_row:
-            sheet.append([_styled(sheet, c.code, CODE_FONT) for c in spec.columns])
-        count = 0
-        for row in spec.rows:
-            if count >= XLSX_MAX_ROWS:
+        rows = iter(spec.rows)
+        part, pending = 1, None
+        while True:
+            title = spec.title[:31] if part == 1 else f"{spec.title[:25]} ({part})"
+            sheet = _start_sheet(workbook, spec, title)
+            count = 0
+            if pending is not None:
+                sheet.append(pending)
+                count, pending = 1, None
+            for row in rows:
+                cells = [_xlsx_cell(sheet, v, c) for v, c in zip(row, spec.columns, strict=False)]
+                if count >= XLSX_MAX_ROWS:
+                    pending = cells
+                    break
+                sheet.append(cells)
+                count += 1
+            written += count
+            header_rows = 2 if spec.codes_row else 1
+            last = get_column_letter(max(1, len(spec.columns)))
+            sheet.auto_filter.ref = f"A{header_rows}:{last}{header_rows + count}"
+            if pending is None:
                 break
-            sheet.append([_xlsx_cell(sheet, v, c) for v, c in zip(row, spec.columns, strict=False)])
-            count += 1
-        written += count
-        last = get_column_letter(max(1, len(spec.columns)))
-        sheet.auto_filter.ref = f"A{header_rows}:{last}{header_rows + count}"
+            part += 1
+            limit = f"{XLSX_MAX_ROWS:,}".replace(",", ".")
+            sheet.append([_styled(sheet, f"Lanjutan di lembar '{spec.title[:25]} ({part})': batas {limit} baris "
+                                         "per lembar tercapai.", LABEL_FONT)])
     workbook.save(target)
     return written
+
+
+def _start_sheet(workbook, spec: Sheet, title: str):
+    """A new write-only sheet with the spec's widths, frozen header rows and labels (and codes)."""
+    sheet = workbook.create_sheet(title=title)
+    for i, column in enumerate(spec.columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = column.width
+    header_rows = 2 if spec.codes_row else 1
+    sheet.freeze_panes = f"A{header_rows + 1}"
+    # Wrapped labels need a tall enough first row; spreadsheet programs do not grow it on their own.
+    lines = max((math.ceil(len(c.label) * 1.1 / max(c.width - 1, 1)) for c in spec.columns), default=1)
+    sheet.row_dimensions[1].height = 15 * max(1, min(lines, 4))
+    sheet.append([_styled(sheet, neutralise(c.label), LABEL_FONT, LABEL_ALIGNMENT) for c in spec.columns])
+    if spec.codes_row:
+        sheet.append([_styled(sheet, c.code, CODE_FONT) for c in spec.columns])
+    return sheet
 
 
 def _styled(sheet, value, font: Font, alignment: Alignment | None = None) -> WriteOnlyCell:

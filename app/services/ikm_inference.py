@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.comparison import Difference, compare, holm
+from analysis.comparison import Difference, compare, compare_many, holm
 from analysis.estimate import Estimate, population_weighted, respondent_weighted
 from analysis.ikm import CODES, SAMPLE_NOTE, IkmResult, grade_label, sample_adequate
 
@@ -127,25 +127,56 @@ class RankedPair:
         return self.p_holm < 1.0 - CI_LEVEL
 
 
+# Up to this many layanan a ranking compares every pair (435 pairs at 30). Beyond it, the
+# H(H-1)/2 pairs (12.5 million at 5,000 layanan) are neither computable within a report's
+# time nor readable, and Holm over so many leaves almost nothing significant; the ranking
+# then compares each layanan with the next one down, Holm-adjusted over those H-1 pairs.
+ALL_PAIRS_LIMIT = 30
+FAMILY_ALL = "all pairs"
+FAMILY_ADJACENT = "adjacent pairs"
+
+
 @dataclass
 class Ranking:
     order: list[str]            # layanan slugs, highest score first
-    pairs: list[RankedPair]     # every pair, Holm-adjusted over all of them
+    pairs: list[RankedPair]     # the compared pairs, Holm-adjusted over all of them
+    family: str = FAMILY_ALL    # which pairs were compared: FAMILY_ALL or FAMILY_ADJACENT
+
+    def __post_init__(self) -> None:
+        self._index = {frozenset((p.higher, p.lower)): p for p in self.pairs}
 
     def between(self, a: str, b: str) -> RankedPair | None:
-        return next((p for p in self.pairs if {p.higher, p.lower} == {a, b}), None)
+        return self._index.get(frozenset((a, b)))
+
+    @property
+    def note(self) -> str:
+        """What the p-values mean, for the reader (dashboard, PDF)."""
+        if self.family == FAMILY_ADJACENT:
+            return (f"Lebih dari {ALL_PAIRS_LIMIT} layanan: setiap layanan dibandingkan dengan layanan di bawahnya; "
+                    "nilai p disesuaikan dengan koreksi Holm atas pasangan-pasangan itu.")
+        return "Nilai p setiap pasangan disesuaikan dengan koreksi Holm."
 
     @property
     def adjacent(self) -> list[RankedPair]:
         return [self.between(a, b) for a, b in zip(self.order, self.order[1:], strict=False)]
 
 
-def rank_layanan(estimates: dict[str, Estimate]) -> Ranking | None:
-    """Rank layanan by score; every pairwise difference, Holm-adjusted (needs at least two)."""
+def rank_layanan(estimates: dict[str, Estimate], all_pairs_limit: int = ALL_PAIRS_LIMIT) -> Ranking | None:
+    """Rank layanan by score, Holm-adjusted (needs at least two).
+
+    With up to `all_pairs_limit` layanan every pair is compared; with more, only
+    each layanan against the next one down (see ALL_PAIRS_LIMIT).
+    """
     if len(estimates) < 2:
         return None
     order = sorted(estimates, key=lambda slug: (-estimates[slug].value, slug))
-    raw = [(a, b, compare(estimates[a], estimates[b], CI_LEVEL))
-           for i, a in enumerate(order) for b in order[i + 1:]]
-    adjusted = holm([d.p_value for _a, _b, d in raw])
-    return Ranking(order, [RankedPair(a, b, d, p) for (a, b, d), p in zip(raw, adjusted, strict=True)])
+    if len(order) <= all_pairs_limit:
+        family = FAMILY_ALL
+        names = [(a, b) for i, a in enumerate(order) for b in order[i + 1:]]
+    else:
+        family = FAMILY_ADJACENT
+        names = list(zip(order, order[1:], strict=False))
+    differences = compare_many([estimates[a] for a, _b in names], [estimates[b] for _a, b in names], CI_LEVEL)
+    adjusted = holm([d.p_value for d in differences])
+    return Ranking(order, [RankedPair(a, b, d, p)
+                           for (a, b), d, p in zip(names, differences, adjusted, strict=True)], family)

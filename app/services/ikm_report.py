@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from sqlalchemy import func, select
 
@@ -22,6 +23,7 @@ from analysis.ikm import UNSUR, IkmResult, grade, rollup
 from analysis.indicators import aggregate
 from analysis.rounding import round_half_up
 from analysis.sample_size import krejcie_morgan
+from app import report_db
 from app.extensions import db
 from app.models import Layanan, Region, RespondentCategory, SkmProfileCount, SkmResponse, SkmSummary, Unit
 from app.models.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN_LABELS
@@ -52,7 +54,8 @@ class LayananLine:
     def n(self) -> int:
         return self.result.n_respondents if self.result else 0
 
-    @property
+    # Computed once: every renderer reads them, and each is a t quantile (thousands of layanan).
+    @cached_property
     def ci(self) -> tuple[float, float] | None:
         return interval(self.result, self.population)
 
@@ -60,11 +63,11 @@ class LayananLine:
     def km_target(self) -> int | None:
         return krejcie_morgan(self.population) if self.population else None
 
-    @property
+    @cached_property
     def estimate(self) -> Estimate | None:
         return ikm_inference.line_estimate(self.result, self.population)
 
-    @property
+    @cached_property
     def caution(self) -> Caution | None:
         return ikm_inference.caution(self.result.score if self.result else None, self.ci, self.n, self.population)
 
@@ -262,7 +265,7 @@ def populations(layanan_ids: list[int], period: Period) -> dict[int, int]:
 
     if not layanan_ids:
         return {}
-    rows = db.session.execute(
+    rows = report_db.execute(
         select(ServicePopulation.layanan_id, ServicePopulation.population)
         .where(ServicePopulation.layanan_id.in_(layanan_ids), ServicePopulation.period == period.code))
     return {layanan_id: population for layanan_id, population in rows}
@@ -331,7 +334,7 @@ def profile(layanan_ids: list[int], period: Period, exclude_flagged: bool) -> di
         .group_by(SkmProfileCount.dimension, SkmProfileCount.value)
     )
     totals: dict[str, dict] = defaultdict(lambda: defaultdict(int))
-    for dimension, value, count in db.session.execute(stmt):
+    for dimension, value, count in report_db.execute(stmt):
         totals[dimension][value or None] += int(count)
     categories = {str(cid): name for cid, name in db.session.execute(
         select(RespondentCategory.id, RespondentCategory.name).order_by(RespondentCategory.sort_order))}
@@ -374,7 +377,7 @@ def _kritik_months(layanan_ids: list[int], period: Period, exclude_flagged: bool
         .order_by(SkmSummary.period.desc())
     )
     collected, earliest = 0, None
-    for month, count in db.session.execute(stmt):
+    for month, count in report_db.execute(stmt):
         collected, earliest = collected + int(count or 0), month
         if collected >= limit:
             break
@@ -398,7 +401,7 @@ def kritik_saran(layanan_ids: list[int], period: Period, exclude_flagged: bool, 
         .limit(limit)
     )
     return [{"submitted_at": at, "period": month, "layanan": name, "text": text}
-            for at, month, name, text in db.session.execute(stmt)]
+            for at, month, name, text in report_db.execute(stmt)]
 
 
 def headline_for(lines: list[LayananLine], pooled: IkmResult | None, population: int | None) -> Headline | None:
@@ -416,18 +419,30 @@ def headline_for(lines: list[LayananLine], pooled: IkmResult | None, population:
                     unsur=ikm_inference.unsur_estimates(pairs))
 
 
-def period_comparisons(layanan_ids: list[int], period: Period, exclude_flagged: bool,
-                       headline: Headline | None) -> list[PeriodComparison]:
-    """This period against the one before, and against the same period a year earlier."""
-    if headline is None or headline.estimate is None:
-        return []
+def compared_periods(period: Period) -> list[tuple[str, Period]]:
+    """The periods a report compares itself with: the one before, and the same one a year earlier."""
     others = [("dibanding periode sebelumnya", period.shifted(-1))]
     per_year = 12 // KIND_MONTHS[period.kind]
     if per_year > 1:
         others.append(("dibanding periode yang sama tahun lalu", period.shifted(-per_year)))
+    return others
+
+
+def period_comparisons(layanan_ids: list[int], period: Period, exclude_flagged: bool,
+                       headline: Headline | None,
+                       fetched: dict[Period, dict[int, IkmResult]] | None = None) -> list[PeriodComparison]:
+    """This period against the one before, and against the same period a year earlier.
+
+    ``fetched`` holds per-layanan results (with variance) already read for some periods.
+    """
+    if headline is None or headline.estimate is None:
+        return []
     out = []
-    for label, other in others:
-        results = skm_stats.ikm_by_layanan(layanan_ids, other, exclude_flagged)
+    for label, other in compared_periods(period):
+        if fetched is not None and other in fetched:
+            results = fetched[other]
+        else:
+            results = skm_stats.ikm_by_layanan(layanan_ids, other, exclude_flagged)
         pops = populations(list(results), other)
         pairs = [(result, pops.get(lid)) for lid, result in results.items()]
         comparison = ikm_inference.compare_periods(
@@ -439,17 +454,22 @@ def period_comparisons(layanan_ids: list[int], period: Period, exclude_flagged: 
 
 
 def trend(layanan_ids: list[int], period: Period, exclude_flagged: bool, previous: int = 4,
-          current: dict[int, IkmResult] | None = None) -> list[TrendPoint]:
+          current: dict[int, IkmResult] | None = None,
+          fetched: dict[Period, dict[int, IkmResult]] | None = None) -> list[TrendPoint]:
     """Roll-up score for this period and the `previous` ones of the same kind, oldest first.
 
-    `current` reuses the per-layanan results already computed for `period`.
+    `current` reuses the per-layanan results already computed for `period`;
+    `fetched` those of other periods. The rest are read in one grouped query.
     """
+    fetched = dict(fetched or {})
+    if current is not None:
+        fetched[period] = current
+    wanted = [p for p in [*period.previous(previous), period] if p not in fetched]
+    if wanted:
+        fetched.update(skm_stats.ikm_by_layanan_periods(layanan_ids, wanted, exclude_flagged, with_variance=False))
     points = []
     for p in [*period.previous(previous), period]:
-        if p == period and current is not None:
-            results = current
-        else:
-            results = skm_stats.ikm_by_layanan(layanan_ids, p, exclude_flagged, with_variance=False)
+        results = fetched[p]
         score, n = rollup_parts([(r.score, r.n_respondents) for r in results.values()])
         points.append(TrendPoint(p, score, n))
     return points
@@ -475,7 +495,10 @@ def build_report(unit: Unit, period: Period, layanan: Layanan | None = None, exc
     else:
         services = layanan_in(unit_codes, region)
     ids = [s.id for s in services]
-    results = skm_stats.ikm_by_layanan(ids, period, exclude_flagged)
+    # This period and the ones it is compared with, in one grouped query (with variance).
+    fetched = skm_stats.ikm_by_layanan_periods(ids, [period, *(p for _l, p in compared_periods(period))],
+                                               exclude_flagged)
+    results = fetched[period]
     pops = populations(ids, period)
     lines = [LayananLine(s.id, s.slug, s.name, s.unit_id, unit_codes.get(s.unit_id, ""), results.get(s.id),
                          pops.get(s.id)) for s in services]
@@ -501,9 +524,9 @@ def build_report(unit: Unit, period: Period, layanan: Layanan | None = None, exc
         flags=skm_stats.flag_counts(ids, period),
         profile=profile(ids, period, exclude_flagged),
         kritik=kritik_saran(ids, period, exclude_flagged, kritik_limit),
-        trend=trend(ids, period, exclude_flagged, trend_periods, current=results) if trend_periods else [],
+        trend=trend(ids, period, exclude_flagged, trend_periods, fetched=fetched) if trend_periods else [],
         region=region,
-        comparisons=period_comparisons(ids, period, exclude_flagged, headline),
+        comparisons=period_comparisons(ids, period, exclude_flagged, headline, fetched),
         ranking=ranking,
     )
 
@@ -544,6 +567,7 @@ def comparisons_json(report: IkmReport) -> dict:
         ranking = {
             "order": report.ranking.order,
             "correction": "holm",
+            "family": report.ranking.family,
             "pairs": [{"higher": p.higher, "lower": p.lower, **_difference_json(p.difference),
                        "p_holm": p.p_holm, "significant": p.significant} for p in report.ranking.pairs],
         }

@@ -78,5 +78,6 @@ def comparison_section(report: IkmReport, st, title: str = "Perbandingan", headi
                          format_id(pair.difference.difference, 2) if pair else "—",
                          _p_text(pair.p_holm) if pair else "—",
                          ("berbeda nyata" if pair.significant else "urutan tidak bermakna") if pair else "—"])
-        story += [Spacer(1, 0.2 * cm), table(rows, [1.8 * cm, 6.5 * cm, 3 * cm, 2 * cm, 3.2 * cm], align_right_from=2)]
+        story += [Spacer(1, 0.2 * cm), table(rows, [1.8 * cm, 6.5 * cm, 3 * cm, 2 * cm, 3.2 * cm], align_right_from=2),
+                  Paragraph(para_text(report.ranking.note), st["small"])]
     return story

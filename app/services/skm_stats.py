@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Float, case, cast, func, not_, or_, select, text
+from sqlalchemy import Float, Integer, any_, case, cast, func, literal, not_, or_, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
 from analysis.ikm import PAIRS, IkmResult, compute_ikm_from_sums
+from app import report_db
 from app.extensions import db
 from app.models import SkmResponse, SkmSummary, SkmSummaryCross
 from app.models.skm import UNSUR_COLUMNS
@@ -33,10 +35,26 @@ def any_flag() -> ColumnElement[bool]:
                SkmResponse.flag_stamp_reused)
 
 
+# From this many ids on, PostgreSQL gets them as one int[] parameter: 5,000 bound parameters
+# cost more to send, parse and plan than the summary query itself (issue 17).
+ARRAY_IDS_FROM = 50
+
+
+def layanan_in(column, layanan_ids: list[int]) -> ColumnElement[bool]:
+    """column IN ids; on PostgreSQL with many ids, column = ANY(:ids) with one array parameter."""
+    if len(layanan_ids) >= ARRAY_IDS_FROM and report_db.engine().dialect.name == "postgresql":
+        return column == any_(literal(layanan_ids, ARRAY(Integer)))
+    return column.in_(layanan_ids)
+
+
 def response_filter(layanan_ids: Iterable[int], period: Period | None,
-                    exclude_flagged: bool = False) -> list[ColumnElement[bool]]:
-    """WHERE clauses for queries over the raw responses (exports, kritik dan saran)."""
-    clauses = [SkmResponse.layanan_id.in_(list(layanan_ids))]
+                    exclude_flagged: bool = False, literal_ids: bool = False) -> list[ColumnElement[bool]]:
+    """WHERE clauses for queries over the raw responses (exports, kritik dan saran).
+
+    ``literal_ids`` keeps a plain IN list, for a statement compiled with its values inline (COPY).
+    """
+    ids = list(layanan_ids)
+    clauses = [SkmResponse.layanan_id.in_(ids) if literal_ids else layanan_in(SkmResponse.layanan_id, ids)]
     if period is not None:
         clauses.append(SkmResponse.period.between(period.start, period.end))
     if exclude_flagged:
@@ -47,7 +65,7 @@ def response_filter(layanan_ids: Iterable[int], period: Period | None,
 def summary_filter(model, layanan_ids: Iterable[int], period: Period | None,
                    exclude_flagged: bool = False) -> list[ColumnElement[bool]]:
     """The same selection over a summary table (SkmSummary or SkmProfileCount)."""
-    clauses = [model.layanan_id.in_(list(layanan_ids))]
+    clauses = [layanan_in(model.layanan_id, list(layanan_ids))]
     if period is not None:
         clauses.append(model.period.between(period.start, period.end))
     if exclude_flagged:
@@ -67,20 +85,31 @@ def _cross_columns() -> list:
     return [func.sum(SkmSummaryCross.__table__.c[name]).label(name) for name in CROSS_COLUMNS]
 
 
-def _pair_sums(row, sums: dict[str, tuple[int, int]]) -> dict[tuple[str, str], tuple[int, int, int, int]]:
-    """The (count, sum_u, sum_v, sum_uv) per pair that analysis.ikm expects, from a cross row."""
-    cross = {}
+def _pair_positions(keys) -> list[tuple[tuple[str, str], int | tuple[int, ...]]]:
+    """Per pair, where its sums sit in a cross row with these keys (looked up once per query)."""
+    where = {key: i for i, key in enumerate(keys)}
+    out = []
     for u, v in PAIRS:
         i, j = u[1:], v[1:]
+        out.append(((u, v), where[f"p{i}{i}"] if u == v else tuple(where[f"{kind}{i}{j}"] for kind in "cstp")))
+    return out
+
+
+def _pair_sums(row, sums: dict[str, tuple[int, int]], positions=None
+               ) -> dict[tuple[str, str], tuple[int, int, int, int]]:
+    """The (count, sum_u, sum_v, sum_uv) per pair that analysis.ikm expects, from a cross row."""
+    positions = positions or _pair_positions(row._fields)
+    cross = {}
+    for (u, v), at in positions:
         if u == v:
             total, count = sums.get(u, (0, 0))
-            cross[(u, v)] = (count, total, total, int(getattr(row, f"p{i}{i}") or 0))
+            cross[(u, v)] = (count, total, total, int(row[at] or 0))
         else:
-            cross[(u, v)] = tuple(int(getattr(row, f"{kind}{i}{j}") or 0) for kind in "cstp")
+            cross[(u, v)] = (int(row[at[0]] or 0), int(row[at[1]] or 0), int(row[at[2]] or 0), int(row[at[3]] or 0))
     return cross
 
 
-def _result(row, cross_row=None) -> IkmResult | None:
+def _result(row, cross_row=None, positions=None) -> IkmResult | None:
     sums = {
         name.upper(): (int(getattr(row, f"{name}_sum") or 0), int(getattr(row, f"{name}_count")))
         for name in UNSUR_COLUMNS
@@ -88,7 +117,7 @@ def _result(row, cross_row=None) -> IkmResult | None:
     }
     if not sums:
         return None
-    cross = _pair_sums(cross_row, sums) if cross_row is not None else None
+    cross = _pair_sums(cross_row, sums, positions) if cross_row is not None else None
     return compute_ikm_from_sums(sums, int(row.n), cross=cross)
 
 
@@ -101,23 +130,71 @@ def ikm_by_layanan(layanan_ids: Iterable[int], period: Period | None,
     ids = list(layanan_ids)
     if not ids:
         return {}
+    if period is not None:
+        return ikm_by_layanan_periods(ids, [period], exclude_flagged, with_variance)[period]
     stmt = (
         select(SkmSummary.layanan_id, *_aggregate_columns())
-        .where(*summary_filter(SkmSummary, ids, period, exclude_flagged))
+        .where(*summary_filter(SkmSummary, ids, None, exclude_flagged))
         .group_by(SkmSummary.layanan_id)
     )
     cross_stmt = (
         select(SkmSummaryCross.layanan_id, *_cross_columns())
-        .where(*summary_filter(SkmSummaryCross, ids, period, exclude_flagged))
+        .where(*summary_filter(SkmSummaryCross, ids, None, exclude_flagged))
         .group_by(SkmSummaryCross.layanan_id)
     )
-    cross_rows = {row.layanan_id: row for row in db.session.execute(cross_stmt)} if with_variance else {}
-    results = {}
-    for row in db.session.execute(stmt):
-        result = _result(row, cross_rows.get(row.layanan_id))
+    return _results(report_db.execute(stmt), report_db.execute(cross_stmt) if with_variance else None,
+                    lambda row: None)[None]
+
+
+def ikm_by_layanan_periods(layanan_ids: Iterable[int], periods: list[Period], exclude_flagged: bool = False,
+                           with_variance: bool = True) -> dict[Period, dict[int, IkmResult]]:
+    """ikm_by_layanan for several periods of one kind at once: one grouped query (two with variance).
+
+    A report needs its period, the periods it is compared with and a trend: at
+    thousands of layanan, one round trip per period costs more than the sums.
+    Periods of one kind are equal or disjoint; equal ones are read once.
+    """
+    ids = list(layanan_ids)
+    periods = list(dict.fromkeys(periods))
+    if not ids or not periods:
+        return {p: {} for p in periods}
+
+    def bucket(model):
+        return case(*((model.period.between(p.start, p.end), i) for i, p in enumerate(periods)), else_=None)
+
+    def where(model):
+        return [layanan_in(model.layanan_id, ids),
+                model.period.between(min(p.start for p in periods), max(p.end for p in periods)),
+                bucket(model).is_not(None),
+                *([model.flagged.is_(False)] if exclude_flagged else [])]
+
+    summary_bucket = bucket(SkmSummary).label("bucket")
+    stmt = (select(summary_bucket, SkmSummary.layanan_id, *_aggregate_columns())
+            .where(*where(SkmSummary)).group_by(summary_bucket, SkmSummary.layanan_id))
+    cross_bucket = bucket(SkmSummaryCross).label("bucket")
+    cross_stmt = (select(cross_bucket, SkmSummaryCross.layanan_id, *_cross_columns())
+                  .where(*where(SkmSummaryCross)).group_by(cross_bucket, SkmSummaryCross.layanan_id))
+    found = _results(report_db.execute(stmt), report_db.execute(cross_stmt) if with_variance else None,
+                     lambda row: row.bucket)
+    return {p: found.get(i, {}) for i, p in enumerate(periods)}
+
+
+def _results(rows, cross_result, key) -> dict:
+    """{key(row): {layanan_id: IkmResult}} from summary rows and, when given, their cross rows."""
+    cross_rows, positions = {}, None
+    if cross_result is not None:
+        positions = _pair_positions(cross_result.keys())
+        cross_rows = {(key(row), row.layanan_id): row for row in cross_result}
+    out: dict = {}
+    for row in rows:
+        group = key(row)
+        result = _result(row, cross_rows.get((group, row.layanan_id)) if cross_result is not None else None,
+                         positions)
+        out.setdefault(group, {})
         if result is not None:
-            results[row.layanan_id] = result
-    return results
+            out[group][row.layanan_id] = result
+    out.setdefault(None, {})
+    return out
 
 
 def ikm_for(layanan_ids: Iterable[int], period: Period | None,
@@ -127,11 +204,11 @@ def ikm_for(layanan_ids: Iterable[int], period: Period | None,
     if not ids:
         return None
     stmt = select(*_aggregate_columns()).where(*summary_filter(SkmSummary, ids, period, exclude_flagged))
-    row = db.session.execute(stmt).one()
+    row = report_db.execute(stmt).one()
     if not row.n:
         return None
     cross_stmt = select(*_cross_columns()).where(*summary_filter(SkmSummaryCross, ids, period, exclude_flagged))
-    return _result(row, db.session.execute(cross_stmt).one())
+    return _result(row, report_db.execute(cross_stmt).one())
 
 
 def flag_counts(layanan_ids: Iterable[int], period: Period | None) -> dict[str, int]:
@@ -148,7 +225,7 @@ def flag_counts(layanan_ids: Iterable[int], period: Period | None) -> dict[str, 
         func.coalesce(func.sum(SkmSummary.n_repeat_device), 0),
         func.coalesce(func.sum(SkmSummary.n_stamp_reused), 0),
     ).where(*summary_filter(SkmSummary, ids, period))
-    row = db.session.execute(stmt).one()
+    row = report_db.execute(stmt).one()
     return {key: int(value) for key, value in zip(keys, row, strict=True)}
 
 

@@ -1,0 +1,117 @@
+"""Issue 17: the faster report path gives the same numbers as before.
+
+- analysis.ikm._build (common denominator) against the Fraction arithmetic it replaced;
+- build_report over 60 layanan (past the array-parameter threshold) against an
+  independent path: compute_ikm on each layanan's raw rows, period by period,
+  rolled up and compared with the same analysis functions. Runs on SQLite and,
+  with TEST_DATABASE_URL, on PostgreSQL.
+"""
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import pytest
+
+from analysis.ikm import CODES, _build, compute_ikm, grade, rollup
+from analysis.rounding import round_half_up
+from app.services import ikm_inference, ikm_report, skm_stats
+from app.services.periods import parse_period
+from tests.report_data import as_answers, insert_rows, make_rows
+
+
+def _reference_build(sums, counts, n):
+    """The Fraction arithmetic _build used before issue 17."""
+    answered = [c for c in CODES if counts[c] > 0]
+    k = len(answered)
+    nrr_exact = {c: Fraction(sums[c], counts[c]) for c in answered}
+    index_exact = sum(nrr_exact.values(), Fraction(0)) / k
+    score_exact = index_exact * 25
+    display = round_half_up(score_exact, 2)
+    return {"nrr": {c: float(v) for c, v in nrr_exact.items()},
+            "nrr_weighted": {c: float(v / k) for c, v in nrr_exact.items()},
+            "index": float(index_exact), "score": float(score_exact), "score_exact": score_exact,
+            "score_display": display, "grade": grade(display)}
+
+
+def test_build_equals_the_fraction_arithmetic_exactly():
+    rng = random.Random(1700)
+    for trial in range(3000):
+        n = rng.choice((1, 2, 3, 7, 30, 997, 10_000, 123_457, 10_000_000))
+        counts, sums = {}, {}
+        for code in CODES:
+            counts[code] = 0 if rng.random() < 0.1 else rng.randint(1, n)
+            sums[code] = rng.randint(counts[code], 4 * counts[code])
+        if not any(counts.values()):
+            counts["U1"], sums["U1"] = 1, 3
+        got = _build(sums, counts, n, None)
+        want = _reference_build(sums, counts, n)
+        assert (got.nrr, got.nrr_weighted, got.index, got.score, got.score_exact, got.score_display,
+                (got.grade, got.performance)) == (want["nrr"], want["nrr_weighted"], want["index"], want["score"],
+                                                  want["score_exact"], want["score_display"], want["grade"]), trial
+
+
+@pytest.fixture()
+def many(tree, make_layanan):
+    rng = random.Random(4242)
+    layanan = [make_layanan(f"skala-{i:02d}", tree["psds"] if i % 3 else tree["rehsos"]) for i in range(60)]
+    rows = {}
+    for lay in layanan:
+        for month in ("2024-01", "2024-07", "2025-02", "2025-03", "2025-11", "2023-05"):
+            if rng.random() < 0.8:
+                made = make_rows(lay, month, rng.randint(3, 12), rng)
+                for row in made:
+                    row["flag_too_fast"] = rng.random() < 0.05
+                rows.setdefault(lay.id, []).extend(made)
+    insert_rows([r for rs in rows.values() for r in rs])
+    assert len(layanan) >= skm_stats.ARRAY_IDS_FROM
+    return {"layanan": layanan, "rows": rows, **tree}
+
+
+def _same_estimate(got, want):
+    assert (got is None) == (want is None)
+    if want is not None:
+        assert got.value == pytest.approx(want.value, rel=1e-12)
+        assert got.variance == pytest.approx(want.variance, rel=1e-9)
+        assert got.df == want.df
+
+
+def _raw(many, period, exclude_flagged):
+    out = {}
+    for lay in many["layanan"]:
+        rows = [r for r in many["rows"].get(lay.id, []) if period.start <= r["period"] <= period.end
+                and not (exclude_flagged and r["flag_too_fast"])]
+        if rows:
+            out[lay.id] = compute_ikm(as_answers(rows))
+    return out
+
+
+@pytest.mark.parametrize("exclude_flagged", [False, True])
+@pytest.mark.parametrize("code", ["2025", "2025-S1", "2025-Q1"])
+def test_report_numbers_equal_an_independent_raw_row_path(many, code, exclude_flagged):
+    period = parse_period(code)
+    report = ikm_report.build_report(many["root"], period, exclude_flagged=exclude_flagged)
+    raw = _raw(many, period, exclude_flagged)
+    lines = {line.id: line for line in report.lines}
+    assert {lid for lid, line in lines.items() if line.result} == set(raw)
+    for lid, want in raw.items():
+        got = lines[lid].result
+        assert (got.score, got.nrr, got.n_respondents, got.score_display) == \
+            (want.score, want.nrr, want.n_respondents, want.score_display)
+        if want.n_respondents >= 2:
+            assert got.variance() == pytest.approx(want.variance(), rel=1e-9, abs=1e-12)
+    assert report.headline.score == rollup([(r.score, r.n_respondents) for r in raw.values()])
+    _same_estimate(report.headline.estimate, ikm_inference.ministry_estimate((r, None) for r in raw.values()))
+    for point in report.trend:
+        results = _raw(many, point.period, exclude_flagged)
+        want = rollup([(r.score, r.n_respondents) for r in results.values()]) if results else None
+        assert point.score == want and point.n == sum(r.n_respondents for r in results.values())
+    for comparison in report.comparisons:
+        other = next(p for _label, p in ikm_report.compared_periods(period) if p.code == comparison.period_code)
+        results = _raw(many, other, exclude_flagged)
+        _same_estimate(comparison.other, ikm_inference.ministry_estimate((r, None) for r in results.values()))
+    expected = [p for _label, p in ikm_report.compared_periods(period) if report.headline.estimate is not None
+                and ikm_inference.ministry_estimate((r, None) for r in _raw(many, p, exclude_flagged).values())]
+    assert [c.period_code for c in report.comparisons] == [p.code for p in expected]
+    assert report.ranking.family == ikm_inference.FAMILY_ADJACENT
+    assert len(report.ranking.pairs) == len(report.ranking.order) - 1
