@@ -14,7 +14,7 @@ from analysis.rounding import round_half_up
 from app.extensions import db
 from app.models import Layanan, Unit
 from app.scoping import unit_subtree_ids
-from app.services import ikm_inference
+from app.services import followup_public, ikm_inference
 from app.services.ikm_report import populations
 from app.services.periods import current_period
 from app.services.sample_caution import sample_caution
@@ -58,5 +58,9 @@ def results(unit_code: str):
         note = ikm_inference.caution(score, ci, n, population)
         overall = {"score": round_half_up(score, 2), "grade": mutu, "performance": kinerja, "n": n,
                    "ci": ci, "grade_label": note.grade_label, "caution": sample_caution(n, population)}
+    # The follow-up of this year's and last year's results (an RTL for 2025 runs during 2026).
+    followup = followup_public.public_followup(
+        list(db.session.scalars(unit_subtree_ids(unit.id))), [item.id for item in layanan],
+        [str(period.year), str(period.year - 1)], unit.timezone)
     return render_template("public/results.html", unit=unit, period=period, layanan=layanan,
-                           results=results, overall=overall, cautions=cautions)
+                           results=results, overall=overall, cautions=cautions, followup=followup)
