@@ -6,10 +6,10 @@ action, so only items of that scope can be linked.
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from analysis.ikm import UNSUR
-from app.models.followup import RTL_STATUSES
+from app.models.followup import RTL_STATUSES, TRIAGE_STATUSES
 from forms import survey as survey_forms
 
 REQUIRED = "Wajib diisi."
@@ -84,3 +84,19 @@ class SettingsForm(_Form):
         InputRequired(REQUIRED), NumberRange(min=1, max=4, message="Ambang NRR harus antara 1,00 dan 4,00.")],
         description="Unsur dengan NRR di bawah ambang ini diusulkan untuk ditindaklanjuti (bawaan 3,00 = Baik).")
     show_pic = BooleanField("Tampilkan nama penanggung jawab di halaman publik")
+
+
+class TriageForm(_Form):
+    """One answer's triage; the view fills the theme and action choices (active themes, scoped actions)."""
+
+    status = SelectField("Status", choices=[SelectChoice(k, v) for k, v in TRIAGE_STATUSES.items()],
+                         validators=[DataRequired(REQUIRED)])
+    themes = IdMultipleField("Tema", validate_choice=True)
+    actions = IdMultipleField("Tautkan ke tindak lanjut", validate_choice=True)
+    hidden_public = BooleanField("Sembunyikan dari publik")
+
+
+class ThemeForm(_Form):
+    code = StringField("Kode", validators=[DataRequired(REQUIRED), Length(max=30),
+                                           Regexp(r"^[a-z0-9_-]+$", message="Huruf kecil, angka, - atau _.")])
+    name = StringField("Nama tema", validators=[DataRequired(REQUIRED), Length(max=100)])

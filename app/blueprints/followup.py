@@ -8,18 +8,25 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from app.errors import error_response
 from app.extensions import db
-from app.models import Layanan, RtlAction, Unit
-from app.models.followup import RTL_STATUSES
+from app.models import KritikTheme, Layanan, RtlAction, SkmResponse, Unit
+from app.models.followup import RTL_STATUSES, TRIAGE_STATUSES
+from app.safe_redirect import same_site_path
 from app.scoping import get_scoped_or_404, register_scope, role_required, scoped, unit_clause, unit_subtree_ids
 from app.services import followup_rtl as rtl
+from app.services import followup_triage
 from app.services.periods import Period, current_period, parse_period
-from forms.followup import ActionForm, SettingsForm, kritik_choices
+from forms.followup import ActionForm, SettingsForm, ThemeForm, TriageForm, kritik_choices
 
 bp = Blueprint("followup", __name__, url_prefix="/tindak-lanjut")
 register_scope(RtlAction, lambda user: unit_clause(RtlAction.unit_id, user))
+register_scope(SkmResponse, lambda user: SkmResponse.layanan_id.in_(
+    select(Layanan.id).where(unit_clause(Layanan.unit_id, user))))
+followup_triage.register()
 PAGE_SIZE = 25
 
 
@@ -99,6 +106,7 @@ def index():
         proposals=rtl.proposals(layanan_ids, period, settings.nrr_threshold),
         actions=rows[:PAGE_SIZE], statuses=RTL_STATUSES, unsur_names=rtl.UNSUR_NAMES,
         completion=rtl.completion(unit_ids, period.code),
+        theme_counts=followup_triage.theme_counts(layanan_ids, period),
         units=db.session.scalars(scoped(Unit).order_by(Unit.code)).all(),
         layanan_list=db.session.scalars(scoped(Layanan).where(Layanan.unit_id.in_(unit_ids))
                                         .order_by(Layanan.name)).all(),
@@ -193,3 +201,98 @@ def settings():
             flash("Pengaturan tindak lanjut disimpan.", "success")
             return redirect(url_for("followup.index", unit=unit.id))
     return render_template("followup/settings.html", form=form, unit=unit)
+
+
+# ---- kritik dan saran triage ------------------------------------------------------------------
+
+def _filters() -> followup_triage.Filters:
+    search = request.args.get("q", "").strip()
+    if len(search) > followup_triage.SEARCH_MAX or "\x00" in search:
+        abort(error_response(400, "Kata kunci pencarian terlalu panjang atau tidak valid."))
+    status = request.args.get("status", "") or None
+    if status is not None and status not in TRIAGE_STATUSES:
+        abort(error_response(400, "Status tidak dikenal."))
+    return followup_triage.Filters(search=search, status=status, theme_id=_id_arg("tema"))
+
+
+@bp.get("/kritik")
+def kritik():
+    unit = _unit()
+    layanan = _layanan(unit)
+    period = _period(unit)
+    filters = _filters()
+    layanan_ids = rtl.target_layanan_ids(unit.id, layanan.id if layanan else None)
+    page = _page()
+    rows = db.session.execute(followup_triage.items_stmt(layanan_ids, period, filters)
+                              .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    shown = rows[:PAGE_SIZE]
+    items = []
+    for response, triage, layanan_name in shown:
+        items.append({
+            "response": response, "triage": triage, "layanan": layanan_name,
+            "actions": followup_triage.candidate_actions(current_user, response.layanan, response.period),
+        })
+    links = followup_triage.linked_actions([i["response"].id for i in items])
+    args = {k: v for k, v in request.args.items() if k != "hal"}
+    unit_ids = list(db.session.scalars(unit_subtree_ids(unit.id)))
+    return render_template(
+        "followup/kritik.html", unit=unit, layanan=layanan, period=period, filters=filters, items=items,
+        links=links, themes=followup_triage.themes(active_only=False), statuses=TRIAGE_STATUSES,
+        counts=followup_triage.theme_counts(layanan_ids, period), unsur_names=rtl.UNSUR_NAMES,
+        units=db.session.scalars(scoped(Unit).order_by(Unit.code)).all(),
+        layanan_list=db.session.scalars(scoped(Layanan).where(Layanan.unit_id.in_(unit_ids))
+                                        .order_by(Layanan.name)).all(),
+        next_url=url_for("followup.kritik", **args, hal=page + 1) if len(rows) > PAGE_SIZE else None,
+        prev_url=url_for("followup.kritik", **args, hal=page - 1) if page > 1 else None,
+        back=request.full_path,
+    )
+
+
+@bp.post("/kritik/<int:response_id>")
+def triage(response_id: int):
+    response = get_scoped_or_404(SkmResponse, response_id)
+    form = TriageForm()
+    form.themes.choices = [SelectChoice(t.id, t.name) for t in followup_triage.themes(active_only=False)]
+    form.actions.choices = [SelectChoice(a.id, a.unsur) for a in
+                            followup_triage.candidate_actions(current_user, response.layanan, response.period)]
+    if not form.validate_on_submit():
+        errors = "; ".join(e for field in form for e in field.errors) or "Isian tidak valid."
+        abort(error_response(400, errors))
+    try:
+        followup_triage.triage(current_user, response.id, form.status.data, form.hidden_public.data,
+                               list(form.themes.data or ()), list(form.actions.data or ()))
+    except rtl.NotPermitted:
+        abort(404)
+    except rtl.FollowupError as err:
+        abort(error_response(400, str(err)))
+    db.session.commit()
+    flash("Kritik dan saran diperbarui.", "success")
+    back = request.form.get("next", "")
+    return redirect(same_site_path(back) or url_for("followup.kritik", unit=response.layanan.unit_id))
+
+
+@bp.route("/tema", methods=["GET", "POST"])
+@role_required("admin")
+def themes():
+    form = ThemeForm()
+    if form.validate_on_submit():
+        try:
+            followup_triage.add_theme(current_user, form.code.data, form.name.data)
+        except rtl.FollowupError as err:
+            form.form_errors.append(str(err))
+        else:
+            db.session.commit()
+            flash("Tema ditambahkan.", "success")
+            return redirect(url_for("followup.themes"))
+    return render_template("followup/themes.html", form=form, themes=followup_triage.themes(active_only=False))
+
+
+@bp.post("/tema/<int:theme_id>/aktif")
+@role_required("admin")
+def theme_active(theme_id: int):
+    theme = db.session.get(KritikTheme, theme_id)
+    if theme is None:
+        abort(404)
+    followup_triage.set_theme_active(current_user, theme, request.form.get("aktif") == "1")
+    db.session.commit()
+    return redirect(url_for("followup.themes"))

@@ -60,3 +60,52 @@ class RtlSetting(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
     nrr_threshold: Mapped[float] = mapped_column(Float, default=DEFAULT_NRR_THRESHOLD)
     show_pic: Mapped[bool] = mapped_column(Boolean, default=False)  # officer names on the public page
+
+
+# ---- kritik dan saran triage ------------------------------------------------------------------
+
+TRIAGE_STATUSES = {"baru": "Baru", "ditindaklanjuti": "Ditindaklanjuti", "ditutup": "Ditutup"}
+# The default theme catalogue: the 9 unsur, plus praise and everything else (admins may add more).
+DEFAULT_THEMES = (
+    ("U1", "Persyaratan", "U1"), ("U2", "Prosedur", "U2"), ("U3", "Waktu pelayanan", "U3"),
+    ("U4", "Biaya/tarif", "U4"), ("U5", "Produk layanan", "U5"), ("U6", "Kompetensi pelaksana", "U6"),
+    ("U7", "Perilaku pelaksana", "U7"), ("U8", "Penanganan pengaduan", "U8"), ("U9", "Sarana dan prasarana", "U9"),
+    ("apresiasi", "Apresiasi", None), ("lainnya", "Lainnya", None),
+)
+
+kritik_triage_theme = Table(
+    "kritik_triage_theme",
+    Base.metadata,
+    Column("response_id", BigId, ForeignKey("kritik_triage.response_id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("kritik_theme.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class KritikTheme(Base):
+    """One theme in the admin-managed catalogue."""
+
+    __tablename__ = "kritik_theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    unsur: Mapped[str | None] = mapped_column(String(3))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class KritikTriage(Base):
+    """An analyst's triage of one kritik dan saran answer; the text itself stays in skm_response, unedited.
+
+    An answer without a row is "baru" and public. Links to RTL actions live in rtl_action_kritik.
+    """
+
+    __tablename__ = "kritik_triage"
+
+    response_id: Mapped[int] = mapped_column(BigId, ForeignKey("skm_response.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="baru")
+    hidden_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    themes = relationship(KritikTheme, secondary=kritik_triage_theme, order_by=KritikTheme.sort_order)

@@ -1,4 +1,5 @@
-"""rencana tindak lanjut: rtl_action, its linked kritik items, per-unit follow-up settings
+"""rencana tindak lanjut: rtl_action, its linked kritik items, per-unit follow-up settings; kritik triage
+(theme catalogue with its defaults, per-answer status, hide-from-public switch and themes)
 
 Revision ID: 0014
 Revises: 0012
@@ -60,9 +61,56 @@ def upgrade():
         sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_rtl_setting_unit_id_unit')),
         sa.PrimaryKeyConstraint('unit_id', name=op.f('pk_rtl_setting')),
     )
+    theme = op.create_table(
+        'kritik_theme',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('code', sa.String(length=30), nullable=False),
+        sa.Column('name', sa.String(length=100), nullable=False),
+        sa.Column('unsur', sa.String(length=3), nullable=True),
+        sa.Column('active', sa.Boolean(), nullable=False),
+        sa.Column('sort_order', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_kritik_theme')),
+        sa.UniqueConstraint('code', name=op.f('uq_kritik_theme_code')),
+    )
+    op.create_table(
+        'kritik_triage',
+        sa.Column('response_id', BIG_ID, nullable=False),
+        sa.Column('status', sa.String(length=20), nullable=False),
+        sa.Column('hidden_public', sa.Boolean(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['response_id'], ['skm_response.id'], ondelete='CASCADE',
+                                name=op.f('fk_kritik_triage_response_id_skm_response')),
+        sa.PrimaryKeyConstraint('response_id', name=op.f('pk_kritik_triage')),
+    )
+    op.create_table(
+        'kritik_triage_theme',
+        sa.Column('response_id', BIG_ID, nullable=False),
+        sa.Column('theme_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['response_id'], ['kritik_triage.response_id'], ondelete='CASCADE',
+                                name=op.f('fk_kritik_triage_theme_response_id_kritik_triage')),
+        sa.ForeignKeyConstraint(['theme_id'], ['kritik_theme.id'], ondelete='CASCADE',
+                                name=op.f('fk_kritik_triage_theme_theme_id_kritik_theme')),
+        sa.PrimaryKeyConstraint('response_id', 'theme_id', name=op.f('pk_kritik_triage_theme')),
+    )
+    # The default catalogue (a copy of app.models.followup.DEFAULT_THEMES as of this revision).
+    op.bulk_insert(theme, [
+        {'code': code, 'name': name, 'unsur': unsur, 'active': True, 'sort_order': order}
+        for order, (code, name, unsur) in enumerate(DEFAULT_THEMES, start=1)
+    ])
+
+
+DEFAULT_THEMES = (
+    ('U1', 'Persyaratan', 'U1'), ('U2', 'Prosedur', 'U2'), ('U3', 'Waktu pelayanan', 'U3'),
+    ('U4', 'Biaya/tarif', 'U4'), ('U5', 'Produk layanan', 'U5'), ('U6', 'Kompetensi pelaksana', 'U6'),
+    ('U7', 'Perilaku pelaksana', 'U7'), ('U8', 'Penanganan pengaduan', 'U8'), ('U9', 'Sarana dan prasarana', 'U9'),
+    ('apresiasi', 'Apresiasi', None), ('lainnya', 'Lainnya', None),
+)
 
 
 def downgrade():
+    op.drop_table('kritik_triage_theme')
+    op.drop_table('kritik_triage')
+    op.drop_table('kritik_theme')
     op.drop_table('rtl_setting')
     op.drop_table('rtl_action_kritik')
     op.drop_index(op.f('ix_rtl_action_layanan_id'), table_name='rtl_action')
