@@ -6,7 +6,7 @@ action, so only items of that scope can be linked.
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from analysis.ikm import UNSUR
 from app.models.followup import RTL_STATUSES, TRIAGE_STATUSES
@@ -33,7 +33,7 @@ class IdMultipleField(SelectMultipleField):
     def pre_validate(self, form):
         known = {c.value for c in self.choices or ()}
         if any(v not in known for v in self.data or ()):
-            raise ValueError("Pilihan kritik dan saran tidak valid.")
+            raise ValidationError("Pilihan tidak valid.")
 
 
 class CommaDecimalField(DecimalField):

@@ -190,6 +190,9 @@ def test_create_and_edit_through_the_forms(client, world):
     assert db.session.get(RtlAction, action.id).status == "selesai"
     data.update(kritik=["abc"])
     assert client.post(edit, data=data).status_code == 200  # a bad id is a form error, not a 500
+    data.update(kritik=["999999"])
+    page = client.post(edit, data=data)
+    assert page.status_code == 200 and "Pilihan tidak valid" in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("who", ["monitor"])

@@ -14,7 +14,7 @@ from analysis.rounding import round_half_up
 from app.extensions import db
 from app.models import Layanan, Unit
 from app.scoping import unit_subtree_ids
-from app.services import followup_public, ikm_inference
+from app.services import followup_public, followup_triage, ikm_inference
 from app.services.ikm_report import populations
 from app.services.periods import current_period
 from app.services.sample_caution import sample_caution
@@ -62,5 +62,6 @@ def results(unit_code: str):
     followup = followup_public.public_followup(
         list(db.session.scalars(unit_subtree_ids(unit.id))), [item.id for item in layanan],
         [str(period.year), str(period.year - 1)], unit.timezone)
+    kritik = followup_triage.theme_counts([item.id for item in layanan], period, public=True)
     return render_template("public/results.html", unit=unit, period=period, layanan=layanan,
-                           results=results, overall=overall, cautions=cautions, followup=followup)
+                           results=results, overall=overall, cautions=cautions, followup=followup, kritik=kritik)
