@@ -53,6 +53,11 @@ def test_rtl_and_public_pages_fit_360px(live_server, phone, artifacts, tree, mak
     page.screenshot(path=str(artifacts / "rtl-form-360px.png"), full_page=True)
     assert _width(page) <= 360, f"formulir RTL melebar {_width(page)}px"
 
+    page.goto(f"{live_server}/tindak-lanjut/kritik?unit={tree['psds'].id}&periode={year}")
+    assert page.locator(".kritik-item").count() == 5
+    page.screenshot(path=str(artifacts / "kritik-triage-360px.png"), full_page=True)
+    assert _width(page) <= 360, f"halaman kritik melebar {_width(page)}px"
+
     public = phone.new_page()
     public.goto(f"{live_server}/hasil/PSDS", wait_until="networkidle")
     public.screenshot(path=str(artifacts / "public-followup-360px.png"), full_page=True)
