@@ -4,6 +4,7 @@ The kritik choices are filled by the view from the layanan and period of the
 action, so only items of that scope can be linked.
 """
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
@@ -76,6 +77,8 @@ class ActionForm(_Form):
     completed_on = DateField("Tanggal selesai", validators=[Optional()], render_kw={"type": "date"},
                              description="Wajib bila status Selesai.")
     evidence_note = TextAreaField("Catatan bukti", validators=[Optional(), Length(max=4000)])
+    evidence = FileField("Berkas bukti (PDF, JPEG atau PNG, maks. 5 MB)")
+    remove_evidence = BooleanField("Hapus berkas bukti yang ada")
 
 
 

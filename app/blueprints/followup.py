@@ -6,9 +6,10 @@ parse, call one service and reply; the services check scope again.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 from wtforms.fields.choices import SelectChoice
 
 from app.errors import error_response
@@ -17,8 +18,8 @@ from app.models import KritikTheme, Layanan, RtlAction, SkmResponse, Unit
 from app.models.followup import RTL_STATUSES, TRIAGE_STATUSES
 from app.safe_redirect import same_site_path
 from app.scoping import get_scoped_or_404, register_scope, role_required, scoped, unit_clause, unit_subtree_ids
+from app.services import evidence_files, followup_triage
 from app.services import followup_rtl as rtl
-from app.services import followup_triage
 from app.services.periods import Period, current_period, parse_period
 from forms.followup import ActionForm, SettingsForm, ThemeForm, TriageForm, kritik_choices
 
@@ -84,7 +85,16 @@ def _action_input(form: ActionForm) -> rtl.ActionInput:
         unsur=form.unsur.data, problem=form.problem.data or "", action=form.action.data or "",
         pic=form.pic.data or "", planned_start=form.planned_start.data, planned_end=form.planned_end.data,
         status=form.status.data, cancel_reason=form.cancel_reason.data, evidence_note=form.evidence_note.data,
-        completed_on=form.completed_on.data, kritik_ids=tuple(form.kritik.data or ()))
+        completed_on=form.completed_on.data, kritik_ids=tuple(form.kritik.data or ()),
+        evidence=_upload(form), remove_evidence=bool(form.remove_evidence.data))
+
+
+def _upload(form: ActionForm) -> bytes | None:
+    """The uploaded evidence bytes (read once, one byte past the cap so the service can refuse it)."""
+    storage = form.evidence.data
+    if not isinstance(storage, FileStorage) or not storage.filename:
+        return None
+    return storage.stream.read(evidence_files.MAX_BYTES + 1)
 
 
 # ---- pages --------------------------------------------------------------------------------
@@ -132,7 +142,7 @@ def create():
         form.unsur.data = request.args["unsur"]
     if form.validate_on_submit():
         try:
-            rtl.create_action(current_user, unit, layanan, period, _action_input(form))
+            rtl.create_action(current_user, unit, layanan, period, _action_input(form), current_app.instance_path)
         except rtl.NotPermitted:
             abort(403)
         except rtl.FollowupError as err:
@@ -158,7 +168,7 @@ def edit(action_id: int):
         form.kritik.data = [r.id for r in action.kritik]
     if form.validate_on_submit():
         try:
-            rtl.update_action(current_user, action, _action_input(form))
+            rtl.update_action(current_user, action, _action_input(form), current_app.instance_path)
         except rtl.NotPermitted:
             abort(403)
         except rtl.FollowupError as err:
@@ -170,12 +180,18 @@ def edit(action_id: int):
     return _render_form(form, action.unit, action.layanan, period, action)
 
 
+@bp.get("/<int:action_id>/bukti")
+def evidence(action_id: int):
+    action = get_scoped_or_404(RtlAction, action_id)
+    return evidence_files.send(action.evidence_file, current_app.instance_path) or abort(404)
+
+
 @bp.post("/<int:action_id>/hapus")
 def delete(action_id: int):
     action = get_scoped_or_404(RtlAction, action_id)
     unit_id, period_code = action.unit_id, action.period
     try:
-        rtl.delete_action(current_user, action)
+        rtl.delete_action(current_user, action, current_app.instance_path)
     except rtl.NotPermitted:
         abort(403)
     db.session.commit()

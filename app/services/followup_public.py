@@ -20,6 +20,8 @@ from app.services.local_time import date_id, to_local
 
 @dataclass(frozen=True)
 class PublicAction:
+    id: int
+    has_evidence: bool
     unsur: str
     unsur_name: str
     period: str
@@ -44,6 +46,22 @@ class PublicGroup:
     last_update: str | None = None
 
 
+def _public_where(unit_ids: list[int], layanan_ids: list[int], period_codes: list[str]) -> list:
+    """Actions the public may see: of these units, on a published layanan (or the unit as a whole), these years."""
+    return [RtlAction.unit_id.in_(unit_ids),
+            RtlAction.layanan_id.in_(layanan_ids) | RtlAction.layanan_id.is_(None),
+            or_(*(RtlAction.period.startswith(code, autoescape=True) for code in period_codes))]
+
+
+def public_action(unit_ids: list[int], layanan_ids: list[int], period_codes: list[str],
+                  action_id: int) -> RtlAction | None:
+    """One action, when it is shown on the public page (so its evidence file may be served publicly)."""
+    if not unit_ids or not period_codes:
+        return None
+    return db.session.scalar(select(RtlAction).where(RtlAction.id == action_id,
+                                                     *_public_where(unit_ids, layanan_ids, period_codes)))
+
+
 def public_followup(unit_ids: list[int], layanan_ids: list[int], period_codes: list[str], tz_name: str,
                     limit: int = 200) -> dict[int | None, PublicGroup]:
     """Groups keyed by layanan id (unit-level actions under None) for these published layanan and periods.
@@ -53,9 +71,7 @@ def public_followup(unit_ids: list[int], layanan_ids: list[int], period_codes: l
     if not unit_ids or not period_codes:
         return {}
     rows = db.session.scalars(
-        select(RtlAction).where(RtlAction.unit_id.in_(unit_ids),
-                                RtlAction.layanan_id.in_(layanan_ids) | RtlAction.layanan_id.is_(None),
-                                or_(*(RtlAction.period.startswith(code, autoescape=True) for code in period_codes)))
+        select(RtlAction).where(*_public_where(unit_ids, layanan_ids, period_codes))
         .order_by(RtlAction.unsur, RtlAction.id).limit(limit)).all()
     show = {s.unit_id: s.show_pic for s in db.session.scalars(
         select(RtlSetting).where(RtlSetting.unit_id.in_({r.unit_id for r in rows})))}
@@ -64,7 +80,8 @@ def public_followup(unit_ids: list[int], layanan_ids: list[int], period_codes: l
     for r in rows:
         group = groups.setdefault(r.layanan_id, PublicGroup(r.layanan_id, r.unit_id))
         group.actions.append(PublicAction(
-            unsur=r.unsur, unsur_name=UNSUR_NAMES.get(r.unsur, r.unsur), period=r.period, problem=r.problem,
+            id=r.id, has_evidence=bool(r.evidence_file), unsur=r.unsur,
+            unsur_name=UNSUR_NAMES.get(r.unsur, r.unsur), period=r.period, problem=r.problem,
             action=r.action, status=r.status, status_label=RTL_STATUSES[r.status],
             pic=r.pic if show.get(r.unit_id) else None,
             planned_end=date_id(r.planned_end) if r.planned_end else None,

@@ -17,8 +17,8 @@ from app.extensions import db
 from app.models import Layanan, RtlAction, RtlSetting, SkmResponse, Unit, User
 from app.models.followup import DEFAULT_NRR_THRESHOLD, RTL_STATUSES
 from app.scoping import unit_subtree_ids
-from app.services import audit, skm_stats
-from app.services.periods import Period
+from app.services import audit, evidence_files, skm_stats
+from app.services.periods import Period, parse_period
 
 UNSUR_NAMES = {u.code: u.name for u in UNSUR}
 EDITOR_ROLES = ("analyst", "admin")
@@ -122,6 +122,8 @@ class ActionInput:
     evidence_note: str | None = None
     completed_on: date | None = None
     kritik_ids: tuple[int, ...] = ()
+    evidence: bytes | None = None  # a new evidence file (checked and stored by app.services.evidence_files)
+    remove_evidence: bool = False
 
 
 def _validate(data: ActionInput) -> None:
@@ -183,37 +185,54 @@ def _snapshot(obj: RtlAction) -> dict:
     return snap
 
 
-def create_action(actor: User, unit: Unit, layanan: Layanan | None, period: Period, data: ActionInput) -> RtlAction:
+def _evidence(obj: RtlAction, data: ActionInput, instance_path: str | None) -> None:
+    """Store a new evidence file (replacing the old one) or drop it; files are checked before anything changes."""
+    if data.evidence is None and not data.remove_evidence:
+        return
+    if instance_path is None:
+        raise ValueError("instance_path is needed to store evidence")
+    old = obj.evidence_file
+    try:
+        obj.evidence_file = evidence_files.store(data.evidence, instance_path) if data.evidence else None
+    except evidence_files.EvidenceError as err:
+        raise FollowupError(str(err)) from None
+    evidence_files.remove(old, instance_path)
+
+
+def create_action(actor: User, unit: Unit, layanan: Layanan | None, period: Period, data: ActionInput,
+                  instance_path: str | None = None) -> RtlAction:
     if layanan is not None and layanan.unit_id != unit.id:
         unit = layanan.unit
     _require_scope(actor, unit.id)
     _validate(data)
     obj = RtlAction(unit_id=unit.id, layanan_id=layanan.id if layanan else None, period=period.code)
     _apply(obj, data, target_layanan_ids(unit.id, obj.layanan_id), period)
+    _evidence(obj, data, instance_path)
     db.session.add(obj)
     db.session.flush()
     audit.record("rtl.create", obj, after=_snapshot(obj)).user_id = actor.id
     return obj
 
 
-def update_action(actor: User, obj: RtlAction, data: ActionInput) -> RtlAction:
-    from app.services.periods import parse_period
-
+def update_action(actor: User, obj: RtlAction, data: ActionInput, instance_path: str | None = None) -> RtlAction:
     _require_scope(actor, obj.unit_id)
     _validate(data)
     before = _snapshot(obj)
     _apply(obj, data, target_layanan_ids(obj.unit_id, obj.layanan_id), parse_period(obj.period))
+    _evidence(obj, data, instance_path)
     db.session.flush()
     audit.record("rtl.update", obj, before=before, after=_snapshot(obj)).user_id = actor.id
     return obj
 
 
-def delete_action(actor: User, obj: RtlAction) -> None:
+def delete_action(actor: User, obj: RtlAction, instance_path: str | None = None) -> None:
     _require_scope(actor, obj.unit_id)
     before = _snapshot(obj)
     audit.record("rtl.delete", obj, before=before).user_id = actor.id
     db.session.delete(obj)
     db.session.flush()
+    if instance_path is not None:
+        evidence_files.remove(obj.evidence_file, instance_path)
 
 
 # ---- completion ---------------------------------------------------------------------------------
