@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from analysis.ikm import UNSUR
-from app.models.followup import RTL_STATUSES, TRIAGE_STATUSES
+from app.models.followup import PUBLICATION_MEDIA, RTL_STATUSES, TRIAGE_STATUSES
 from forms import survey as survey_forms
 
 REQUIRED = "Wajib diisi."
@@ -103,3 +103,14 @@ class ThemeForm(_Form):
     code = StringField("Kode", validators=[DataRequired(REQUIRED), Length(max=30),
                                            Regexp(r"^[a-z0-9_-]+$", message="Huruf kecil, angka, - atau _.")])
     name = StringField("Nama tema", validators=[DataRequired(REQUIRED), Length(max=100)])
+
+
+class PublicationForm(_Form):
+    medium = SelectField("Media", choices=[SelectChoice(k, v) for k, v in PUBLICATION_MEDIA.items()],
+                         validators=[DataRequired(REQUIRED)])
+    published_on = DateField("Tanggal publikasi", validators=[InputRequired(REQUIRED)],
+                             render_kw={"type": "date"})
+    url = StringField("Alamat web (URL)", validators=[Optional(), Length(max=500)])
+    description = TextAreaField("Keterangan", validators=[Optional(), Length(max=2000)],
+                                description="Wajib untuk media lain.")
+    evidence = FileField("Berkas bukti atau foto (PDF, JPEG atau PNG, maks. 5 MB)")

@@ -14,19 +14,20 @@ from wtforms.fields.choices import SelectChoice
 
 from app.errors import error_response
 from app.extensions import db
-from app.models import KritikTheme, Layanan, RtlAction, SkmResponse, Unit
-from app.models.followup import RTL_STATUSES, TRIAGE_STATUSES
+from app.models import KritikTheme, Layanan, PublicationRecord, RtlAction, SkmResponse, Unit
+from app.models.followup import PUBLICATION_MEDIA, RTL_STATUSES, TRIAGE_STATUSES
 from app.safe_redirect import same_site_path
 from app.scoping import get_scoped_or_404, register_scope, role_required, scoped, unit_clause, unit_subtree_ids
-from app.services import evidence_files, followup_triage
+from app.services import evidence_files, followup_publication, followup_triage
 from app.services import followup_rtl as rtl
 from app.services.periods import Period, current_period, parse_period
-from forms.followup import ActionForm, SettingsForm, ThemeForm, TriageForm, kritik_choices
+from forms.followup import ActionForm, PublicationForm, SettingsForm, ThemeForm, TriageForm, kritik_choices
 
 bp = Blueprint("followup", __name__, url_prefix="/tindak-lanjut")
 register_scope(RtlAction, lambda user: unit_clause(RtlAction.unit_id, user))
 register_scope(SkmResponse, lambda user: SkmResponse.layanan_id.in_(
     select(Layanan.id).where(unit_clause(Layanan.unit_id, user))))
+register_scope(PublicationRecord, lambda user: unit_clause(PublicationRecord.unit_id, user))
 followup_triage.register()
 PAGE_SIZE = 25
 
@@ -312,3 +313,54 @@ def theme_active(theme_id: int):
     followup_triage.set_theme_active(current_user, theme, request.form.get("aktif") == "1")
     db.session.commit()
     return redirect(url_for("followup.themes"))
+
+
+# ---- publication log --------------------------------------------------------------------------
+
+@bp.route("/publikasi", methods=["GET", "POST"])
+def publications():
+    unit = _unit()
+    period = _period(unit)
+    form = PublicationForm()
+    if form.validate_on_submit():
+        storage = form.evidence.data
+        evidence = (storage.stream.read(evidence_files.MAX_BYTES + 1)
+                    if isinstance(storage, FileStorage) and storage.filename else None)
+        try:
+            followup_publication.add_record(current_user, unit.id, period, followup_publication.RecordInput(
+                medium=form.medium.data, published_on=form.published_on.data, description=form.description.data,
+                url=form.url.data, evidence=evidence), current_app.instance_path)
+        except rtl.NotPermitted:
+            abort(403)
+        except rtl.FollowupError as err:
+            form.form_errors.append(str(err))
+        else:
+            db.session.commit()
+            flash("Catatan publikasi disimpan.", "success")
+            return redirect(url_for("followup.publications", unit=unit.id, periode=period.code))
+    page = _page()
+    rows = db.session.scalars(followup_publication.records_stmt(unit.id, period.code)
+                              .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    args = {k: v for k, v in request.args.items() if k != "hal"}
+    return render_template(
+        "followup/publications.html", unit=unit, period=period, form=form, records=rows[:PAGE_SIZE],
+        media=PUBLICATION_MEDIA, public_page=followup_publication.has_public_page(unit.id),
+        media_count=followup_publication.media_count(unit.id, period.code),
+        next_url=url_for("followup.publications", **args, hal=page + 1) if len(rows) > PAGE_SIZE else None,
+        prev_url=url_for("followup.publications", **args, hal=page - 1) if page > 1 else None)
+
+
+@bp.post("/publikasi/<int:record_id>/hapus")
+def publication_delete(record_id: int):
+    record = get_scoped_or_404(PublicationRecord, record_id)
+    unit_id, period_code = record.unit_id, record.period
+    followup_publication.delete_record(current_user, record, current_app.instance_path)
+    db.session.commit()
+    flash("Catatan publikasi dihapus.", "success")
+    return redirect(url_for("followup.publications", unit=unit_id, periode=period_code))
+
+
+@bp.get("/publikasi/<int:record_id>/bukti")
+def publication_evidence(record_id: int):
+    record = get_scoped_or_404(PublicationRecord, record_id)
+    return evidence_files.send(record.evidence_file, current_app.instance_path) or abort(404)

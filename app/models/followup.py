@@ -109,3 +109,29 @@ class KritikTriage(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     themes = relationship(KritikTheme, secondary=kritik_triage_theme, order_by=KritikTheme.sort_order)
+
+
+# ---- publication log --------------------------------------------------------------------------
+
+PUBLICATION_MEDIA = {
+    "website": "Situs web", "papan": "Papan pengumuman di tempat layanan", "media_sosial": "Media sosial",
+    "spanduk": "Spanduk/banner cetak", "lainnya": "Media lain",
+}
+
+
+class PublicationRecord(Base):
+    """Where and when a unit published a period's SKM results (PEKPPP counts the media)."""
+
+    __tablename__ = "publication_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    medium: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(Text)  # required for "lainnya"
+    url: Mapped[str | None] = mapped_column(String(500))
+    published_on: Mapped[date] = mapped_column(Date)
+    evidence_file: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    unit = relationship("Unit")

@@ -1,5 +1,5 @@
 """rencana tindak lanjut: rtl_action, its linked kritik items, per-unit follow-up settings; kritik triage
-(theme catalogue with its defaults, per-answer status, hide-from-public switch and themes)
+(theme catalogue with its defaults, per-answer status, hide-from-public switch and themes); publication log
 
 Revision ID: 0014
 Revises: 0012
@@ -92,6 +92,21 @@ def upgrade():
                                 name=op.f('fk_kritik_triage_theme_theme_id_kritik_theme')),
         sa.PrimaryKeyConstraint('response_id', 'theme_id', name=op.f('pk_kritik_triage_theme')),
     )
+    op.create_table(
+        'publication_record',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('unit_id', sa.Integer(), nullable=False),
+        sa.Column('period', sa.String(length=10), nullable=False),
+        sa.Column('medium', sa.String(length=20), nullable=False),
+        sa.Column('description', sa.Text(), nullable=True),
+        sa.Column('url', sa.String(length=500), nullable=True),
+        sa.Column('published_on', sa.Date(), nullable=False),
+        sa.Column('evidence_file', sa.String(length=64), nullable=True),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_publication_record_unit_id_unit')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_publication_record')),
+    )
+    op.create_index(op.f('ix_publication_record_unit_id'), 'publication_record', ['unit_id'])
     # The default catalogue (a copy of app.models.followup.DEFAULT_THEMES as of this revision).
     op.bulk_insert(theme, [
         {'code': code, 'name': name, 'unsur': unsur, 'active': True, 'sort_order': order}
@@ -108,6 +123,8 @@ DEFAULT_THEMES = (
 
 
 def downgrade():
+    op.drop_index(op.f('ix_publication_record_unit_id'), table_name='publication_record')
+    op.drop_table('publication_record')
     op.drop_table('kritik_triage_theme')
     op.drop_table('kritik_triage')
     op.drop_table('kritik_theme')
