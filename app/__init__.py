@@ -92,6 +92,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(indicators.bp)
 
+    from app.blueprints import followup
+
+    app.register_blueprint(followup.bp)
+
     from app.blueprints import field, field_admin
 
     for module in (field, field_admin):

@@ -113,7 +113,7 @@ def test_cli_csv_id(app, data, tmp_path):
 
 def test_xlsx_types_labels_and_layout(client, data):
     book = load_workbook(io.BytesIO(_get(client, data, "xlsx").data))
-    assert book.sheetnames == ["Ringkasan", "Responden", "Keterangan", "Kamus"]
+    assert book.sheetnames == ["Ringkasan", "Responden", "RTL", "Keterangan", "Kamus"]
     sheet = book["Responden"]
     labels = [c.value for c in sheet[1]]
     codes = [c.value for c in sheet[2]]

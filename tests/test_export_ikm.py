@@ -71,7 +71,7 @@ def test_xlsx_round_trip_and_injection(client, data):
     response = client.get(f"/laporan/ikm.xlsx?period=2025&unit={data['dayasos'].id}")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Ringkasan", "Responden", "Keterangan", "Kamus"]
+    assert book.sheetnames == ["Ringkasan", "Responden", "RTL", "Keterangan", "Kamus"]
     sheet = book["Responden"]
     rows = list(sheet.iter_rows(values_only=True))
     header, body = rows[1], rows[2:]  # row 1: Indonesian labels, row 2: codes

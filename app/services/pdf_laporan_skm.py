@@ -17,7 +17,7 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 
 from analysis.ikm import UNSUR, grade
 from analysis.rounding import format_id
-from app.services import kritik_themes, pdf_inference, pdf_sections
+from app.services import followup_report, followup_rtl, kritik_themes, pdf_inference, pdf_sections
 from app.services.ikm_report import IkmReport
 from app.services.local_time import date_id
 from app.services.pdf_base import para_text, table
@@ -216,6 +216,32 @@ def tindak_lanjut(report: IkmReport, st, themes: list[kritik_themes.Theme]) -> l
                         f"{format_id(last.score, 2)} (n = {format_id(last.n, 0)}); periode ini "
                         f"{format_id(head.score, 2)}, {direction}"
                         + (f" {format_id(abs(change), 2)} poin." if change else "."), st))
+    return story + recorded_matrix(report, st)
+
+
+def recorded_matrix(report: IkmReport, st) -> list:
+    """The RTL matrix the unit recorded in Pantau: unsur, problem, action, PIC, timing, status."""
+    actions = followup_report.recorded_actions(report)
+    if not actions:
+        return []
+    done = followup_report.completion_for(actions)
+    share = (f"{format_id(done.share, 1)}% ({done.done} dari {done.counted} tindak lanjut selesai"
+             + (f", {done.cancelled} dibatalkan" if done.cancelled else "") + ")") if done.share is not None else "—"
+    story = [Spacer(1, 0.3 * cm), Paragraph(para_text("Rencana tindak lanjut yang ditetapkan"), st["h2"]),
+             _p(f"Tindak lanjut yang dicatat unit untuk periode {report.period.label}. Capaian: {share}.", st)]
+    rows = [["Unsur", "Permasalahan", "Tindak lanjut", "PIC", "Waktu", "Status"]]
+    for a in actions:
+        status = followup_rtl.RTL_STATUSES[a.status]
+        if a.completed_on:
+            status += f", {date_id(a.completed_on)}"
+        if a.cancel_reason:
+            status += f": {a.cancel_reason}"
+        rows.append([Paragraph(para_text(f"{a.unsur} {UNSUR_NAMES.get(a.unsur, a.unsur)}"), st["cell"]),
+                     Paragraph(para_text(a.problem), st["cell"]), Paragraph(para_text(a.action), st["cell"]),
+                     Paragraph(para_text(a.pic), st["cell"]),
+                     Paragraph(para_text(followup_report.timing(a)), st["cell"]),
+                     Paragraph(para_text(status), st["cell"])])
+    story.append(table(rows, [2.4 * cm, 3.6 * cm, 4 * cm, 2.4 * cm, 2.6 * cm, 2 * cm]))
     return story
 
 

@@ -1,4 +1,4 @@
-"""The IKM report as an XLSX workbook: Ringkasan, Responden, Keterangan and Kamus sheets.
+"""The IKM report as an XLSX workbook: Ringkasan, Responden, RTL (recorded follow-up), Keterangan and Kamus sheets.
 
 Scores are numbers shown with two decimals (the unrounded value is kept, so
 sums in Excel stay exact); counts are integers; dates are date cells in the
@@ -12,7 +12,7 @@ from decimal import Decimal
 from analysis.ikm import GRADES, UNSUR
 from analysis.ikm import grade as grade_of
 from analysis.rounding import format_id
-from app.services import exports, ikm_report
+from app.services import exports, followup_report, ikm_report
 from app.services.exports import SCORE_FORMAT, Column, Sheet
 from app.services.local_time import now_utc, to_local, zone_abbr
 
@@ -116,6 +116,7 @@ def write_report_xlsx(report: ikm_report.IkmReport, target, generated_at=None) -
         Sheet("Ringkasan", SUMMARY_COLUMNS, summary_rows(report)),
         Sheet("Responden", exports.RESPONSE_COLUMNS,
               exports.iter_response_rows(ids, report.period, report.exclude_flagged)),
+        Sheet("RTL", followup_report.RTL_COLUMNS, followup_report.rtl_rows(report)),
         Sheet("Keterangan", INFO_COLUMNS, info_rows(report, generated_at), codes_row=False),
         Sheet("Kamus", exports.KAMUS_COLUMNS, kamus_rows(), codes_row=False),
     ])

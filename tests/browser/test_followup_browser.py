@@ -1,0 +1,66 @@
+"""The RTL page and the public results page with its follow-up, in Chromium at 360x740: no sideways scroll."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+
+from app.extensions import db
+from app.models import SkmResponse, utcnow
+from app.services import followup_rtl as rtl
+from app.services.periods import current_period, parse_period
+from tests.helpers import TEST_PASSWORD
+
+pytestmark = pytest.mark.browser
+LONG = "Penambahan loket pelayanan dan penjadwalan ulang petugas agar antrean tidak melebihi tiga puluh menit" * 2
+
+
+def _width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_rtl_and_public_pages_fit_360px(live_server, phone, artifacts, tree, make_layanan, make_user):
+    year = current_period("Asia/Jakarta").year
+    layanan = make_layanan("izin-ugb", tree["psds"], published=True,
+                           name="Izin Penyelenggaraan Undian Gratis Berhadiah (UGB)")
+    analyst = make_user("analis@x.id", "analyst", tree["dayasos"])
+    for k in range(5):
+        db.session.add(SkmResponse(instance_id=uuid.uuid4(), layanan_id=layanan.id, period=f"{year}-01",
+                                   submitted_at=utcnow(), kritik_saran="Antrean sangat panjang " * 8,
+                                   **{f"u{i}": 2 if i == 3 else 3 + k % 2 for i in range(1, 10)}))
+    db.session.commit()
+    period = parse_period(str(year))
+    rtl.create_action(analyst, tree["psds"], layanan, period, rtl.ActionInput(
+        unsur="U3", problem="Antrean " + LONG, action=LONG, pic="Kepala Subbagian Tata Usaha",
+        planned_start=date(year, 2, 1), planned_end=date(year, 6, 30)))
+    rtl.create_action(analyst, tree["psds"], layanan, period, rtl.ActionInput(
+        unsur="U9", problem="Ruang tunggu sempit", action="Perluasan ruang tunggu", pic="PPK",
+        status="selesai", completed_on=date(year, 3, 1)))
+    db.session.commit()
+
+    page = phone.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", "analis@x.id")
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server}/tindak-lanjut/?unit={tree['psds'].id}&periode={year}")
+    assert page.locator("h1").inner_text() == "Rencana tindak lanjut"
+    assert page.locator(".proposals li").first.inner_text().startswith("U3 Waktu penyelesaian")
+    page.screenshot(path=str(artifacts / "rtl-360px.png"), full_page=True)
+    assert _width(page) <= 360, f"halaman RTL melebar {_width(page)}px"
+    page.goto(f"{live_server}/tindak-lanjut/baru?unit={tree['psds'].id}&layanan={layanan.id}&periode={year}")
+    page.screenshot(path=str(artifacts / "rtl-form-360px.png"), full_page=True)
+    assert _width(page) <= 360, f"formulir RTL melebar {_width(page)}px"
+
+    page.goto(f"{live_server}/tindak-lanjut/kritik?unit={tree['psds'].id}&periode={year}")
+    assert page.locator(".kritik-item").count() == 5
+    page.screenshot(path=str(artifacts / "kritik-triage-360px.png"), full_page=True)
+    assert _width(page) <= 360, f"halaman kritik melebar {_width(page)}px"
+
+    public = phone.new_page()
+    public.goto(f"{live_server}/hasil/PSDS", wait_until="networkidle")
+    public.screenshot(path=str(artifacts / "public-followup-360px.png"), full_page=True)
+    assert public.locator("#tindak-lanjut").is_visible()
+    assert "50,0%" in public.locator("#tindak-lanjut").inner_text()
+    assert _width(public) <= 360, f"halaman publik melebar {_width(public)}px"
