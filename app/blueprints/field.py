@@ -437,11 +437,30 @@ def _reject(record, detail_endpoint: str):
 
 # ---- income samples ------------------------------------------------------------
 
-def _income_choices(form: IncomeSampleForm) -> None:
+REGION_FROM_NIK = 0  # the new-sample form's first kab/kota choice: "take it from the NIK"
+
+
+def _income_choices(form: IncomeSampleForm, creating: bool = False) -> None:
     programs = db.session.scalars(select(IncomeProgram).where(IncomeProgram.active)
                                   .order_by(IncomeProgram.sort_order, IncomeProgram.name)).all()
     form.program_id.choices = [(p.id, p.name) for p in programs]
     form.region_id.choices = _kabkota_choices()
+    if creating:
+        form.region_id.choices.insert(0, (REGION_FROM_NIK, "— sesuai kode wilayah NIK —"))
+
+
+def _region_from_nik(form: IncomeSampleForm, nik: str | None) -> str | None:
+    """Fill region_id from the NIK's kab/kota code when the monitor left the default; an error otherwise."""
+    if form.region_id.data not in (None, REGION_FROM_NIK):
+        return None
+    if nik is None:
+        return "Pilih kabupaten/kota (atau isi NIK yang benar)."
+    code = nik_service.region_code(nik)
+    for region_id, label in form.region_id.choices:
+        if region_id != REGION_FROM_NIK and label.split(" ", 1)[0] == code:
+            form.region_id.data = region_id
+            return None
+    return f"Kode wilayah NIK ({code}) bukan kabupaten/kota di wilayah Anda; pilih kabupaten/kota."
 
 
 def _income_errors(form: IncomeSampleForm, creating: bool, unit_id: int) -> tuple[dict, str | None]:
@@ -453,6 +472,9 @@ def _income_errors(form: IncomeSampleForm, creating: bool, unit_id: int) -> tupl
         nik = nik_service.normalise(form.nik.data)
         if nik is None:
             errors["nik"] = [nik_service.INVALID_NIK]
+        if "region_id" not in errors and (message := _region_from_nik(form, nik)):
+            form.region_id.errors = [*form.region_id.errors, message]
+            errors["region_id"] = list(form.region_id.errors)
     values = {k: (None if k in errors else v) for k, v in _income_values(form).items()}
     for name, messages in income_samples.sample_errors(values, observation_dates.unit_today(unit_id)).items():
         field = getattr(form, name)
@@ -462,8 +484,8 @@ def _income_errors(form: IncomeSampleForm, creating: bool, unit_id: int) -> tupl
     too_large = [v for v in (form.income_before.data, form.income_after.data)
                  if isinstance(v, int) and v > limit]
     if too_large and not form.confirm_large.data:
-        errors["confirm_large"] = [f"Pendapatan Rp{max(too_large):,} di atas batas wajar Rp{limit:,} per bulan. "
-                                   "Periksa lagi; bila benar, centang konfirmasi ini.".replace(",", ".")]
+        errors["confirm_large"] = [f"Pendapatan Rp{rupiah(max(too_large))} di atas batas wajar Rp{rupiah(limit)} "
+                                   "per bulan. Periksa lagi; bila benar, centang konfirmasi ini."]
     return errors, nik
 
 
@@ -489,9 +511,10 @@ def _eligibility_note(sample_values: dict) -> list[str]:
 @role_required("monitor")
 def income_new():
     form = IncomeSampleForm()
-    _income_choices(form)
+    _income_choices(form, creating=True)
     if request.method == "GET":
         form.instance_id.data = str(uuid.uuid4())
+        form.region_id.data = REGION_FROM_NIK
         return render_template("monitoring/income_form.html", form=form, record=None)
     errors, nik = _income_errors(form, creating=True, unit_id=current_user.unit_id)
     if errors:
