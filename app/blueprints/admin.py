@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import sessions
+from app import paging, sessions
 from app.extensions import db
 from app.models import Layanan, Region, Unit, User
 from app.models.org import UNIT_LEVELS
@@ -18,6 +18,7 @@ from app.services import audit, unit_logo
 from forms.admin import ConfirmForm, LayananForm, UnitForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+PAGE_SIZE = 50
 NO_REGION = 0
 NO_UNIT = 0  # the "pilih unit" placeholder: a new user's unit is always chosen, never defaulted
 
@@ -61,8 +62,8 @@ def _save(obj, form, fields, action: str, extra: dict | None = None):
 
 @bp.get("/units")
 def units():
-    rows = db.session.scalars(scoped(Unit).order_by(Unit.code)).all()
-    return render_template("admin/units.html", units=rows, confirm=ConfirmForm())
+    page = paging.paginate(paging.search(scoped(Unit).order_by(Unit.code), Unit.code, Unit.name), PAGE_SIZE)
+    return render_template("admin/units.html", units=page.rows, page=page, confirm=ConfirmForm())
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
@@ -143,8 +144,9 @@ def unit_activate(unit_id: int):
 
 @bp.get("/layanan")
 def layanan_list():
-    rows = db.session.scalars(scoped(Layanan).join(Layanan.unit).order_by(Unit.code, Layanan.name)).all()
-    return render_template("admin/layanan.html", rows=rows, confirm=ConfirmForm())
+    stmt = scoped(Layanan).join(Layanan.unit).order_by(Unit.code, Layanan.name, Layanan.id)
+    page = paging.paginate(paging.search(stmt, Layanan.name, Layanan.slug, Unit.code), PAGE_SIZE)
+    return render_template("admin/layanan.html", rows=page.rows, page=page, confirm=ConfirmForm())
 
 
 @bp.route("/layanan/new", methods=["GET", "POST"])
@@ -183,8 +185,8 @@ def layanan_activate(layanan_id: int):
 
 @bp.get("/users")
 def users():
-    rows = db.session.scalars(scoped(User).order_by(User.email)).all()
-    return render_template("admin/users.html", rows=rows, confirm=ConfirmForm())
+    page = paging.paginate(paging.search(scoped(User).order_by(User.email), User.email, User.name), PAGE_SIZE)
+    return render_template("admin/users.html", rows=page.rows, page=page, confirm=ConfirmForm())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

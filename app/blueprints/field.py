@@ -16,13 +16,14 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user
 from sqlalchemy import and_, select
 
+from app import paging
 from app.errors import error_response, wants_json
 from app.extensions import db
-from app.links import with_query
 from app.models import (
     ChecklistVersion,
     IncomeProgram,
     IncomeSample,
+    Kpm,
     Pendamping,
     PendampingCheck,
     PendampingType,
@@ -30,7 +31,7 @@ from app.models import (
     utcnow,
 )
 from app.models.org import TIMEZONES
-from app.parsing import arg_int
+from app.parsing import arg_int, parse_date
 from app.scoping import get_scoped_or_404, region_clause, region_subtree_ids, role_required, scoped
 from app.services import (
     audit,
@@ -127,17 +128,17 @@ def _editable(record) -> bool:
             and record.created_at >= utcnow() - timedelta(days=days))
 
 
-def _page() -> int:
-    return arg_int("hal", 1, 99_999) or 1
+def _date_arg():
+    """`?tanggal=YYYY-MM-DD` as a date; an unreadable date is a filter that cannot apply (ignored)."""
+    try:
+        return parse_date(request.args["tanggal"]) if request.args.get("tanggal", "").strip() else None
+    except ValueError:
+        return None
 
 
 def _paginate(stmt):
-    page = _page()
-    rows = db.session.scalars(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    # Built from the path, not url_for(**args): a query key such as `endpoint` or `_method` is only a key.
-    nxt = filter_url(hal=page + 1) if len(rows) > PAGE_SIZE else None
-    prev = filter_url(hal=page - 1) if page > 1 else None
-    return rows[:PAGE_SIZE], prev, nxt
+    page = paging.paginate(stmt, PAGE_SIZE)
+    return page.rows, page.prev_url, page.next_url
 
 
 def _period_arg():
@@ -356,6 +357,9 @@ def check_list():
         stmt = stmt.where(C.status == status)
     if request.args.get("tanda") == "gps":
         stmt = stmt.where(C.gps_warning.is_(True))
+    stmt = paging.search(stmt, Pendamping.name, Pendamping.identifier)
+    if day := _date_arg():
+        stmt = stmt.where(C.visit_date == day)
     rows, prev, nxt = _paginate(stmt)
     summary = None
     if current_user.role != "monitor":
@@ -568,6 +572,11 @@ def income_list():
     status = request.args.get("status", "")
     if status in ("valid", "rejected"):
         stmt = stmt.where(S.status == status)
+    last4 = request.args.get("nik", "").strip()
+    if last4:  # only the last four digits are ever stored; anything else matches nothing
+        stmt = stmt.where(S.kpm_id.in_(select(Kpm.id).where(Kpm.nik_last4 == last4[-4:])))
+    if day := _date_arg():
+        stmt = stmt.where(S.monitoring_date == day)
     rows, prev, nxt = _paginate(stmt)
     summary = None
     if current_user.role != "monitor":
@@ -648,4 +657,4 @@ def rupiah(value) -> str:
 
 
 def filter_url(**changes) -> str:
-    return with_query(request.path, request.args, **{"hal": None, **changes})
+    return paging.page_url(**changes)

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from app import reference_authority
+from app import paging, reference_authority
 from app.extensions import db
 from app.models import ChecklistCriterion, ChecklistVersion, IncomeProgram, Pendamping, PendampingType, PovertyLine, Umk
 from app.scoping import role_required, scoped, unit_subtree_ids
@@ -78,9 +78,10 @@ def _run_import(kind: str, stream, filename: str, valid_only: bool, allowed_unit
 
 @bp.get("/pendamping")
 def registry():
-    rows = db.session.scalars(scoped(Pendamping).order_by(Pendamping.identifier).limit(PAGE_SIZE)).all()
+    stmt = paging.search(scoped(Pendamping).order_by(Pendamping.identifier), Pendamping.identifier, Pendamping.name)
+    page = paging.paginate(stmt, PAGE_SIZE)
     total = db.session.scalar(scoped(Pendamping).with_only_columns(func.count(Pendamping.id)))
-    return render_template("monitoring/admin_registry.html", rows=rows, total=total)
+    return render_template("monitoring/admin_registry.html", rows=page.rows, page=page, total=total)
 
 
 @bp.route("/jenis", methods=["GET", "POST"])
