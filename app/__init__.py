@@ -7,6 +7,7 @@ from app.config import build_config
 from app.db_setup import init_database
 from app.errors import init_error_handlers
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.labels import init_app as init_labels
 from app.parsing import init_app as init_parsing
 from app.security import init_security_headers
 from app.static_assets import init_static_assets
@@ -25,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_login(app)
     init_security_headers(app)
     init_error_handlers(app)
+    init_labels(app)
     init_parsing(app)  # before the blueprints: their `<int:>` rules use its converter
     _register_blueprints(app)
     init_static_assets(app)

@@ -39,6 +39,7 @@ _DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 
 NOT_INTEGER = "Harus berupa bilangan bulat."
 NOT_NUMBER = "Harus berupa angka, mis. 89,19 atau 89.19."
+NOT_RUPIAH = "Harus berupa angka Rupiah, mis. 2500000 atau 2.500.000."
 NOT_DATE = "Tanggal tidak valid (format TTTT-BB-HH)."
 NUL_MESSAGE = "Data yang dikirim mengandung karakter yang tidak diizinkan."
 
@@ -60,6 +61,32 @@ def parse_int(text: str | None, minimum: int = 0, maximum: int = MAX_INT) -> int
     number = int(s)
     if not minimum <= number <= maximum:
         raise ValueError(_range_message(minimum, maximum))
+    return number
+
+
+_RUPIAH_RE = re.compile(r"-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,0{1,2})?\Z")
+
+
+def parse_rupiah(text: str | None, minimum: int = 0, maximum: int = MAX_BIGINT) -> int:
+    """A whole-Rupiah amount as people write it in Indonesia: "2500000", "2.500.000", "Rp 2.500.000,00".
+
+    The point groups thousands (exactly three digits per group) and a trailing ",00" is allowed;
+    any other fraction, a misplaced point or a non-ASCII digit is refused. Raises ValueError.
+    """
+    s = (text or "").strip()
+    if s[:2].lower() == "rp":
+        s = s[2:].lstrip(" .")
+    s = s.replace(" ", "")
+    if not _RUPIAH_RE.match(s):
+        raise ValueError(NOT_RUPIAH)
+    digits = s.split(",")[0].replace(".", "")
+    if len(digits.lstrip("-")) > 19:
+        raise ValueError("Angka terlalu besar.")
+    number = int(digits)
+    if number < minimum:
+        raise ValueError("Tidak boleh negatif." if minimum == 0 else f"Minimal {minimum}.")
+    if number > maximum:
+        raise ValueError("Angka terlalu besar.")
     return number
 
 

@@ -6,6 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from app.labels import UNIT_LEVEL_LABELS
 from app.models.org import TIMEZONES, UNIT_LEVELS
 from app.models.user import ROLES
 from forms.auth import StrongPassword
@@ -31,7 +32,7 @@ class UnitForm(FlaskForm):
     code = StringField("Kode", validators=[DataRequired(REQUIRED), Length(max=40), CODE_RE],
                        filters=[lambda v: v.strip().upper() if v else v])
     name = StringField("Nama", validators=[DataRequired(REQUIRED), Length(max=200)])
-    level = SelectField("Tingkat", choices=[SelectChoice(lvl, lvl.capitalize()) for lvl in UNIT_LEVELS])
+    level = SelectField("Tingkat", choices=[SelectChoice(lvl, UNIT_LEVEL_LABELS[lvl]) for lvl in UNIT_LEVELS])
     parent_id = SelectField("Induk", coerce=coerce_id)
     timezone = SelectField("Zona waktu", choices=[SelectChoice(tz, label) for tz, label in TIMEZONES.items()])
     active = BooleanField("Aktif", default=True)

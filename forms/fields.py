@@ -13,8 +13,9 @@ from datetime import date
 
 from wtforms import DateField, DecimalField, FloatField, IntegerField, SelectField, SelectMultipleField
 from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
 
-from app.parsing import MAX_DATE, MAX_INT, MIN_DATE, parse_date, parse_decimal, parse_int
+from app.parsing import MAX_BIGINT, MAX_DATE, MAX_INT, MIN_DATE, parse_date, parse_decimal, parse_int, parse_rupiah
 
 INVALID_CHOICE = "Pilihan tidak valid."
 
@@ -37,6 +38,32 @@ class IntField(IntegerField):
             return
         self.data = None
         self.data = parse_int(raw, self.minimum, self.maximum)  # ValueError becomes a field error
+
+
+class RupiahField(IntegerField):
+    """A whole-Rupiah amount, typed as people do: "2500000", "2.500.000" or "Rp 2.500.000".
+
+    Opens the phone's numeric keypad (inputmode) but stays a text input, so the
+    thousands points are accepted as typed.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args, minimum: int = 0, maximum: int = MAX_BIGINT, **kwargs):
+        render_kw = {"inputmode": "numeric", "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(*args, render_kw=render_kw, **kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{self.data:,}".replace(",", ".") if isinstance(self.data, int) else ""
+
+    def process_formdata(self, valuelist):
+        raw = _raw(valuelist)
+        self.data = None
+        if raw is not None and raw.strip():
+            self.data = parse_rupiah(raw, self.minimum, self.maximum)
 
 
 class DecimalNumberField(DecimalField):

@@ -14,8 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.models.kpm import BUSINESS_STATUS, INCOME_MEASURES
 from app.models.pendamping import CHECK_METHODS
-from app.parsing import MAX_BIGINT
-from forms.fields import FiniteFloatField, IntField, IsoDateField, coerce_id
+from forms.fields import FiniteFloatField, IntField, IsoDateField, RupiahField, coerce_id
 
 REQUIRED = "Wajib diisi."
 DATE_MSG = "Tanggal tidak valid."
@@ -48,7 +47,9 @@ class PendampingCheckForm(FlaskForm):
 
 class IncomeSampleForm(FlaskForm):
     instance_id = HiddenField(validators=[_uuid])
-    nik = StringField("NIK KPM (16 digit)", validators=[Optional(), Length(max=30)])
+    nik = StringField("NIK KPM (16 digit)", validators=[Optional(), Length(max=30)],
+                      render_kw={"inputmode": "numeric", "pattern": "[0-9 ]*", "autocomplete": "off",
+                                 "data-nik-region": ""})
     program_id = SelectField("Program", coerce=coerce_id)
     cohort_year = IntField("Tahun kohort", validators=[InputRequired(REQUIRED), NumberRange(2000, 2100,
                                                                                                "Tahun tidak valid.")])
@@ -58,10 +59,9 @@ class IncomeSampleForm(FlaskForm):
     household_size = IntField("Jumlah anggota rumah tangga",
                                   validators=[InputRequired(REQUIRED), NumberRange(1, 50, "Antara 1 dan 50.")])
     measure = SelectField("Ukuran pendapatan", choices=[SelectChoice(k, v) for k, v in INCOME_MEASURES.items()])
-    income_before = IntField("Pendapatan sebelum (Rp/bulan)", maximum=MAX_BIGINT,
-                                 validators=[InputRequired(REQUIRED), NumberRange(0, None, "Tidak boleh negatif.")])
-    income_after = IntField("Pendapatan sesudah (Rp/bulan)", maximum=MAX_BIGINT,
-                                validators=[InputRequired(REQUIRED), NumberRange(0, None, "Tidak boleh negatif.")])
+    income_before = RupiahField("Pendapatan sebelum (Rp/bulan)", validators=[InputRequired(REQUIRED)],
+                                description="Boleh dengan titik ribuan, mis. 2.500.000.")
+    income_after = RupiahField("Pendapatan sesudah (Rp/bulan)", validators=[InputRequired(REQUIRED)])
     confirm_large = BooleanField("Saya sudah memeriksa: angka pendapatan di atas batas wajar ini benar")
     business_status = SelectField("Status usaha", choices=[SelectChoice(k, v) for k, v in BUSINESS_STATUS.items()])
     notes = TextAreaField("Catatan", validators=[Optional(), Length(max=2000)])

@@ -113,3 +113,10 @@ def test_admin_enters_population_within_scope(client, world):
 def test_analyst_cannot_enter_population(client, world):
     login(client, "analis@x.id")
     assert client.get("/laporan/populasi").status_code == 403
+
+
+def test_dashboard_says_what_a_missing_population_means(client, world):
+    login(client, "analis@x.id")
+    html = client.get("/laporan/?period=2025").get_data(as_text=True)
+    assert "belum diisi admin" not in html and "Populasi (N)" not in html
+    assert "Populasi pengguna layanan belum dicatat, sehingga target sampel tidak dihitung." in html

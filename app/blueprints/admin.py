@@ -5,18 +5,20 @@ read or change another unit's records, even by editing ids in the URL or form.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import sessions
+from app import paging, sessions
 from app.extensions import db
 from app.models import Layanan, Region, Unit, User
+from app.models.org import UNIT_LEVELS
 from app.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
 from app.services import audit, unit_logo
 from forms.admin import ConfirmForm, LayananForm, UnitForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+PAGE_SIZE = 50
 NO_REGION = 0
 NO_UNIT = 0  # the "pilih unit" placeholder: a new user's unit is always chosen, never defaulted
 
@@ -60,14 +62,18 @@ def _save(obj, form, fields, action: str, extra: dict | None = None):
 
 @bp.get("/units")
 def units():
-    rows = db.session.scalars(scoped(Unit).order_by(Unit.code)).all()
-    return render_template("admin/units.html", units=rows, confirm=ConfirmForm())
+    page = paging.paginate(paging.search(scoped(Unit).order_by(Unit.code), Unit.code, Unit.name), PAGE_SIZE)
+    return render_template("admin/units.html", units=page.rows, page=page, confirm=ConfirmForm())
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
 @bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
 def unit_edit(unit_id: int | None = None):
-    unit = get_scoped_or_404(Unit, unit_id) if unit_id else Unit(active=True, timezone=current_user.unit.timezone)
+    if unit_id:
+        unit = get_scoped_or_404(Unit, unit_id)
+    else:  # a new unit hangs under the admin's own unit, one level down, in its time zone
+        own = current_user.unit
+        unit = Unit(active=True, timezone=own.timezone, parent_id=own.id, level=level_below(own.level))
     form = UnitForm(obj=unit)
     fields = ["code", "name", "level", "parent_id", "timezone", "active", "report_place", "head_title", "head_name",
               "head_nip"]
@@ -113,21 +119,34 @@ def _uploaded_logo(form: UnitForm, current: str | None) -> str | None:
     return current
 
 
-@bp.post("/units/<int:unit_id>/deactivate")
+def level_below(level: str | None) -> str:
+    """The unit level under `level` (kementerian -> eselon1 -> ...); the lowest stays the lowest."""
+    if level not in UNIT_LEVELS:
+        return UNIT_LEVELS[-1]
+    return UNIT_LEVELS[min(UNIT_LEVELS.index(level) + 1, len(UNIT_LEVELS) - 1)]
+
+
+@bp.route("/units/<int:unit_id>/deactivate", methods=["GET", "POST"])
 def unit_deactivate(unit_id: int):
     unit = get_scoped_or_404(Unit, unit_id)
     if unit.id == current_user.unit_id:
         flash("Anda tidak dapat menonaktifkan unit Anda sendiri.", "error")
         return redirect(url_for("admin.units"))
-    return _deactivate(unit, "admin.units", "Unit dinonaktifkan.")
+    return _deactivate(unit, "admin.units", "Unit dinonaktifkan.", f"unit {unit.code} — {unit.name}")
+
+
+@bp.post("/units/<int:unit_id>/activate")
+def unit_activate(unit_id: int):
+    return _activate(get_scoped_or_404(Unit, unit_id), "admin.units", "Unit diaktifkan kembali.")
 
 
 # ---- layanan -------------------------------------------------------------
 
 @bp.get("/layanan")
 def layanan_list():
-    rows = db.session.scalars(scoped(Layanan).join(Layanan.unit).order_by(Unit.code, Layanan.name)).all()
-    return render_template("admin/layanan.html", rows=rows, confirm=ConfirmForm())
+    stmt = scoped(Layanan).join(Layanan.unit).order_by(Unit.code, Layanan.name, Layanan.id)
+    page = paging.paginate(paging.search(stmt, Layanan.name, Layanan.slug, Unit.code), PAGE_SIZE)
+    return render_template("admin/layanan.html", rows=page.rows, page=page, confirm=ConfirmForm())
 
 
 @bp.route("/layanan/new", methods=["GET", "POST"])
@@ -151,18 +170,23 @@ def layanan_edit(layanan_id: int | None = None):
     return render_template("admin/form.html", form=form, title="Layanan", back=url_for("admin.layanan_list")), status
 
 
-@bp.post("/layanan/<int:layanan_id>/deactivate")
+@bp.route("/layanan/<int:layanan_id>/deactivate", methods=["GET", "POST"])
 def layanan_deactivate(layanan_id: int):
     layanan = get_scoped_or_404(Layanan, layanan_id)
-    return _deactivate(layanan, "admin.layanan_list", "Layanan dinonaktifkan.")
+    return _deactivate(layanan, "admin.layanan_list", "Layanan dinonaktifkan.", f"layanan {layanan.name}")
+
+
+@bp.post("/layanan/<int:layanan_id>/activate")
+def layanan_activate(layanan_id: int):
+    return _activate(get_scoped_or_404(Layanan, layanan_id), "admin.layanan_list", "Layanan diaktifkan kembali.")
 
 
 # ---- users ---------------------------------------------------------------
 
 @bp.get("/users")
 def users():
-    rows = db.session.scalars(scoped(User).order_by(User.email)).all()
-    return render_template("admin/users.html", rows=rows, confirm=ConfirmForm())
+    page = paging.paginate(paging.search(scoped(User).order_by(User.email), User.email, User.name), PAGE_SIZE)
+    return render_template("admin/users.html", rows=page.rows, page=page, confirm=ConfirmForm())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -200,14 +224,21 @@ def user_edit(user_id: int | None = None):
     return render_template("admin/form.html", form=form, title="Pengguna", back=url_for("admin.users")), status
 
 
-@bp.post("/users/<int:user_id>/deactivate")
+@bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
 def user_deactivate(user_id: int):
     user = get_scoped_or_404(User, user_id)
     if user.id == current_user.id:
         flash("Anda tidak dapat menonaktifkan akun sendiri.", "error")
         return redirect(url_for("admin.users"))
     # Its sessions end for good: re-activating the account later must not revive them.
-    return _deactivate(user, "admin.users", "Pengguna dinonaktifkan.", extra_change=user.end_sessions)
+    return _deactivate(user, "admin.users", "Pengguna dinonaktifkan.", f"akun {user.email}",
+                       extra_change=user.end_sessions)
+
+
+@bp.post("/users/<int:user_id>/activate")
+def user_activate(user_id: int):
+    """A way back from "Nonaktifkan"; the account's old sessions stay ended, it logs in afresh."""
+    return _activate(get_scoped_or_404(User, user_id), "admin.users", "Pengguna diaktifkan kembali.")
 
 
 @bp.post("/users/<int:user_id>/end-sessions")
@@ -224,8 +255,11 @@ def user_end_sessions(user_id: int):
     return redirect(url_for("admin.users"))
 
 
-def _deactivate(obj, endpoint: str, message: str, extra_change=None):
+def _deactivate(obj, endpoint: str, message: str, what: str, extra_change=None):
+    """GET asks first (a page with "Ya, nonaktifkan" and "Batal", no JavaScript needed); POST does it."""
     form = ConfirmForm()
+    if request.method == "GET":
+        return render_template("admin/confirm_deactivate.html", what=what, form=form, back=url_for(endpoint))
     if not form.validate_on_submit():
         return redirect(url_for(endpoint))
     before = audit.snapshot(obj)
@@ -235,4 +269,15 @@ def _deactivate(obj, endpoint: str, message: str, extra_change=None):
     audit.record("deactivate", obj, before=before, after=audit.snapshot(obj))
     db.session.commit()
     flash(message, "success")
+    return redirect(url_for(endpoint))
+
+
+def _activate(obj, endpoint: str, message: str):
+    form = ConfirmForm()
+    if form.validate_on_submit() and not obj.active:
+        before = audit.snapshot(obj)
+        obj.active = True
+        audit.record("activate", obj, before=before, after=audit.snapshot(obj))
+        db.session.commit()
+        flash(message, "success")
     return redirect(url_for(endpoint))

@@ -16,13 +16,14 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user
 from sqlalchemy import and_, select
 
+from app import paging
 from app.errors import error_response, wants_json
 from app.extensions import db
-from app.links import with_query
 from app.models import (
     ChecklistVersion,
     IncomeProgram,
     IncomeSample,
+    Kpm,
     Pendamping,
     PendampingCheck,
     PendampingType,
@@ -30,7 +31,7 @@ from app.models import (
     utcnow,
 )
 from app.models.org import TIMEZONES
-from app.parsing import arg_int
+from app.parsing import arg_int, parse_date
 from app.scoping import get_scoped_or_404, region_clause, region_subtree_ids, role_required, scoped
 from app.services import (
     audit,
@@ -127,17 +128,17 @@ def _editable(record) -> bool:
             and record.created_at >= utcnow() - timedelta(days=days))
 
 
-def _page() -> int:
-    return arg_int("hal", 1, 99_999) or 1
+def _date_arg():
+    """`?tanggal=YYYY-MM-DD` as a date; an unreadable date is a filter that cannot apply (ignored)."""
+    try:
+        return parse_date(request.args["tanggal"]) if request.args.get("tanggal", "").strip() else None
+    except ValueError:
+        return None
 
 
 def _paginate(stmt):
-    page = _page()
-    rows = db.session.scalars(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    # Built from the path, not url_for(**args): a query key such as `endpoint` or `_method` is only a key.
-    nxt = filter_url(hal=page + 1) if len(rows) > PAGE_SIZE else None
-    prev = filter_url(hal=page - 1) if page > 1 else None
-    return rows[:PAGE_SIZE], prev, nxt
+    page = paging.paginate(stmt, PAGE_SIZE)
+    return page.rows, page.prev_url, page.next_url
 
 
 def _period_arg():
@@ -356,6 +357,9 @@ def check_list():
         stmt = stmt.where(C.status == status)
     if request.args.get("tanda") == "gps":
         stmt = stmt.where(C.gps_warning.is_(True))
+    stmt = paging.search(stmt, Pendamping.name, Pendamping.identifier)
+    if day := _date_arg():
+        stmt = stmt.where(C.visit_date == day)
     rows, prev, nxt = _paginate(stmt)
     summary = None
     if current_user.role != "monitor":
@@ -437,11 +441,30 @@ def _reject(record, detail_endpoint: str):
 
 # ---- income samples ------------------------------------------------------------
 
-def _income_choices(form: IncomeSampleForm) -> None:
+REGION_FROM_NIK = 0  # the new-sample form's first kab/kota choice: "take it from the NIK"
+
+
+def _income_choices(form: IncomeSampleForm, creating: bool = False) -> None:
     programs = db.session.scalars(select(IncomeProgram).where(IncomeProgram.active)
                                   .order_by(IncomeProgram.sort_order, IncomeProgram.name)).all()
     form.program_id.choices = [(p.id, p.name) for p in programs]
     form.region_id.choices = _kabkota_choices()
+    if creating:
+        form.region_id.choices.insert(0, (REGION_FROM_NIK, "— sesuai kode wilayah NIK —"))
+
+
+def _region_from_nik(form: IncomeSampleForm, nik: str | None) -> str | None:
+    """Fill region_id from the NIK's kab/kota code when the monitor left the default; an error otherwise."""
+    if form.region_id.data not in (None, REGION_FROM_NIK):
+        return None
+    if nik is None:
+        return "Pilih kabupaten/kota (atau isi NIK yang benar)."
+    code = nik_service.region_code(nik)
+    for region_id, label in form.region_id.choices:
+        if region_id != REGION_FROM_NIK and label.split(" ", 1)[0] == code:
+            form.region_id.data = region_id
+            return None
+    return f"Kode wilayah NIK ({code}) bukan kabupaten/kota di wilayah Anda; pilih kabupaten/kota."
 
 
 def _income_errors(form: IncomeSampleForm, creating: bool, unit_id: int) -> tuple[dict, str | None]:
@@ -453,6 +476,9 @@ def _income_errors(form: IncomeSampleForm, creating: bool, unit_id: int) -> tupl
         nik = nik_service.normalise(form.nik.data)
         if nik is None:
             errors["nik"] = [nik_service.INVALID_NIK]
+        if "region_id" not in errors and (message := _region_from_nik(form, nik)):
+            form.region_id.errors = [*form.region_id.errors, message]
+            errors["region_id"] = list(form.region_id.errors)
     values = {k: (None if k in errors else v) for k, v in _income_values(form).items()}
     for name, messages in income_samples.sample_errors(values, observation_dates.unit_today(unit_id)).items():
         field = getattr(form, name)
@@ -462,8 +488,8 @@ def _income_errors(form: IncomeSampleForm, creating: bool, unit_id: int) -> tupl
     too_large = [v for v in (form.income_before.data, form.income_after.data)
                  if isinstance(v, int) and v > limit]
     if too_large and not form.confirm_large.data:
-        errors["confirm_large"] = [f"Pendapatan Rp{max(too_large):,} di atas batas wajar Rp{limit:,} per bulan. "
-                                   "Periksa lagi; bila benar, centang konfirmasi ini.".replace(",", ".")]
+        errors["confirm_large"] = [f"Pendapatan Rp{rupiah(max(too_large))} di atas batas wajar Rp{rupiah(limit)} "
+                                   "per bulan. Periksa lagi; bila benar, centang konfirmasi ini."]
     return errors, nik
 
 
@@ -489,9 +515,10 @@ def _eligibility_note(sample_values: dict) -> list[str]:
 @role_required("monitor")
 def income_new():
     form = IncomeSampleForm()
-    _income_choices(form)
+    _income_choices(form, creating=True)
     if request.method == "GET":
         form.instance_id.data = str(uuid.uuid4())
+        form.region_id.data = REGION_FROM_NIK
         return render_template("monitoring/income_form.html", form=form, record=None)
     errors, nik = _income_errors(form, creating=True, unit_id=current_user.unit_id)
     if errors:
@@ -545,6 +572,11 @@ def income_list():
     status = request.args.get("status", "")
     if status in ("valid", "rejected"):
         stmt = stmt.where(S.status == status)
+    last4 = request.args.get("nik", "").strip()
+    if last4:  # only the last four digits are ever stored; anything else matches nothing
+        stmt = stmt.where(S.kpm_id.in_(select(Kpm.id).where(Kpm.nik_last4 == last4[-4:])))
+    if day := _date_arg():
+        stmt = stmt.where(S.monitoring_date == day)
     rows, prev, nxt = _paginate(stmt)
     summary = None
     if current_user.role != "monitor":
@@ -625,4 +657,4 @@ def rupiah(value) -> str:
 
 
 def filter_url(**changes) -> str:
-    return with_query(request.path, request.args, **{"hal": None, **changes})
+    return paging.page_url(**changes)

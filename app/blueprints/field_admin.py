@@ -9,15 +9,22 @@ other admins see the lists and get a 403 on any change."""
 from __future__ import annotations
 
 import click
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from app import reference_authority
+from app import paging, reference_authority
 from app.extensions import db
 from app.models import ChecklistCriterion, ChecklistVersion, IncomeProgram, Pendamping, PendampingType, PovertyLine, Umk
 from app.scoping import role_required, scoped, unit_subtree_ids
-from app.services import audit, field_insert, income_import, pendamping_import, reference_lines_import
+from app.services import (
+    audit,
+    field_insert,
+    import_templates,
+    income_import,
+    pendamping_import,
+    reference_lines_import,
+)
 from app.services.monitoring_reference import add_default_checklist
 from app.services.tabular import TableError
 from forms.monitoring import ChecklistForm, ImportForm, NamedCodeForm
@@ -61,7 +68,23 @@ def imports():
                     status = 422
     elif form.errors:
         status = 400
-    return render_template("monitoring/admin_import.html", form=form, report=report), status
+    return render_template("monitoring/admin_import.html", form=form, report=report,
+                           kinds=import_templates.KINDS.values()), status
+
+
+@bp.get("/impor/templat/<kind>.<fmt>")
+def import_template(kind: str, fmt: str):
+    """An empty file with the import's columns, to fill in and upload."""
+    spec = import_templates.KINDS.get(kind)
+    if spec is None or fmt not in import_templates.FORMATS:
+        abort(404)
+    if fmt == "csv":
+        body, mimetype = import_templates.template_csv(spec), "text/csv; charset=utf-8"
+    else:
+        body = import_templates.template_xlsx(spec)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="templat-impor-{kind}.{fmt}"'})
 
 
 def _run_import(kind: str, stream, filename: str, valid_only: bool, allowed_units: set[int] | None,
@@ -78,9 +101,10 @@ def _run_import(kind: str, stream, filename: str, valid_only: bool, allowed_unit
 
 @bp.get("/pendamping")
 def registry():
-    rows = db.session.scalars(scoped(Pendamping).order_by(Pendamping.identifier).limit(PAGE_SIZE)).all()
+    stmt = paging.search(scoped(Pendamping).order_by(Pendamping.identifier), Pendamping.identifier, Pendamping.name)
+    page = paging.paginate(stmt, PAGE_SIZE)
     total = db.session.scalar(scoped(Pendamping).with_only_columns(func.count(Pendamping.id)))
-    return render_template("monitoring/admin_registry.html", rows=rows, total=total)
+    return render_template("monitoring/admin_registry.html", rows=page.rows, page=page, total=total)
 
 
 @bp.route("/jenis", methods=["GET", "POST"])

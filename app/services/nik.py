@@ -30,6 +30,16 @@ def normalise(raw: str | None) -> str | None:
     return nik if _NIK_RE.fullmatch(nik) else None
 
 
+def region_code(nik: str | None) -> str | None:
+    """The kab/kota code a NIK was issued under, in the region table's form ("32.73" for 3273...).
+
+    A NIK's first four digits are the BPS/Dukcapil code of the kab/kota where it was issued,
+    so the income form can preselect the region the monitor is most likely in.
+    """
+    value = normalise(nik)
+    return f"{value[:2]}.{value[2:4]}" if value else None
+
+
 def nik_hmac(nik: str, key: str | None = None) -> str:
     key = key or current_app.config["NIK_HMAC_KEY"]
     return hmac.new(key.encode(), nik.encode(), hashlib.sha256).hexdigest()

@@ -132,8 +132,15 @@
     n.hidden = false;
     return n;
   }
+  /* Old messages go, whether the server rendered them or an earlier attempt added them. */
+  function clearErrors(form) {
+    Array.prototype.forEach.call(form.querySelectorAll(".field .error, fieldset .error, [data-q-err]"),
+      function (e) { e.remove(); });
+    Array.prototype.forEach.call(form.querySelectorAll(".has-error"), function (e) { e.classList.remove("has-error"); });
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (e) { e.removeAttribute("aria-invalid"); });
+  }
   function showErrors(form, errors) {
-    each("[data-q-err]", function (e) { e.remove(); });
+    clearErrors(form);
     Object.keys(errors || {}).forEach(function (name) {
       var input = form.elements[name], target = input && (input.length && !input.tagName ? input[0] : input);
       var box = target ? (target.closest("fieldset, .field") || form) : form;
@@ -141,7 +148,7 @@
       (errors[name] || []).forEach(function (m) { var p = el("p", m, "error"); p.setAttribute("data-q-err", ""); box.appendChild(p); });
     });
   }
-  function fresh(form) { form.reset(); form.elements.instance_id.value = uuid(); }
+  function fresh(form) { form.reset(); clearErrors(form); form.elements.instance_id.value = uuid(); }
   /* The respondent's offline submit: a thank-you screen with the short receipt, not a blank form. */
   function thanks(form, item) {
     var box = el("section", null, "card");
