@@ -7,9 +7,10 @@ For SQLite (a fresh file in a temporary directory) and, when DATABASE_URL (or
 migrated, seeded with the demo data and written to), two apps are served by
 gunicorn on 127.0.0.1 (gthread, 2 workers x 4 threads):
 
-- the project (wsgi:app), POST /s/izin-ugb with a signed render stamp and a
-  device cookie, so every check of the real path runs (validation, rate limit,
-  same-device, stamp reuse, summary triggers);
+- the project (wsgi:app), POST /s/izin-ugb with its own signed render stamp
+  (as if each respondent opened the form) and one device cookie, so every check
+  of the real path runs (validation, rate limit, same-device, stamp reuse, summary
+  triggers);
 - a bare Flask + SQLAlchemy Core app (bench/bare_submit_app.py) inserting the same
   row shape into a same-shaped table of the same database.
 
@@ -46,8 +47,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(env: dict) -> tuple[str, str]:
-    """Migrate and seed the database; return a render stamp for the layanan and a device cookie."""
+def prepare(env: dict, stamps_path: Path, count: int) -> str:
+    """Migrate and seed the database; write `count` render stamps (one per POST, as if each
+    respondent opened the form) to stamps_path; return a device cookie."""
     subprocess.run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run([str(BIN / "flask"), "--app", "wsgi", "seed-demo"], cwd=ROOT, env=env, check=True,
@@ -56,10 +58,11 @@ def prepare(env: dict) -> tuple[str, str]:
             "from app.services import skm_submit as s\nfrom sqlalchemy import select\n"
             "with app.app_context():\n"
             f"    lid = db.session.scalar(select(Layanan.id).where(Layanan.slug == '{SLUG}'))\n"
-            "    print(s.start_token(lid, now=0)); print(s.new_device_token())\n")
+            f"    open({str(stamps_path)!r}, 'w').write(''.join(s.start_token(lid, now=0) + '\\n' "
+            f"for _ in range({count})))\n"
+            "    print(s.new_device_token())\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-    stamp, device = out.stdout.split()[-2:]
-    return stamp, device
+    return out.stdout.split()[-1]
 
 
 def counts(url: str) -> tuple[int, int, bool]:
@@ -115,8 +118,8 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def drive(port: int, stamp: str, device: str, seconds: int, max_requests: int) -> dict:
-    env = {**os.environ, "BENCH_STAMP": stamp, "BENCH_MAX": str(max_requests // 2)}
+def drive(port: int, stamps: Path, device: str, seconds: int, max_requests: int) -> dict:
+    env = {**os.environ, "BENCH_STAMPS": str(stamps), "BENCH_MAX": str(max_requests // 2)}
     cmd = ["wrk", "-t2", "-c50", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA),
            "-H", f"Cookie: pantau_perangkat={device}", f"http://127.0.0.1:{port}/s/{SLUG}"]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
@@ -128,16 +131,18 @@ def run(label: str, url: str, seconds: int, max_requests: int) -> None:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret", "NIK_HMAC_KEY": "bench-nik-key",
            "SURVEY_RATE_LIMIT": "1000000 per minute"}  # the limiter still runs on every POST
     env.pop("FLASK_DEBUG", None)
-    stamp, device = prepare(env)
+    stamps = Path(tempfile.mkdtemp(prefix="pantau-stamps-")) / "stamps.txt"
+    device = prepare(env, stamps, max_requests + 100)
     before_project, before_bare, _ = counts(url)
     results = {}
     for name, module in (("project", "wsgi:app"), ("bare", "bench.bare_submit_app:app")):
         port = free_port()
         server = serve(module, env, port)
         try:
-            results[name] = drive(port, stamp, device, seconds, max_requests)
+            results[name] = drive(port, stamps, device, seconds, max_requests)
         finally:
             stop(server)
+    shutil.rmtree(stamps.parent)
     project_rows, bare_rows, matches = counts(url)
     p, b = results["project"], results["bare"]
     print(f"-- {label}: 50 connections, gthread 2 workers x 4 threads")

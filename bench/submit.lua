@@ -1,7 +1,9 @@
 -- wrk script for bench_submit.py: every POST carries a fresh random instance_id (UUID v4),
--- the same render stamp (BENCH_STAMP) and all nine answers; each thread stops after BENCH_MAX requests.
+-- its own render stamp (a line of the BENCH_STAMPS file) and all nine answers;
+-- each thread stops after BENCH_MAX requests.
 local threads = {}
-local stamp = os.getenv("BENCH_STAMP") or ""
+local stamps = {}
+for line in io.lines(os.getenv("BENCH_STAMPS")) do stamps[#stamps + 1] = line end
 local max_per_thread = tonumber(os.getenv("BENCH_MAX") or "10000")
 
 function setup(thread)
@@ -28,6 +30,7 @@ end
 
 function request()
   sent = sent + 1
+  local stamp = stamps[((sent * 2 + id) % #stamps) + 1]
   local body = "instance_id=" .. uuid4() .. "&started=" .. stamp ..
     "&jenis_kelamin=P&u1=3&u2=4&u3=3&u4=2&u5=4&u6=3&u7=3&u8=4&u9=3"
   return wrk.format(nil, nil, nil, body)
