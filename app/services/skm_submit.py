@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import exists, false, func, or_, select
+from sqlalchemy import bindparam, exists, false, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
@@ -45,7 +45,7 @@ def _serializer() -> URLSafeSerializer:
 
 def start_token(layanan_id: int, now: float | None = None) -> str:
     """Signed render time plus a random nonce, so every rendered page has its own stamp
-    (reuse is then detectable, see _stamp_reused_clause). No expiry: a queued answer may arrive hours later."""
+    (reuse is then detectable, see _flags_statement). No expiry: a queued answer may arrive hours later."""
     return _serializer().dumps([layanan_id, int(now if now is not None else time.time()), secrets.token_hex(8)])
 
 
@@ -66,21 +66,6 @@ def duration_from(token: str | None, layanan_id: int, now: float | None = None) 
 def stamp_hash(token: str) -> str:
     """Keyed hash of a verified render stamp: equal stamps give equal hashes, the stamp itself is not stored."""
     return _keyed_hash(b"stamp:", token)
-
-
-def _stamp_reused_clause(stamp: str, dev_hash: str | None, instance_id: uuid.UUID):
-    """EXISTS: another response already used this render stamp from another device or from none.
-
-    One page renders one stamp. Replaying an old stamp (a script that skips the
-    form, sends no device cookie and varies the answers) is ballot stuffing. A
-    device that reuses its own stamp is the offline queue finishing several forms
-    from one opened page; that is the repeat-device flag's business instead.
-    Served by ix_skm_response_stamp_hash.
-    """
-    others = [SkmResponse.stamp_hash == stamp, SkmResponse.instance_id != instance_id]
-    if dev_hash is not None:
-        others.append(or_(SkmResponse.device_hash.is_(None), SkmResponse.device_hash != dev_hash))
-    return exists().where(*others)
 
 
 def _lock_stamp(stamp: str) -> None:
@@ -117,28 +102,47 @@ def _local_day_bounds(moment: datetime, tz_name: str) -> tuple[datetime, datetim
             (start + timedelta(days=1)).astimezone(UTC).replace(tzinfo=None))
 
 
-def _seen_today_clause(layanan_id: int, dev_hash: str, moment: datetime, tz_name: str):
-    """EXISTS: this device already answered for this layanan on the unit's local day of `moment`.
-    Served by ix_skm_response_device_day (device_hash, layanan_id, submitted_at)."""
-    day_start, day_end = _local_day_bounds(moment, tz_name)
-    return exists().where(
-        SkmResponse.device_hash == dev_hash,
-        SkmResponse.layanan_id == layanan_id,
-        SkmResponse.submitted_at >= day_start,
-        SkmResponse.submitted_at < day_end,
-    )
+@functools.cache
+def _flags_statement(with_device: bool, with_stamp: bool):
+    """One SELECT answering both history checks, built once per shape and bound per call:
+
+    - seen: this device already answered for this layanan on the unit's local day
+      (served by ix_skm_response_device_day: device_hash, layanan_id, submitted_at);
+    - reused: another response already used this render stamp from another device
+      or from none (served by ix_skm_response_stamp_hash). One page renders one
+      stamp; replaying an old stamp (a script that skips the form, sends no device
+      cookie and varies the answers) is ballot stuffing. A device that reuses its
+      own stamp is the offline queue finishing several forms from one opened page;
+      that is the repeat-device flag's business instead.
+    """
+    c = SkmResponse.__table__.c
+    seen = exists().where(
+        c.device_hash == bindparam("dev_hash"), c.layanan_id == bindparam("layanan_id"),
+        c.submitted_at >= bindparam("day_start"), c.submitted_at < bindparam("day_end"),
+    ) if with_device else false()
+    if with_stamp:
+        others = [c.stamp_hash == bindparam("stamp"), c.instance_id != bindparam("instance_id")]
+        if with_device:
+            others.append(or_(c.device_hash.is_(None), c.device_hash != bindparam("dev_hash")))
+        reused = exists().where(*others)
+    else:
+        reused = false()
+    return select(seen.label("seen"), reused.label("reused"))
 
 
 def _flags_from_history(layanan_id: int, tz_name: str, dev_hash: str | None, moment: datetime,
                         stamp: str | None, instance_id: uuid.UUID) -> tuple[bool, bool]:
-    """(repeat device today, stamp reused) in one round trip, both index-served."""
+    """(repeat device today, stamp reused) in one round trip (see _flags_statement)."""
     if dev_hash is None and stamp is None:
         return False, False
+    params: dict = {}
+    if dev_hash is not None:
+        day_start, day_end = _local_day_bounds(moment, tz_name)
+        params.update(dev_hash=dev_hash, layanan_id=layanan_id, day_start=day_start, day_end=day_end)
     if stamp is not None:
         _lock_stamp(stamp)
-    seen = _seen_today_clause(layanan_id, dev_hash, moment, tz_name) if dev_hash is not None else false()
-    reused = _stamp_reused_clause(stamp, dev_hash, instance_id) if stamp is not None else false()
-    row = db.session.execute(select(seen.label("seen"), reused.label("reused"))).one()
+        params.update(stamp=stamp, instance_id=instance_id)
+    row = db.session.execute(_flags_statement(dev_hash is not None, stamp is not None), params).one()
     return bool(row.seen), bool(row.reused)
 
 
