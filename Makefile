@@ -42,8 +42,14 @@ test: bootstrap chromium
 lint: bootstrap
 	$(BIN)/ruff check .
 
+# bench/bench_submit.py drives gunicorn with wrk; install Debian's wrk when missing (as root).
 bench: bootstrap
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else echo "Pasang paket Debian 'wrk' agar bench/bench_submit.py bisa berjalan." >&2; fi; \
+	fi
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,62 +1,177 @@
-"""Time the SKM submission path (POST /s/<slug>, as a phone posts it) in-process; prints figures only.
+"""The survey POST against the framework's ceiling, on the same machine in one run (issue 14).
 
-    .venv/bin/python bench/bench_submit.py [--count 1000] [--pg URL]
+    .venv/bin/python bench/bench_submit.py [--seconds 10] [--max-requests 20000] [--db-url URL]
 
-Runs against a database bench_reports.py prepared (layanan bench-pdf-0), so the
-summary triggers work on a table of millions of rows. One process, one thread,
-Flask's test client: the figure is the app's own CPU per submission plus the
-database round trips, without network or gunicorn overhead.
+For SQLite (a fresh file in a temporary directory) and, when DATABASE_URL (or
+--db-url) names PostgreSQL, for that database too (use a throwaway one: it is
+migrated, seeded with the demo data and written to), two apps are served by
+gunicorn on 127.0.0.1 (gthread, 2 workers x 4 threads):
+
+- the project (wsgi:app), POST /s/izin-ugb with its own signed render stamp
+  (as if each respondent opened the form) and one device cookie, so every check
+  of the real path runs (validation, rate limit, same-device, stamp reuse, summary
+  triggers);
+- a bare Flask + SQLAlchemy Core app (bench/bare_submit_app.py) inserting the same
+  row shape into a same-shaped table of the same database.
+
+wrk drives each with 50 keep-alive connections for at most SECONDS seconds and
+MAX_REQUESTS requests, each POST with a fresh instance_id (bench/submit.lua).
+Prints req/s, the ratio, p50/p95 latency and errors, then checks that the
+database holds one row per accepted POST and that summary_matches_raw() is true.
+Timings are reported, never asserted; only the ratio within one run means anything.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
+import socket
+import subprocess
 import sys
+import tempfile
 import time
-import uuid
+import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+LUA = ROOT / "bench" / "submit.lua"
+SLUG = "izin-ugb"
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(env: dict, stamps_path: Path, count: int) -> str:
+    """Migrate and seed the database; write `count` render stamps (one per POST, as if each
+    respondent opened the form) to stamps_path; return a device cookie."""
+    subprocess.run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([str(BIN / "flask"), "--app", "wsgi", "seed-demo"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    code = ("from wsgi import app\nfrom app.models import Layanan\nfrom app.extensions import db\n"
+            "from app.services import skm_submit as s\nfrom sqlalchemy import select\n"
+            "with app.app_context():\n"
+            f"    lid = db.session.scalar(select(Layanan.id).where(Layanan.slug == '{SLUG}'))\n"
+            f"    open({str(stamps_path)!r}, 'w').write(''.join(s.start_token(lid, now=0) + '\\n' "
+            f"for _ in range({count})))\n"
+            "    print(s.new_device_token())\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    return out.stdout.split()[-1]
+
+
+def counts(url: str) -> tuple[int, int, bool]:
+    """(project rows, bare rows, summary_matches_raw()) read in a separate process-free app context."""
+    os.environ["DATABASE_URL"] = url
+    from sqlalchemy import text
+
+    from app import create_app
+    from app.extensions import db
+    from app.services import skm_stats
+    from bench.bare_submit_app import bare
+
+    app = create_app()
+    with app.app_context():
+        bare.create(db.engine, checkfirst=True)
+        project = db.session.execute(text("SELECT count(*) FROM skm_response")).scalar_one()
+        bare_rows = db.session.execute(text("SELECT count(*) FROM bench_bare_response")).scalar_one()
+        ok = skm_stats.summary_matches_raw()
+        db.session.remove()
+        db.engine.dispose()
+    return project, bare_rows, ok
+
+
+def serve(module: str, env: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--worker-class", "gthread", "--workers", "2", "--threads", "4",
+         "--keep-alive", "5", "--graceful-timeout", "3", "--bind", f"127.0.0.1:{port}", module],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    fast = 0
+    while time.monotonic() < deadline:  # workers import the app after the port opens: warm both up
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn {module} did not start")
+        start = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/s/{SLUG}", timeout=30) as response:
+                response.read()
+            fast = fast + 1 if time.monotonic() - start < 0.5 else 0
+        except OSError:
+            time.sleep(0.2)
+        if fast >= 10:
+            return server
+    stop(server)
+    raise SystemExit(f"gunicorn {module} did not answer on {port}")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()  # by its own PID; gunicorn's arbiter stops its workers
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def drive(port: int, stamps: Path, device: str, seconds: int, max_requests: int) -> dict:
+    env = {**os.environ, "BENCH_STAMPS": str(stamps), "BENCH_MAX": str(max_requests // 2)}
+    cmd = ["wrk", "-t2", "-c50", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA),
+           "-H", f"Cookie: pantau_perangkat={device}", f"http://127.0.0.1:{port}/s/{SLUG}"]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("BENCH "))
+    return json.loads(line[len("BENCH "):])
+
+
+def run(label: str, url: str, seconds: int, max_requests: int) -> None:
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret", "NIK_HMAC_KEY": "bench-nik-key",
+           "SURVEY_RATE_LIMIT": "1000000 per minute"}  # the limiter still runs on every POST
+    env.pop("FLASK_DEBUG", None)
+    stamps = Path(tempfile.mkdtemp(prefix="pantau-stamps-")) / "stamps.txt"
+    device = prepare(env, stamps, max_requests + 100)
+    before_project, before_bare, _ = counts(url)
+    results = {}
+    for name, module in (("project", "wsgi:app"), ("bare", "bench.bare_submit_app:app")):
+        port = free_port()
+        server = serve(module, env, port)
+        try:
+            results[name] = drive(port, stamps, device, seconds, max_requests)
+        finally:
+            stop(server)
+    shutil.rmtree(stamps.parent)
+    project_rows, bare_rows, matches = counts(url)
+    p, b = results["project"], results["bare"]
+    print(f"-- {label}: 50 connections, gthread 2 workers x 4 threads")
+    for name, r in results.items():
+        print(f"   {name:8s} {r['rps']:8.1f} req/s  p50 {r['p50'] / 1000:6.1f} ms  p95 {r['p95'] / 1000:6.1f} ms  "
+              f"requests {r['requests']}  errors {r['errors']}")
+    print(f"   ratio project/bare: {p['rps'] / b['rps']:.2f}")
+    print(f"   rows stored: project {project_rows - before_project} (of {p['ok']} accepted), "
+          f"bare {bare_rows - before_bare} (of {b['ok']} accepted)")
+    print(f"   summary_matches_raw(): {matches}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, default=1000)
-    parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL",
-                                                       "postgresql+psycopg://postgres@127.0.0.1:5432/pantau_bench"))
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--max-requests", type=int, default=20000, help="per app, across wrk's threads")
+    parser.add_argument("--db-url", default=os.environ.get("DATABASE_URL"),
+                        help="a throwaway PostgreSQL database (default: DATABASE_URL when it is PostgreSQL)")
+    parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
-
-    from app import create_app
-    from app.services import skm_submit
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.pg, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
-                      "RATELIMIT_STORAGE_URI": "memory://", "WTF_CSRF_ENABLED": False})
-    answers = {f"u{i}": str(1 + i % 4) for i in range(1, 10)}
-    with app.app_context():
-        from sqlalchemy import select
-
-        from app.extensions import db
-        from app.models import Layanan
-
-        layanan = db.session.scalar(select(Layanan).where(Layanan.slug == "bench-pdf-0"))
-        if layanan is None:
-            sys.exit("run bench/bench_reports.py on this database first")
-        layanan_id = layanan.id
-        db.session.remove()
-    client = app.test_client()
-    statuses: dict[int, int] = {}
-    start = time.perf_counter()
-    for _ in range(args.count):
-        with app.app_context():
-            started = skm_submit.start_token(layanan_id, now=time.time() - 120)
-        data = {"instance_id": str(uuid.uuid4()), "started": started, "website": "", "jenis_kelamin": "P",
-                "usia": "35", "pendidikan": "SMA", "pekerjaan": "Swasta", "respondent_category": "",
-                "service_date": "", "kritik_saran": "", **answers}
-        response = client.post("/s/bench-pdf-0", data=data, headers={"Accept": "application/json"})
-        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-    seconds = time.perf_counter() - start
-    print(f"[postgresql] {args.count:,} submissions in {seconds:.1f} s: {args.count / seconds:,.0f} per second "
-          f"in one thread ({seconds / args.count * 1000:.1f} ms each); statuses {statuses}")
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk tidak ditemukan: pasang paket Debian 'wrk' (make bench memasangnya sebagai root).")
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory(prefix="pantau-bench-") as tmp:
+            run("SQLite", f"sqlite:///{tmp}/bench.db", args.seconds, args.max_requests)
+    if args.db_url and args.db_url.startswith("postgresql"):
+        run("PostgreSQL", args.db_url, args.seconds, args.max_requests)
+    else:
+        print("-- PostgreSQL: skipped (set DATABASE_URL=postgresql+psycopg://... to a throwaway database)")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from app import create_app
 from app.extensions import db, limiter
 from app.models import Layanan, Unit, User
-from app.services import reference
+from app.services import reference, survey_lookup
 from tests.helpers import TEST_PASSWORD, IsolatedClient
 from tests.monitoring_fixtures import field  # noqa: F401 - field-monitoring fixture, shared by its test files
 
@@ -91,6 +91,7 @@ def _clean(request):
         db.session.remove()
         _empty_all_tables()
     limiter.reset()
+    survey_lookup.clear()  # the tables were emptied by raw SQL, which production never does
 
 
 @pytest.fixture()

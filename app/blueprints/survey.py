@@ -31,8 +31,8 @@ from sqlalchemy import select
 from analysis.ikm import UNSUR
 from app.errors import error_response, wants_json
 from app.extensions import csrf, db, limiter
-from app.models import Layanan, RespondentCategory, Unit
-from app.services import skm_demo, skm_import, skm_submit  # noqa: F401 - skm_demo registers demo responses
+from app.models import Layanan, Unit
+from app.services import skm_demo, skm_import, skm_submit, survey_lookup  # noqa: F401 - skm_demo registers demo responses
 from app.static_assets import minified_js
 from forms.survey import SurveyForm
 
@@ -59,12 +59,7 @@ def _active_layanan(slug: str) -> Layanan:
 
 
 def category_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(RespondentCategory.id, RespondentCategory.name)
-        .where(RespondentCategory.active)
-        .order_by(RespondentCategory.sort_order, RespondentCategory.name)
-    )
-    return [(row.id, row.name) for row in rows]
+    return survey_lookup.category_choices()
 
 
 def _same_origin() -> bool:
@@ -88,7 +83,7 @@ def _render_form(layanan: Layanan, form: SurveyForm, status: int = 200):
     return response
 
 
-def _thanks_url(layanan: Layanan) -> str:
+def _thanks_url(layanan) -> str:
     return url_for("survey.thanks", slug=layanan.slug)
 
 
@@ -99,7 +94,7 @@ def receipt_code(instance_id: str) -> str:
     return f"{digits[:4]}-{digits[4:]}"
 
 
-def _success(layanan: Layanan, status: str):
+def _success(layanan, status: str):
     if wants_json():
         return jsonify(status=status, redirect=_thanks_url(layanan),
                        receipt=receipt_code(request.form.get("instance_id", "")))
@@ -117,10 +112,13 @@ def index():
 @bp.route("/s/<slug>", methods=["GET", "POST"])
 @limiter.limit(survey_rate_limit, methods=["POST"])
 def form(slug: str):
-    layanan = _active_layanan(slug)
     if request.method == "GET":
-        return _render_form(layanan, SurveyForm(formdata=None, categories=category_choices()))
+        return _render_form(_active_layanan(slug), SurveyForm(formdata=None, categories=category_choices()))
 
+    # The POST is the hot path (issue 14): the layanan comes from the per-process cache, no ORM load.
+    layanan = survey_lookup.active_layanan(slug) if len(slug) <= 80 else None
+    if layanan is None:
+        abort(404)
     if not _same_origin():
         return error_response(403, CROSS_ORIGIN)
     form = SurveyForm(categories=category_choices())
@@ -131,7 +129,7 @@ def form(slug: str):
     if not form.validate():
         if wants_json():
             return jsonify(status="invalid", message="Periksa kembali isian yang ditandai.", errors=form.errors), 422
-        return _render_form(layanan, form, status=422)
+        return _render_form(_active_layanan(slug), form, status=422)
     result = skm_submit.submit_web(layanan, form, request.cookies.get(skm_submit.DEVICE_COOKIE))
     return _success(layanan, "ok" if result.created else "duplicate")
 

@@ -79,6 +79,8 @@ class SkmResponse(Base):
         Index("ix_skm_response_layanan_period", "layanan_id", "period"),
         # Finds earlier uses of a render stamp (ballot stuffing), see app.services.skm_submit.
         Index("ix_skm_response_stamp_hash", "stamp_hash"),
+        # Serves the same-device-today check on every web submission (issue 14).
+        Index("ix_skm_response_device_day", "device_hash", "layanan_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -6,6 +6,7 @@ SQLite and PostgreSQL alike. Suspicious responses are flagged, never dropped.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, exists, false, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
@@ -44,7 +45,7 @@ def _serializer() -> URLSafeSerializer:
 
 def start_token(layanan_id: int, now: float | None = None) -> str:
     """Signed render time plus a random nonce, so every rendered page has its own stamp
-    (reuse is then detectable, see stamp_reused). No expiry: a queued answer may arrive hours later."""
+    (reuse is then detectable, see _flags_statement). No expiry: a queued answer may arrive hours later."""
     return _serializer().dumps([layanan_id, int(now if now is not None else time.time()), secrets.token_hex(8)])
 
 
@@ -67,22 +68,11 @@ def stamp_hash(token: str) -> str:
     return _keyed_hash(b"stamp:", token)
 
 
-def stamp_reused(stamp: str, dev_hash: str | None, instance_id: uuid.UUID) -> bool:
-    """True when another response already used this render stamp from another device or from none.
-
-    One page renders one stamp. Replaying an old stamp (a script that skips the
-    form, sends no device cookie and varies the answers) is ballot stuffing. A
-    device that reuses its own stamp is the offline queue finishing several forms
-    from one opened page; that is the repeat-device flag's business instead.
-    Same-stamp submissions are serialised on PostgreSQL so two racing replays
-    cannot both look first.
-    """
+def _lock_stamp(stamp: str) -> None:
+    """Same-stamp submissions are serialised on PostgreSQL so two racing replays cannot both look first.
+    Its own statement: a lock taken inside the checking statement would come after that statement's snapshot."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(func.pg_advisory_xact_lock(int(stamp[:15], 16))))
-    others = [SkmResponse.stamp_hash == stamp, SkmResponse.instance_id != instance_id]
-    if dev_hash is not None:
-        others.append(or_(SkmResponse.device_hash.is_(None), SkmResponse.device_hash != dev_hash))
-    return db.session.scalar(select(SkmResponse.id).where(*others).limit(1)) is not None
 
 
 # ---- device cookie ---------------------------------------------------------------
@@ -112,16 +102,48 @@ def _local_day_bounds(moment: datetime, tz_name: str) -> tuple[datetime, datetim
             (start + timedelta(days=1)).astimezone(UTC).replace(tzinfo=None))
 
 
-def _seen_today(layanan: Layanan, dev_hash: str, moment: datetime, period: str) -> bool:
-    day_start, day_end = _local_day_bounds(moment, layanan.unit.timezone)
-    stmt = select(func.count()).select_from(SkmResponse).where(
-        SkmResponse.layanan_id == layanan.id,
-        SkmResponse.period == period,  # lets the (layanan_id, period) index narrow the scan
-        SkmResponse.device_hash == dev_hash,
-        SkmResponse.submitted_at >= day_start,
-        SkmResponse.submitted_at < day_end,
-    )
-    return bool(db.session.scalar(stmt))
+@functools.cache
+def _flags_statement(with_device: bool, with_stamp: bool):
+    """One SELECT answering both history checks, built once per shape and bound per call:
+
+    - seen: this device already answered for this layanan on the unit's local day
+      (served by ix_skm_response_device_day: device_hash, layanan_id, submitted_at);
+    - reused: another response already used this render stamp from another device
+      or from none (served by ix_skm_response_stamp_hash). One page renders one
+      stamp; replaying an old stamp (a script that skips the form, sends no device
+      cookie and varies the answers) is ballot stuffing. A device that reuses its
+      own stamp is the offline queue finishing several forms from one opened page;
+      that is the repeat-device flag's business instead.
+    """
+    c = SkmResponse.__table__.c
+    seen = exists().where(
+        c.device_hash == bindparam("dev_hash"), c.layanan_id == bindparam("layanan_id"),
+        c.submitted_at >= bindparam("day_start"), c.submitted_at < bindparam("day_end"),
+    ) if with_device else false()
+    if with_stamp:
+        others = [c.stamp_hash == bindparam("stamp"), c.instance_id != bindparam("instance_id")]
+        if with_device:
+            others.append(or_(c.device_hash.is_(None), c.device_hash != bindparam("dev_hash")))
+        reused = exists().where(*others)
+    else:
+        reused = false()
+    return select(seen.label("seen"), reused.label("reused"))
+
+
+def _flags_from_history(layanan_id: int, tz_name: str, dev_hash: str | None, moment: datetime,
+                        stamp: str | None, instance_id: uuid.UUID) -> tuple[bool, bool]:
+    """(repeat device today, stamp reused) in one round trip (see _flags_statement)."""
+    if dev_hash is None and stamp is None:
+        return False, False
+    params: dict = {}
+    if dev_hash is not None:
+        day_start, day_end = _local_day_bounds(moment, tz_name)
+        params.update(dev_hash=dev_hash, layanan_id=layanan_id, day_start=day_start, day_end=day_end)
+    if stamp is not None:
+        _lock_stamp(stamp)
+        params.update(stamp=stamp, instance_id=instance_id)
+    row = db.session.execute(_flags_statement(dev_hash is not None, stamp is not None), params).one()
+    return bool(row.seen), bool(row.reused)
 
 
 def is_straightline(answers: dict[str, int | None]) -> bool:
@@ -131,16 +153,28 @@ def is_straightline(answers: dict[str, int | None]) -> bool:
 
 # ---- insert ----------------------------------------------------------------------
 
+@functools.cache
+def _insert_statement(dialect: str):
+    """The idempotent insert, built once per dialect; each call binds its values as parameters
+    (one round trip, no per-call statement construction or value coercion)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = SkmResponse.__table__
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["instance_id"])
+        .returning(table.c.id)  # a row back means it was inserted; rowcount is unreliable across drivers
+    )
+
+
 def insert_ignoring_duplicate(values: dict) -> bool:
     """Insert one row; False when its instance_id is already stored (race-safe)."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(SkmResponse).values(**values)
-        .on_conflict_do_nothing(index_elements=["instance_id"])
-        .returning(SkmResponse.id)  # a row back means it was inserted; rowcount is unreliable across drivers
-    )
-    return db.session.execute(stmt).first() is not None
+    stmt = _insert_statement(db.session.get_bind().dialect.name)
+    return db.session.execute(stmt, values).first() is not None
+
+
+def zone_of(layanan) -> str:
+    """The unit's time zone of a Layanan row or of a cached survey_lookup.LayananRef."""
+    return getattr(layanan, "timezone", None) or layanan.unit.timezone
 
 
 def row_values(layanan: Layanan, *, instance_id: uuid.UUID, answers: dict, submitted_at: datetime,
@@ -152,7 +186,7 @@ def row_values(layanan: Layanan, *, instance_id: uuid.UUID, answers: dict, submi
         "instance_id": instance_id,
         "layanan_id": layanan.id,
         "submitted_at": submitted_at,
-        "period": period_of(submitted_at, layanan.unit.timezone),
+        "period": period_of(submitted_at, zone_of(layanan)),
         "form_version": FORM_VERSION,
         "channel": channel,
         **{col: answers.get(col) for col in UNSUR_COLUMNS},
@@ -173,15 +207,17 @@ def row_values(layanan: Layanan, *, instance_id: uuid.UUID, answers: dict, submi
     }
 
 
-def submit_web(layanan: Layanan, form, device_token: str | None, channel: str = "web") -> SubmitResult:
+def submit_web(layanan, form, device_token: str | None, channel: str = "web") -> SubmitResult:
     """Store a validated SurveyForm. A missing or forged render stamp counts as too fast:
-    the response could not have come from a form we served, so an analyst should look."""
+    the response could not have come from a form we served, so an analyst should look.
+
+    `layanan` is a Layanan or a survey_lookup.LayananRef (the POST route's cached value)."""
     instance_id = uuid.UUID(form.instance_id.data)
     now = utcnow()
     duration = duration_from(form.started.data, layanan.id)
     dev_hash = device_hash(device_token)
     stamp = stamp_hash(form.started.data) if duration is not None else None  # only verified stamps
-    period = period_of(now, layanan.unit.timezone)
+    repeat_device, reused = _flags_from_history(layanan.id, zone_of(layanan), dev_hash, now, stamp, instance_id)
     values = row_values(
         layanan,
         instance_id=instance_id,
@@ -200,9 +236,9 @@ def submit_web(layanan: Layanan, form, device_token: str | None, channel: str = 
         duration=duration,
         dev_hash=dev_hash,
         flag_too_fast=duration is None or duration < TOO_FAST_SECONDS,
-        flag_repeat_device=dev_hash is not None and _seen_today(layanan, dev_hash, now, period),
+        flag_repeat_device=repeat_device,
         stamp=stamp,
-        flag_stamp_reused=stamp is not None and stamp_reused(stamp, dev_hash, instance_id),
+        flag_stamp_reused=reused,
     )
     created = insert_ignoring_duplicate(values)
     db.session.commit()

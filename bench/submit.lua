@@ -1,0 +1,52 @@
+-- wrk script for bench_submit.py: every POST carries a fresh random instance_id (UUID v4),
+-- its own render stamp (a line of the BENCH_STAMPS file) and all nine answers;
+-- each thread stops after BENCH_MAX requests.
+local threads = {}
+local stamps = {}
+for line in io.lines(os.getenv("BENCH_STAMPS")) do stamps[#stamps + 1] = line end
+local max_per_thread = tonumber(os.getenv("BENCH_MAX") or "10000")
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("id", #threads)
+end
+
+function init(args)
+  math.randomseed(os.time() * 100 + id + math.floor(os.clock() * 1e6))
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  sent = 0
+  ok = 0
+end
+
+local function uuid4()
+  local t = {}
+  for i = 1, 16 do t[i] = math.random(0, 255) end
+  t[7] = t[7] % 16 + 64
+  t[9] = t[9] % 64 + 128
+  return string.format("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+    t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11], t[12], t[13], t[14], t[15], t[16])
+end
+
+function request()
+  sent = sent + 1
+  local stamp = stamps[((sent * 2 + id) % #stamps) + 1]
+  local body = "instance_id=" .. uuid4() .. "&started=" .. stamp ..
+    "&jenis_kelamin=P&u1=3&u2=4&u3=3&u4=2&u5=4&u6=3&u7=3&u8=4&u9=3"
+  return wrk.format(nil, nil, nil, body)
+end
+
+function response(status, headers, body)
+  if status < 400 then ok = ok + 1 end
+  if sent >= max_per_thread then wrk.thread:stop() end
+end
+
+function done(summary, latency, requests)
+  local accepted = 0
+  for _, thread in ipairs(threads) do accepted = accepted + thread:get("ok") end
+  local e = summary.errors
+  local errors = e.connect + e.read + e.write + e.timeout + e.status
+  print(string.format('BENCH {"requests": %d, "rps": %.2f, "p50": %d, "p95": %d, "errors": %d, "ok": %d}',
+    summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50),
+    latency:percentile(95), errors, accepted))
+end
