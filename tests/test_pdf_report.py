@@ -46,10 +46,25 @@ def _pages(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def _png(size=(120, 60)) -> bytes:
+def _png(size=(120, 60), **info) -> bytes:
     out = io.BytesIO()
-    Image.new("RGB", size, (11, 83, 148)).save(out, "PNG")
+    Image.new("RGB", size, (11, 83, 148)).save(out, "PNG", **info)
     return out.getvalue()
+
+
+def test_a_logo_is_stored_without_its_metadata(app):
+    """Logos go through the same re-encoding as evidence photos: no EXIF or text chunks reach the disk."""
+    from PIL import PngImagePlugin
+
+    meta = PngImagePlugin.PngInfo()
+    meta.add_text("Author", "Budi 0812-3456-7890")
+    exif = Image.Exif()
+    exif[0x010F] = "KameraX"  # Make
+    name = unit_logo.store(_png(pnginfo=meta, exif=exif.tobytes()), app.instance_path)
+    stored = Path(unit_logo.path_for(name, app.instance_path)).read_bytes()
+    assert b"Budi" not in stored and b"KameraX" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.size == (120, 60) and not image.info.get("Author") and not image.getexif()
 
 
 def test_time_is_local_with_zone_and_no_placeholders(data):
@@ -134,7 +149,10 @@ def test_admin_fills_the_signature_block_and_logo_for_the_closing_page_and_cover
     assert unit.report_place == "Jakarta" and unit.head_nip == "197001012000032001"
     assert re.fullmatch(r"[0-9a-f]{32}\.png", unit.logo_file)
     path = unit_logo.path_for(unit.logo_file, app.instance_path)
-    assert path is not None and Path(path).read_bytes() == _png()
+    assert path is not None
+    with Image.open(path) as stored, Image.open(io.BytesIO(_png())) as sent:  # re-encoded, same picture
+        assert stored.format == "PNG" and stored.size == sent.size
+        assert stored.convert("RGB").tobytes() == sent.convert("RGB").tobytes()
 
     pdf = client.get(f"/laporan/ikm.pdf?period=2025&unit={unit.id}").data  # admins read reports too
     reader = PdfReader(io.BytesIO(pdf))

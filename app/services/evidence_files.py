@@ -15,11 +15,11 @@ import io
 import os
 import re
 import secrets
-import warnings
 
 from flask import send_file
-from PIL import Image, ImageOps
 from pypdf import PdfReader
+
+from app.services import image_upload
 
 MAX_BYTES = 5 * 1024 * 1024  # 5 MB
 MAX_PIXELS = 6000 * 6000
@@ -47,32 +47,12 @@ def _pdf(data: bytes) -> bytes:
 def _image(data: bytes) -> tuple[bytes, str]:
     """Re-encode a JPEG or PNG from its pixels only (no EXIF, no text chunks); returns (bytes, extension)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                kind = image.format
-                width, height = image.size
-                if width * height > MAX_PIXELS:
-                    raise EvidenceError("Ukuran gambar terlalu besar (maksimal 6000 × 6000 piksel).")
-                if kind not in ("JPEG", "PNG"):
-                    raise EvidenceError("Bukti harus berupa PDF, JPEG atau PNG.")
-                image.load()
-                upright = ImageOps.exif_transpose(image)  # keep the photo the right way up once EXIF is gone
-    except EvidenceError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise EvidenceError("Ukuran gambar terlalu besar (maksimal 6000 × 6000 piksel).") from None
-    except Exception:  # noqa: BLE001 - whatever Pillow cannot decode is not an image we accept
-        raise EvidenceError("Berkas bukan PDF, JPEG atau PNG yang dapat dibaca.") from None
-    mode = "RGB" if kind == "JPEG" else ("RGBA" if upright.mode not in ("RGB", "L") else upright.mode)
-    pixels = upright.convert(mode)
-    clean = Image.frombytes(mode, pixels.size, pixels.tobytes())  # a new image: no info, no EXIF, no ICC
-    out = io.BytesIO()
-    if kind == "JPEG":
-        clean.save(out, "JPEG", quality=85, optimize=True)
-        return out.getvalue(), "jpg"
-    clean.save(out, "PNG", optimize=True)
-    return out.getvalue(), "png"
+        return image_upload.reencode(data, MAX_PIXELS)
+    except image_upload.ImageRejected as err:
+        raise EvidenceError({
+            "too_big": "Ukuran gambar terlalu besar (maksimal 6000 × 6000 piksel).",
+            "kind": "Bukti harus berupa PDF, JPEG atau PNG.",
+        }.get(err.reason, "Berkas bukan PDF, JPEG atau PNG yang dapat dibaca.")) from None
 
 
 def clean(data: bytes) -> tuple[bytes, str]:

@@ -1,66 +1,57 @@
 """A unit's cover logo: checked as a real PNG or JPEG image, stored under a random name.
 
 An upload is trusted for nothing: its bytes are size-limited, opened and
-verified with Pillow (a text file called logo.png is refused), its pixel
-count is bounded (decompression bombs), and it is saved under
+decoded with Pillow (a text file called logo.png is refused), its pixel
+count is bounded (decompression bombs), it is re-encoded from its pixels
+(app.services.image_upload: no EXIF), and it is saved under
 <instance>/unit_logos/<random hex>.<png|jpg>, never under the name the
 browser sent. Messages are Indonesian.
 """
 from __future__ import annotations
 
-import io
 import os
 import secrets
-import warnings
 
-from PIL import Image
+from app.services import image_upload
 
 MAX_BYTES = 1024 * 1024  # 1 MB
 MAX_PIXELS = 4000 * 4000
 FOLDER = "unit_logos"
-EXTENSIONS = {"PNG": ".png", "JPEG": ".jpg"}
 
 
 class LogoError(ValueError):
     """The upload is not an acceptable logo; the message says why, in Indonesian."""
 
 
-def validate(data: bytes) -> str:
-    """The file extension ('.png' or '.jpg') for acceptable logo bytes; LogoError otherwise."""
+def clean_image(data: bytes) -> tuple[bytes, str]:
+    """(re-encoded bytes, extension '.png' or '.jpg') for acceptable logo bytes; LogoError otherwise."""
     if not data:
         raise LogoError("Berkas logo kosong.")
     if len(data) > MAX_BYTES:
         raise LogoError(f"Berkas logo terlalu besar (maksimal {MAX_BYTES // 1024} KB).")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                kind = image.format
-                width, height = image.size
-                if width * height > MAX_PIXELS:
-                    raise LogoError("Ukuran gambar logo terlalu besar (maksimal 4000 × 4000 piksel).")
-                image.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()  # verify() skips the pixel data; decoding it catches truncated files
-    except LogoError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise LogoError("Ukuran gambar logo terlalu besar (maksimal 4000 × 4000 piksel).") from None
-    except Exception:  # noqa: BLE001 - whatever Pillow cannot read is not an image we accept
-        raise LogoError("Berkas logo bukan gambar PNG atau JPEG yang dapat dibaca.") from None
-    if kind not in EXTENSIONS:
-        raise LogoError("Logo harus berupa gambar PNG atau JPEG.")
-    return EXTENSIONS[kind]
+        body, kind = image_upload.reencode(data, MAX_PIXELS)
+    except image_upload.ImageRejected as err:
+        raise LogoError({
+            "too_big": "Ukuran gambar logo terlalu besar (maksimal 4000 × 4000 piksel).",
+            "kind": "Logo harus berupa gambar PNG atau JPEG.",
+        }.get(err.reason, "Berkas logo bukan gambar PNG atau JPEG yang dapat dibaca.")) from None
+    return body, "." + kind
+
+
+def validate(data: bytes) -> str:
+    """The file extension ('.png' or '.jpg') for acceptable logo bytes; LogoError otherwise."""
+    return clean_image(data)[1]
 
 
 def store(data: bytes, instance_path: str) -> str:
-    """Validate and save the logo; returns the new random file name (for Unit.logo_file)."""
-    extension = validate(data)
+    """Validate, re-encode (no EXIF or other metadata) and save the logo; returns the new random file name."""
+    body, extension = clean_image(data)
     folder = os.path.join(instance_path, FOLDER)
     os.makedirs(folder, exist_ok=True)
     name = secrets.token_hex(16) + extension
     with open(os.path.join(folder, name), "xb") as handle:
-        handle.write(data)
+        handle.write(body)
     return name
 
 
