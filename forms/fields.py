@@ -148,6 +148,7 @@ class IdMultipleField(SelectMultipleField):
             raise ValueError(INVALID_CHOICE) from None
 
     def pre_validate(self, form):
-        allowed = {value for value, _label in self.choices}
+        # choices may be SelectChoice objects or (value, label) pairs; both name the value first
+        allowed = {getattr(c, "value", None) if hasattr(c, "value") else c[0] for c in self.choices or ()}
         if any(v not in allowed for v in self.data or []):
             raise ValidationError(INVALID_CHOICE)

@@ -5,36 +5,16 @@ action, so only items of that scope can be linked.
 """
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from analysis.ikm import UNSUR
 from app.models.followup import PUBLICATION_MEDIA, RTL_STATUSES, TRIAGE_STATUSES
 from forms import survey as survey_forms
+from forms.fields import IdMultipleField
 
 REQUIRED = "Wajib diisi."
-
-
-class IdMultipleField(SelectMultipleField):
-    """Ids of kritik items; a non-number is an Indonesian error, never a 500."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("coerce", int)
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            self.data = [int(v) for v in valuelist if v.isascii() and v.isdigit() and len(v) <= 18]
-        except ValueError:
-            self.data = []
-        if len(self.data) != len(valuelist):
-            raise ValueError("Pilihan tidak valid.")
-
-    def pre_validate(self, form):
-        known = {c.value for c in self.choices or ()}
-        if any(v not in known for v in self.data or ()):
-            raise ValidationError("Pilihan tidak valid.")
 
 
 class CommaDecimalField(DecimalField):
