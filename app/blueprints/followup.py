@@ -364,3 +364,19 @@ def publication_delete(record_id: int):
 def publication_evidence(record_id: int):
     record = get_scoped_or_404(PublicationRecord, record_id)
     return evidence_files.send(record.evidence_file, current_app.instance_path) or abort(404)
+
+
+@bp.get("/pekppp")
+def pekppp_pack():
+    """The PEKPPP evidence pack (ZIP) for the unit and period in the query string."""
+    import io
+
+    from flask import send_file
+
+    from app.services import pekppp_pack as pack
+
+    unit = _unit()
+    period = _period(unit)
+    data = pack.build_pack(unit, period, current_app.instance_path)
+    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
+                     download_name=pack.file_name(unit, period))
