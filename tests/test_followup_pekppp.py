@@ -119,3 +119,11 @@ def test_cli_writes_the_pack(app, world, tmp_path):
     bad = app.test_cli_runner().invoke(args=["report", "pekppp", "--unit", "NOPE", "--period", "2025",
                                              "--out", str(out)])
     assert bad.exit_code != 0 and "tidak ditemukan" in bad.output
+
+
+def test_follow_up_pages_link_the_pack(client, world):
+    login(client, "analis@x.id")
+    link = f"/tindak-lanjut/pekppp?unit={world['dayasos'].id}&amp;periode=2025"
+    for page in ("/tindak-lanjut/", "/tindak-lanjut/publikasi"):
+        html = client.get(f"{page}?unit={world['dayasos'].id}&periode=2025").get_data(as_text=True)
+        assert link in html, page
