@@ -1,4 +1,4 @@
-"""`flask --app wsgi report ikm|indicators`: the web exports, for scripts and scheduled jobs.
+"""`flask --app wsgi report ikm|pekppp|indicators`: the web exports, for scripts and scheduled jobs.
 
 The command line has no user, so it sees every unit; access to it is access
 to the server.
@@ -105,6 +105,22 @@ def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, regio
     if out != "-":
         where = f" (Wilayah: {region.name})" if region is not None else ""
         click.echo(f"Laporan IKM {unit.code}{where} {period.label} ditulis ke {out}.", err=True)
+
+
+@report_group.command("pekppp")
+@click.option("--unit", "unit_code", required=True, help="Kode unit (termasuk sub-unitnya).")
+@click.option("--period", "period_text", required=True, help="2025, 2025-S1, 2025-Q1 atau 2025-03.")
+@click.option("--out", required=True, help="Berkas ZIP keluaran.")
+def report_pekppp(unit_code: str, period_text: str, out: str) -> None:
+    """PEKPPP evidence pack (ZIP): Laporan Hasil SKM, data, RTL status, publication log and a cover sheet."""
+    from app.services import pekppp_pack
+
+    unit = _unit(unit_code)
+    period = _period(period_text)
+    data = pekppp_pack.build_pack(unit, period, current_app.instance_path)
+    with open(out, "wb") as handle:
+        handle.write(data)
+    click.echo(f"Berkas bukti PEKPPP {unit.code} {period.label} ditulis ke {out}.", err=True)
 
 
 @report_group.command("indicators")

@@ -18,7 +18,7 @@ from app.models import KritikTheme, Layanan, PublicationRecord, RtlAction, SkmRe
 from app.models.followup import PUBLICATION_MEDIA, RTL_STATUSES, TRIAGE_STATUSES
 from app.safe_redirect import same_site_path
 from app.scoping import get_scoped_or_404, register_scope, role_required, scoped, unit_clause, unit_subtree_ids
-from app.services import evidence_files, followup_publication, followup_triage
+from app.services import evidence_files, followup_effect, followup_publication, followup_triage
 from app.services import followup_rtl as rtl
 from app.services.periods import Period, current_period, parse_period
 from forms.followup import ActionForm, PublicationForm, SettingsForm, ThemeForm, TriageForm, kritik_choices
@@ -112,8 +112,11 @@ def index():
     rows = db.session.scalars(rtl.actions_stmt(unit_ids, period.code, layanan.id if layanan else None)
                               .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     args = {k: v for k, v in request.args.items() if k != "hal"}
+    next_period, effects = followup_effect.effects(
+        layanan_ids, period, followup_effect.acted_unsur(unit_ids, period.code, layanan.id if layanan else None))
     return render_template(
-        "followup/index.html", unit=unit, layanan=layanan, period=period, settings=settings,
+        "followup/index.html", effects=effects, next_period=next_period,
+        unit=unit, layanan=layanan, period=period, settings=settings,
         proposals=rtl.proposals(layanan_ids, period, settings.nrr_threshold),
         actions=rows[:PAGE_SIZE], statuses=RTL_STATUSES, unsur_names=rtl.UNSUR_NAMES,
         completion=rtl.completion(unit_ids, period.code),
@@ -364,3 +367,19 @@ def publication_delete(record_id: int):
 def publication_evidence(record_id: int):
     record = get_scoped_or_404(PublicationRecord, record_id)
     return evidence_files.send(record.evidence_file, current_app.instance_path) or abort(404)
+
+
+@bp.get("/pekppp")
+def pekppp_pack():
+    """The PEKPPP evidence pack (ZIP) for the unit and period in the query string."""
+    import io
+
+    from flask import send_file
+
+    from app.services import pekppp_pack as pack
+
+    unit = _unit()
+    period = _period(unit)
+    data = pack.build_pack(unit, period, current_app.instance_path)
+    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
+                     download_name=pack.file_name(unit, period))
