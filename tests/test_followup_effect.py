@@ -62,5 +62,5 @@ def test_rtl_page_shows_before_and_after(client, world):
     _answers(world["lay"].id, "2026-02", [3, 4] * 10)
     db.session.commit()
     html = client.get(url).get_data(as_text=True)
-    assert "<td>2,50</td>" in html and "<td>3,50</td>" in html and "+1,00 (IK 95%:" in html
+    assert ">2,50</td>" in html and ">3,50</td>" in html and "+1,00 (IK 95%:" in html
     assert "berbeda nyata" in html and "U5" not in html.split("NRR unsur yang ditindaklanjuti")[1].split("</table>")[0]
