@@ -3,14 +3,18 @@ from __future__ import annotations
 
 from flask import Flask
 
+from app import admin, auth, followup, home, indicators, monitoring, reports, skm
 from app.config import build_config
+from app.core.errors import init_error_handlers
+from app.core.labels import init_app as init_labels
+from app.core.parsing import init_app as init_parsing
+from app.core.security import init_security_headers
+from app.core.static_assets import init_static_assets
 from app.db_setup import init_database
-from app.errors import init_error_handlers
 from app.extensions import csrf, db, limiter, login_manager, migrate
-from app.labels import init_app as init_labels
-from app.parsing import init_app as init_parsing
-from app.security import init_security_headers
-from app.static_assets import init_static_assets
+
+# Every feature of the product, each a package with an init_app (docs/ARCHITECTURE.md).
+FEATURES = (home, auth, admin, skm, monitoring, reports, indicators, followup)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -28,12 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
     init_error_handlers(app)
     init_labels(app)
     init_parsing(app)  # before the blueprints: their `<int:>` rules use its converter
-    _register_blueprints(app)
+    _init_features(app)
     init_static_assets(app)
-
-    from app.cli import register_cli
-
-    register_cli(app)
     return app
 
 
@@ -78,27 +78,8 @@ def _small_ascii_int(value: str) -> bool:
     return 0 < len(value) <= 18 and value.isascii() and value.isdigit()
 
 
-def _register_blueprints(app: Flask) -> None:
-    from app.blueprints import admin, auth, health, main
-
-    for module in (main, auth, health, admin):
-        app.register_blueprint(module.bp)
-
-    from app.blueprints import public, survey, survey_admin
-
-    for module in (survey, public, survey_admin):
-        app.register_blueprint(module.bp)
-
-    from app.blueprints import indicators, reports
-
-    app.register_blueprint(reports.bp)
-    app.register_blueprint(indicators.bp)
-
-    from app.blueprints import followup
-
-    app.register_blueprint(followup.bp)
-
-    from app.blueprints import field, field_admin
-
-    for module in (field, field_admin):
-        app.register_blueprint(module.bp)
+def _init_features(app: Flask) -> None:
+    """Each feature registers its own blueprints, CLI commands, scopes, default rows and demo
+    seeders; importing a feature's modules registers nothing (tests/test_architecture.py)."""
+    for feature in FEATURES:
+        feature.init_app(app)

@@ -7,10 +7,9 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from app import passwords
+from app.core import demo, passwords, regions
 from app.extensions import db
 from app.models import ROLES, Unit, User
-from app.services import demo, regions
 
 
 def register_cli(app: Flask) -> None:

@@ -85,7 +85,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     }
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
-    # Report-only queries (aggregates, exports) may read from a replica: app.report_db.
+    # Report-only queries (aggregates, exports) may read from a replica: app.core.report_db.
     report_url = overrides.get("REPORT_DATABASE_URL") or os.environ.get("REPORT_DATABASE_URL") or None
     config["REPORT_DATABASE_URL"] = normalise_database_url(report_url) if report_url else None
     if report_url:

@@ -13,9 +13,9 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from app.core.periods import parse_period
 from app.extensions import db
 from app.models import Layanan, Region, Unit
-from app.services.periods import parse_period
 
 report_group = AppGroup("report", help="Laporan IKM dan indikator dari baris mentah.")
 
@@ -63,7 +63,7 @@ def _open_out(out: str, binary: bool):
 def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, region_code: str | None, fmt: str,
                out: str, exclude_flagged: bool) -> None:
     """IKM report for a unit subtree (or one layanan) and period."""
-    from app.scoping import unit_subtree_ids
+    from app.core.scoping import unit_subtree_ids
     from app.services import exports, ikm_report, pdf_report, unit_logo
     from app.services.report_workbook import write_report_xlsx
 
@@ -130,8 +130,8 @@ def report_pekppp(unit_code: str, period_text: str, out: str) -> None:
 @click.option("--out", default="-", help="Berkas keluaran; '-' untuk stdout.")
 def report_indicators(unit_code: str, year: int, fmt: str, out: str) -> None:
     """Realisasi, interval, target and capaian of every active indicator in a unit subtree."""
+    from app.core.scoping import unit_subtree_ids
     from app.models import Indicator
-    from app.scoping import unit_subtree_ids
     from app.services import indicator_compute
 
     unit = _unit(unit_code)

@@ -94,8 +94,8 @@ def _insert(db, layanan_ids: list[int], count: int, seed: int) -> float:
 
 
 def prepare(db, n_rows: int, n_layanan: int) -> dict:
+    from app.core import reference
     from app.models import Layanan, SkmResponse, Unit
-    from app.services import reference
 
     reference.ensure_defaults()
     root = db.session.scalar(select(Unit).where(Unit.code == "BENCH"))
@@ -161,7 +161,7 @@ from sqlalchemy import select
 from app import create_app
 from app.models import Layanan, Unit
 from app.services import exports
-from app.services.periods import parse_period
+from app.core.periods import parse_period
 app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
 with app.app_context():
     from app.extensions import db
@@ -197,9 +197,9 @@ def profiled(label: str, call):
 
 def run(url: str, label: str, n_rows: int, n_layanan: int, profile: bool = False, skip_naive: bool = False,
         skip_csv: bool = False) -> None:
+    from app.core.periods import parse_period
     from app.extensions import db
     from app.services import ikm_report, pdf_report, skm_stats
-    from app.services.periods import parse_period
 
     app = make_app(url)
     with app.app_context():

@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from app.labels import UNIT_LEVEL_LABELS
+from app.core.labels import UNIT_LEVEL_LABELS
 from app.models.org import TIMEZONES, UNIT_LEVELS
 from app.models.user import ROLES
 from forms.auth import StrongPassword

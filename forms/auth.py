@@ -2,11 +2,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, StopValidation
 
-from app import passwords
+from app.core import passwords
 
 
 class StrongPassword:
-    """The password policy of `app.passwords` as a WTForms validator.
+    """The password policy of `app.core.passwords` as a WTForms validator.
 
     The form's own `email` and `name` fields, and the words in `form.account_words` (set by a
     view for the signed-in user), count as guessable: a password built from them is refused.

@@ -1,4 +1,4 @@
-"""WTForms fields that read posted values with app.parsing, so every form gets the same rules.
+"""WTForms fields that read posted values with app.core.parsing, so every form gets the same rules.
 
 WTForms' own IntegerField, DecimalField, FloatField and DateField accept what
 Python's parsers accept: Unicode digits, integers of any size, "NaN",
@@ -15,7 +15,7 @@ from wtforms import DateField, DecimalField, FloatField, IntegerField, SelectFie
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
-from app.parsing import MAX_BIGINT, MAX_DATE, MAX_INT, MIN_DATE, parse_date, parse_decimal, parse_int, parse_rupiah
+from app.core.parsing import MAX_BIGINT, MAX_DATE, MAX_INT, MIN_DATE, parse_date, parse_decimal, parse_int, parse_rupiah
 
 INVALID_CHOICE = "Pilihan tidak valid."
 

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.services.periods import parse_period
+from app.core.periods import parse_period
 from forms.fields import IdSelectField, IntField
 
 ALL = 0

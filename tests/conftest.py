@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app import create_app
+from app.core import reference
 from app.extensions import db, limiter
 from app.models import Layanan, Unit, User
-from app.services import reference, survey_lookup
+from app.services import survey_lookup
 from tests.helpers import TEST_PASSWORD, IsolatedClient
 from tests.monitoring_fixtures import field  # noqa: F401 - field-monitoring fixture, shared by its test files
 

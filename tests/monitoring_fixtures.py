@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from app.core import regions
 from app.extensions import db
 from app.models import IncomeProgram, Pendamping, PendampingType, Region
-from app.services import regions
 from tests.helpers import csrf_from, login
 
 REGIONS = [

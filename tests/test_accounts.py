@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app import passwords
+from app.core import passwords
 from app.extensions import db
 from app.models import User
 from tests.helpers import TEST_PASSWORD, csrf_from, login
@@ -80,7 +80,7 @@ def test_next_with_a_header_break_does_not_500(client, tree, make_user):
 def test_only_a_same_site_path_is_followed(client, tree, make_user, hostile):
     make_user("a@x.id", "analyst", tree["dayasos"])
     response = _login_with_next(client, hostile)
-    if "%00" in hostile:  # the NUL guard refuses the whole request before login (app.parsing)
+    if "%00" in hostile:  # the NUL guard refuses the whole request before login (app.core.parsing)
         assert response.status_code == 400 and "Location" not in response.headers
         return
     assert response.status_code == 302
@@ -359,7 +359,7 @@ def test_password_fields_tell_the_browser_what_to_fill(client, tree, make_user):
 # ---- admin user form -------------------------------------------------------------------------
 
 def test_demo_accounts_are_editable_in_the_admin_form(app, client):
-    from app.services import demo
+    from app.core import demo
 
     app.test_cli_runner().invoke(args=["seed-demo"])
     login(client, "admin@pantau.local", demo.DEMO_PASSWORD)

@@ -1,9 +1,9 @@
 """CLI: seed-demo is idempotent, create-user validates, load-regions validates first."""
 from sqlalchemy import func, select
 
+from app.core import demo
 from app.extensions import db
 from app.models import Layanan, Region, Unit, User
-from app.services import demo
 
 
 def _counts():

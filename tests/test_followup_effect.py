@@ -7,11 +7,11 @@ from datetime import datetime
 import pytest
 from sqlalchemy import insert
 
+from app.core.periods import parse_period
 from app.extensions import db
 from app.models import SkmResponse
 from app.services import followup_effect
 from app.services import followup_rtl as rtl
-from app.services.periods import parse_period
 from tests.helpers import login
 
 

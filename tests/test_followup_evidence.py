@@ -11,11 +11,11 @@ from PIL import Image
 from pypdf import PdfWriter
 from sqlalchemy import select
 
+from app.core.periods import current_period, parse_period
 from app.extensions import db
 from app.models import RtlAction, User
 from app.services import evidence_files
 from app.services import followup_rtl as rtl
-from app.services.periods import current_period, parse_period
 from tests.helpers import csrf_from, login
 
 GPS_IFD = 0x8825

@@ -11,13 +11,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import insert
 
+from app.core.periods import parse_period
 from app.extensions import db
 from app.models import SkmResponse
 from app.models.indicator import ServicePopulation
 from app.services import followup_publication as pub
 from app.services import followup_rtl as rtl
 from app.services import pekppp_pack
-from app.services.periods import parse_period
 from tests.helpers import login
 
 

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from app.core.periods import current_period, parse_period
 from app.extensions import db
 from app.models import RtlAction, RtlSetting, SkmResponse, utcnow
 from app.services import followup_rtl as rtl
-from app.services.periods import current_period, parse_period
 
 SECRET = "Petugas Budi 0812-3456-7890 kasar sekali"
 

@@ -8,11 +8,11 @@ import pytest
 from pypdf import PdfWriter
 from sqlalchemy import select
 
+from app.core.periods import parse_period
 from app.extensions import db
 from app.models import AuditEvent, PublicationRecord
 from app.services import followup_publication as pub
 from app.services import followup_rtl as rtl
-from app.services.periods import parse_period
 from tests.helpers import csrf_from, login
 
 YEAR = parse_period("2025")

@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import insert
 
+from app.core.periods import parse_period
 from app.extensions import db
 from app.models import SkmResponse
 from app.services import followup_rtl as rtl
-from app.services.periods import parse_period
 from tests.helpers import login
 
 

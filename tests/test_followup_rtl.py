@@ -7,10 +7,10 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import insert, select
 
+from app.core.periods import parse_period
 from app.extensions import db
 from app.models import AuditEvent, RtlAction, RtlSetting, SkmResponse
 from app.services import followup_rtl as rtl
-from app.services.periods import parse_period
 from tests.helpers import csrf_from, login
 
 YEAR = parse_period("2025")

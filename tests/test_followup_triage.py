@@ -7,11 +7,11 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from app.core.periods import current_period, parse_period
 from app.extensions import db
 from app.models import AuditEvent, KritikTheme, KritikTriage, RtlAction, SkmResponse
 from app.services import followup_rtl as rtl
 from app.services import followup_triage as triage
-from app.services.periods import current_period, parse_period
 from tests.helpers import csrf_from, login
 
 SECRET = "Petugas Budi 0812-3456-7890 kasar sekali"

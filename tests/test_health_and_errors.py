@@ -2,7 +2,7 @@
 import pytest
 
 from app import create_app
-from app.security import CSP
+from app.core.security import CSP
 
 
 def test_health_ok(client):
@@ -93,7 +93,7 @@ def test_500_page_hides_the_stack_trace(crashing_app):
 
 
 def test_400_page(crashing_app):
-    from app.errors import MESSAGES
+    from app.core.errors import MESSAGES
 
     response = crashing_app.test_client().get("/bad")
     assert response.status_code == 400

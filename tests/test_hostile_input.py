@@ -2,7 +2,7 @@
 
 Each request below answered 500 on the code before the fix (several only on
 PostgreSQL: run the file with TEST_DATABASE_URL too). The shared mechanism is
-app.parsing (NUL guard, bounded ASCII integers, finite decimals, sane dates)
+app.core.parsing (NUL guard, bounded ASCII integers, finite decimals, sane dates)
 and forms.fields (the WTForms fields built on it); tests/test_fuzz_routes.py
 keeps the whole class from coming back.
 """
@@ -338,8 +338,8 @@ def test_parsers_accept_only_what_a_person_types():
     from datetime import date
     from decimal import Decimal
 
-    from app.parsing import MAX_INT, parse_date, parse_decimal, parse_int
-    from app.services.periods import parse_period
+    from app.core.parsing import MAX_INT, parse_date, parse_decimal, parse_int
+    from app.core.periods import parse_period
 
     assert parse_int(" 42 ") == 42 and parse_int("-3", -5) == -3 and parse_int(str(MAX_INT)) == MAX_INT
     for bad in ("²", "٣", "１２", "4_2", "0x10", "", " ", "1e3", "+1", str(MAX_INT + 1), "9" * 400, "a\x00"):
@@ -361,7 +361,7 @@ def test_parsers_accept_only_what_a_person_types():
 @pytest.mark.parametrize("cell", ["٣", "²", "３", "1" * 25])
 def test_import_cells_take_ascii_digits_only(cell):
     """Issue 9: numbers and dates in import cells are ASCII only, like every other input (int("٣") is 3)."""
-    from app.services import tabular
+    from app.core import tabular
 
     number, error = tabular.parse_int(cell, 0)
     assert number is None and error == "harus bilangan bulat tanpa titik atau koma."

@@ -5,8 +5,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from app.core.tabular import read_table
 from app.services import income_import, pendamping_import, reference_lines_import
-from app.services.tabular import read_table
 from tests.helpers import login
 from tests.monitoring_fixtures import as_user
 

@@ -4,10 +4,10 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app.core import nik as nik_service
+from app.core.parsing import parse_rupiah
 from app.extensions import db
 from app.models import IncomeSample
-from app.parsing import parse_rupiah
-from app.services import nik as nik_service
 from tests.monitoring_fixtures import JSON, as_user, income_payload, region
 
 ENGLISH = re.compile(r"Not a valid|Invalid Choice|could not coerce|This field is required|Invalid value|"

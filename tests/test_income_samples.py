@@ -105,7 +105,7 @@ def _sample(**kw) -> IncomeSample:
 
 
 def _kpm(nik: str) -> int:
-    from app.services import nik as nik_service
+    from app.core import nik as nik_service
 
     return income_samples.kpm_id_for(nik_service.normalise(nik))
 

@@ -4,10 +4,11 @@ from collections import defaultdict
 
 from sqlalchemy import func, select
 
+from app.core import demo
 from app.extensions import db
 from app.models import Indicator, IndicatorTarget, Layanan, SkmResponse
 from app.models.skm import UNSUR_COLUMNS
-from app.services import demo, indicator_demo
+from app.services import indicator_demo
 from tests.helpers import login
 
 CODES = {"DEMO-IKM", "DEMO-PENDAMPING", "DEMO-PENA", "DEMO-IKU"}

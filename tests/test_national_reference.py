@@ -1,6 +1,6 @@
 """Issue 9: pendamping types, checklist versions, income programmes, poverty lines and UMK are national
 references; only admins of the root unit change them, others get 403 (web pages and the import page).
-Respondent categories already worked this way and share the same rule (app.reference_authority)."""
+Respondent categories already worked this way and share the same rule (app.core.reference_authority)."""
 import io
 
 import pytest
@@ -83,7 +83,7 @@ def test_root_admin_adds_types_and_programmes(app, field):
 
 
 def test_service_refuses_a_sub_unit_whatever_the_caller(field):
-    from app.reference_authority import NationalReferenceLocked
+    from app.core.reference_authority import NationalReferenceLocked
     from app.services import reference_lines_import
 
     with pytest.raises(NationalReferenceLocked):

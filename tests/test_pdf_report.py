@@ -15,10 +15,10 @@ from reportlab.graphics.widgets.markers import Marker
 from sqlalchemy import select
 
 from analysis.rounding import format_id
+from app.core.periods import parse_period
 from app.extensions import db
 from app.models import Unit
 from app.services import ikm_report, kritik_themes, pdf_charts, pdf_report, unit_logo
-from app.services.periods import parse_period
 from tests.helpers import csrf_from, login
 from tests.report_data import insert_rows, make_rows
 

@@ -3,7 +3,7 @@ from datetime import datetime
 
 import pytest
 
-from app.services.periods import Period, current_period, parse_period, period_of
+from app.core.periods import Period, current_period, parse_period, period_of
 
 
 @pytest.mark.parametrize(("text", "start", "end", "label"), [
@@ -45,7 +45,7 @@ def test_current_period_uses_the_zone():
 
 def test_every_month_has_a_label():
     """May to December used to raise IndexError (the quarter numerals were evaluated for months too)."""
-    from app.services.periods import parse_period
+    from app.core.periods import parse_period
 
     labels = [parse_period(f"2025-{m:02d}").label for m in range(1, 13)]
     assert labels[4] == "Mei 2025" and labels[11] == "Desember 2025"

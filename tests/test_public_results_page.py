@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 
 from analysis.sample_size import krejcie_morgan
+from app.core.periods import current_period
 from app.extensions import db
 from app.models import ServicePopulation, utcnow
 from app.services import skm_submit
-from app.services.periods import current_period
 from app.services.sample_caution import sample_caution
 
 

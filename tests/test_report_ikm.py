@@ -10,10 +10,10 @@ from scipy import stats
 
 from analysis.ikm import compute_ikm
 from analysis.rounding import round_half_up
+from app.core.periods import parse_period
 from app.extensions import db
 from app.models import ServicePopulation
 from app.services import ikm_report
-from app.services.periods import parse_period
 from tests.report_data import as_answers, insert_rows, make_rows
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from analysis.rounding import format_id
+from app.core.periods import parse_period
 from app.extensions import db
 from app.models import ServicePopulation
 from app.services import ikm_report
-from app.services.periods import parse_period
 from tests.report_data import insert_rows
 
 FIXTURES = Path(__file__).parent / "analysis" / "fixtures"
@@ -205,8 +205,8 @@ def test_public_page_shows_grade_caution_and_interval(client, strata):
     # The public page covers the current year; move the fixture rows there.
     from sqlalchemy import update
 
+    from app.core.periods import current_period
     from app.models import SkmResponse
-    from app.services.periods import current_period
 
     year = current_period("Asia/Jakarta", "year").year
     db.session.execute(update(SkmResponse).values(period=f"{year}-02"))

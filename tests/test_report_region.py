@@ -10,9 +10,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from analysis.ikm import compute_ikm
+from app.core import demo
 from app.extensions import db
 from app.models import AuditEvent, Layanan, Region
-from app.services import demo
 from tests.helpers import csrf_from, login
 from tests.report_data import as_answers, insert_rows, make_rows
 

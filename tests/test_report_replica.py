@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.config import build_config
+from app.core import reference
+from app.core.periods import parse_period
 from app.extensions import db
 from app.models import Layanan, SkmResponse, SkmSummary, Unit
-from app.services import exports, ikm_report, reference
-from app.services.periods import parse_period
+from app.services import exports, ikm_report
 from tests.report_data import insert_rows, make_rows
 
 

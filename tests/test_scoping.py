@@ -1,7 +1,7 @@
 """Scope is a property of the query, not of the view."""
+from app.core.scoping import scoped, unit_subtree_ids
 from app.extensions import db
 from app.models import Layanan, Unit
-from app.scoping import scoped, unit_subtree_ids
 
 
 def test_subtree_includes_descendants_only(tree, make_layanan):

@@ -6,10 +6,10 @@ from datetime import datetime
 import pytest
 
 from analysis.ikm import compute_ikm
+from app.core.periods import parse_period
 from app.extensions import db
 from app.models import SkmResponse
 from app.services import skm_stats
-from app.services.periods import parse_period
 
 
 def _insert(layanan, period, answers, **flags):

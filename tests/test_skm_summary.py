@@ -89,8 +89,8 @@ def test_rebuild_repairs_a_damaged_summary(app, tree, make_layanan):
 
 
 def test_kritik_list_reads_only_the_latest_months_but_misses_nothing(tree, make_layanan):
+    from app.core.periods import parse_period
     from app.services.ikm_report import kritik_saran
-    from app.services.periods import parse_period
 
     a = make_layanan("a", tree["psds"])
     rows = []
@@ -181,7 +181,7 @@ def test_upgrading_to_the_cross_revision_backfills_existing_responses(app, tree,
     from flask_migrate import downgrade, upgrade
 
     from analysis.ikm import compute_ikm
-    from app.services.periods import parse_period
+    from app.core.periods import parse_period
 
     a = make_layanan("a", tree["psds"])
     layanan_id = a.id

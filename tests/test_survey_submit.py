@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.core.periods import period_of
 from app.extensions import db
 from app.models import RespondentCategory, SkmResponse
 from app.services import skm_stats, skm_submit
-from app.services.periods import period_of
 from tests.survey_helpers import JSON, payload
 
 

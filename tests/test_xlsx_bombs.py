@@ -10,8 +10,8 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from app.services import tabular
-from app.services.tabular import TableError, read_table
+from app.core import tabular
+from app.core.tabular import TableError, read_table
 from tests.helpers import csrf_from
 from tests.monitoring_fixtures import as_user
 

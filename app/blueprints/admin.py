@@ -9,12 +9,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import paging, sessions
+from app import sessions
+from app.core import audit, paging
+from app.core.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
 from app.extensions import db
 from app.models import Layanan, Region, Unit, User
 from app.models.org import UNIT_LEVELS
-from app.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
-from app.services import audit, unit_logo
+from app.services import unit_logo
 from forms.admin import ConfirmForm, LayananForm, UnitForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -54,7 +55,7 @@ def _save(obj, form, fields, action: str, extra: dict | None = None):
         setattr(obj, field, value)
     db.session.add(obj)
     db.session.flush()
-    audit.record(action, obj, before=before, after=audit.snapshot(obj))
+    audit.record(action, obj, before=before, actor=current_user)
     db.session.commit()
 
 
@@ -214,7 +215,7 @@ def user_edit(user_id: int | None = None):
                 user.set_password(form.password.data)  # also ends the user's sessions everywhere
             db.session.add(user)
             db.session.flush()
-            audit.record("update" if before else "create", user, before=before, after=audit.snapshot(user))
+            audit.record("update" if before else "create", user, before=before, actor=current_user)
             db.session.commit()
             if form.password.data and user.id == current_user.id:
                 sessions.restart(user)  # an admin who sets their own password stays signed in here
@@ -249,7 +250,7 @@ def user_end_sessions(user_id: int):
         return redirect(url_for("admin.users"))
     before = audit.snapshot(user)
     user.end_sessions()
-    audit.record("end_sessions", user, before=before, after=audit.snapshot(user))
+    audit.record("end_sessions", user, before=before, actor=current_user)
     db.session.commit()
     flash(f"Semua sesi {user.email} telah diakhiri.", "success")
     return redirect(url_for("admin.users"))
@@ -266,7 +267,7 @@ def _deactivate(obj, endpoint: str, message: str, what: str, extra_change=None):
     obj.active = False
     if extra_change is not None:
         extra_change()
-    audit.record("deactivate", obj, before=before, after=audit.snapshot(obj))
+    audit.record("deactivate", obj, before=before, actor=current_user)
     db.session.commit()
     flash(message, "success")
     return redirect(url_for(endpoint))
@@ -277,7 +278,7 @@ def _activate(obj, endpoint: str, message: str):
     if form.validate_on_submit() and not obj.active:
         before = audit.snapshot(obj)
         obj.active = True
-        audit.record("activate", obj, before=before, after=audit.snapshot(obj))
+        audit.record("activate", obj, before=before, actor=current_user)
         db.session.commit()
         flash(message, "success")
     return redirect(url_for(endpoint))

@@ -6,17 +6,17 @@
 - Every session and remember-me cookie carries the account's token version (`User.get_id`):
   logout, a password change and "keluar dari semua perangkat" raise it, which ends every
   copy of those cookies server-side. Login starts a new session with a new CSRF token.
-- `next` is followed only when it is a same-site path (`app.safe_redirect`).
+- `next` is followed only when it is a same-site path (`app.core.safe_redirect`).
 """
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app import passwords, sessions
+from app import sessions
+from app.core import audit, passwords
+from app.core.safe_redirect import same_site_path
 from app.extensions import db, limiter
 from app.models import User
-from app.safe_redirect import same_site_path
-from app.services import audit
 from forms.admin import ConfirmForm
 from forms.auth import ChangePasswordForm, LoginForm
 
@@ -67,7 +67,7 @@ def account():
         else:
             before = audit.snapshot(user)
             user.set_password(form.new_password.data)  # also ends every other session
-            audit.record("password_change", user, before=before, after=audit.snapshot(user))
+            audit.record("password_change", user, before=before, actor=current_user)
             db.session.commit()
             sessions.restart(user)
             flash("Kata sandi diganti. Sesi di perangkat lain telah berakhir.", "success")

@@ -4,7 +4,7 @@ Forms post HTML normally and answer JSON to the offline queue (Accept:
 application/json): {"status": "ok" | "duplicate"} on success, 422 with field
 errors, 409 for a second record of the same pendamping and period, and 401
 (not a login redirect) when the session has expired. Every lookup goes
-through app.scoping, so another monitor's record is simply not found.
+through app.core.scoping, so another monitor's record is simply not found.
 """
 from __future__ import annotations
 
@@ -16,8 +16,13 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user
 from sqlalchemy import and_, select
 
-from app import paging
-from app.errors import error_response, wants_json
+from app.core import audit, paging
+from app.core import nik as nik_service
+from app.core.errors import error_response, wants_json
+from app.core.idempotent import insert_or_nothing
+from app.core.parsing import arg_int, parse_date
+from app.core.periods import parse_period
+from app.core.scoping import get_scoped_or_404, region_clause, region_subtree_ids, role_required, scoped
 from app.extensions import db
 from app.models import (
     ChecklistVersion,
@@ -31,24 +36,14 @@ from app.models import (
     utcnow,
 )
 from app.models.org import TIMEZONES
-from app.parsing import arg_int, parse_date
-from app.scoping import get_scoped_or_404, region_clause, region_subtree_ids, role_required, scoped
 from app.services import (
-    audit,
     checklists,
-    field_insert,
     income_samples,
-    monitoring_demo,
-    monitoring_reference,
-    monitoring_scope,
     monitoring_stats,
     observation_dates,
     visit_dates,
 )
-from app.services import nik as nik_service
 from app.services.eligibility import earliest_eligible
-from app.services.field_insert import insert_or_nothing
-from app.services.periods import parse_period
 from forms.monitoring import IncomeSampleForm, PendampingCheckForm, RejectForm
 
 bp = Blueprint("field", __name__, url_prefix="/pantau", cli_group=None)
@@ -58,9 +53,6 @@ INVALID = "Periksa kembali isian yang ditandai."
 WRONG_OWNER = ("Data ini dicatat oleh pengguna lain di perangkat ini, jadi tidak disimpan atas nama Anda. "
                "Data tetap di perangkat sampai pemiliknya masuk lagi.")
 
-monitoring_scope.register()
-monitoring_reference.register()
-monitoring_demo.register()
 
 
 @bp.before_request
@@ -242,7 +234,7 @@ def check_new():
 
 
 def _default_period():
-    from app.services.periods import current_period
+    from app.core.periods import current_period
 
     return current_period(current_user.unit.timezone, current_app.config["PENDAMPING_PERIOD_KIND"])
 
@@ -328,7 +320,7 @@ def check_create():
         return _conflict(message, "monitoring/check_form.html", existing=taken,
                          **_check_form_context(pendamping.type, form, version, {}, answers))
     record = db.session.scalar(select(PendampingCheck).where(PendampingCheck.instance_id == instance_id))
-    audit.record("create", record, after=field_insert.snapshot(record))
+    audit.record("create", record, actor=current_user)
     db.session.commit()
     outcome = "optimal sesuai standar" if record.optimal else "belum optimal"
     return _saved(f"Monitoring {pendamping.name} tersimpan: {outcome}.", record.id, warnings, next_url)
@@ -398,7 +390,7 @@ def check_edit(record_id: int):
         if form.longitude.errors:
             errors["longitude"] = list(form.longitude.errors)
         if not errors:
-            before = field_insert.snapshot(record)
+            before = audit.snapshot(record)
             gps_warning, warnings = _gps_warning(form)
             for name in ("visit_date", "method", "latitude", "longitude", "gps_accuracy_m"):
                 setattr(record, name, getattr(form, name).data)
@@ -407,7 +399,7 @@ def check_edit(record_id: int):
             record.optimal = checklists.optimal(version, answers)
             record.gps_warning = gps_warning
             db.session.flush()
-            audit.record("update", record, before=before, after=field_insert.snapshot(record))
+            audit.record("update", record, before=before, actor=current_user)
             db.session.commit()
             return _saved("Koreksi tersimpan.", record.id, warnings, url_for("field.check_detail", record_id=record.id))
     context = _check_form_context(record.type, form, version, errors, answers)
@@ -427,13 +419,13 @@ def _reject(record, detail_endpoint: str):
     if not form.validate_on_submit():
         flash("; ".join(m for msgs in form.errors.values() for m in msgs), "error")
         return redirect(url_for(detail_endpoint, record_id=record.id))
-    before = field_insert.snapshot(record)
+    before = audit.snapshot(record)
     record.status = "rejected"
     record.rejected_reason = form.reason.data.strip()
     record.rejected_by_id = current_user.id
     record.rejected_at = utcnow()
     db.session.flush()
-    audit.record("reject", record, before=before, after=field_insert.snapshot(record))
+    audit.record("reject", record, before=before, actor=current_user)
     db.session.commit()
     flash("Catatan ditolak dan tidak dihitung dalam indikator (tetap tersimpan).", "success")
     return redirect(url_for(detail_endpoint, record_id=record.id))
@@ -541,7 +533,7 @@ def income_new():
         db.session.commit()  # keep the KPM row; the sample itself raced in from another request
         return _saved("Sampel ini sudah diterima sebelumnya.", record.id, [], url_for("field.income_new"),
                       status="duplicate")
-    audit.record("create", record, after=field_insert.snapshot(record))
+    audit.record("create", record, actor=current_user)
     db.session.commit()
     return _saved(f"Sampel KPM {nik_service.masked(record.kpm.nik_last4)} tersimpan.", record.id,
                   _eligibility_note({"eligible": record.eligible, "intervention_date": record.intervention_date}),
@@ -615,13 +607,13 @@ def income_edit(record_id: int):
         errors.pop("instance_id", None)
         if errors:
             return _invalid(errors, "monitoring/income_form.html", form=form, record=record)
-        before = field_insert.snapshot(record)
+        before = audit.snapshot(record)
         try:
             income_samples.save(_income_values(form), existing=record)
         except income_samples.SampleInvalid as err:
             db.session.rollback()
             return _invalid(err.errors, "monitoring/income_form.html", form=form, record=record)
-        audit.record("update", record, before=before, after=field_insert.snapshot(record))
+        audit.record("update", record, before=before, actor=current_user)
         db.session.commit()
         values = {"eligible": record.eligible, "intervention_date": record.intervention_date}
         return _saved("Koreksi tersimpan.", record.id, _eligibility_note(values),

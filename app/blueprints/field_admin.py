@@ -4,7 +4,7 @@ checklists, and programmes. Also the `import-pendamping` / `import-income`
 / `import-poverty-lines` / `import-umk` commands.
 
 Pendamping types, checklists, programmes, poverty lines and UMK are national
-references: only admins of the root unit change them (app.reference_authority);
+references: only admins of the root unit change them (app.core.reference_authority);
 other admins see the lists and get a 403 on any change."""
 from __future__ import annotations
 
@@ -13,20 +13,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from app import paging, reference_authority
+from app.core import audit, paging, reference_authority
+from app.core.scoping import role_required, scoped, unit_subtree_ids
+from app.core.tabular import TableError
 from app.extensions import db
 from app.models import ChecklistCriterion, ChecklistVersion, IncomeProgram, Pendamping, PendampingType, PovertyLine, Umk
-from app.scoping import role_required, scoped, unit_subtree_ids
-from app.services import (
-    audit,
-    field_insert,
-    import_templates,
-    income_import,
-    pendamping_import,
-    reference_lines_import,
-)
+from app.services import import_templates, income_import, pendamping_import, reference_lines_import
 from app.services.monitoring_reference import add_default_checklist
-from app.services.tabular import TableError
 from forms.monitoring import ChecklistForm, ImportForm, NamedCodeForm
 
 bp = Blueprint("field_admin", __name__, url_prefix="/pantau/admin", cli_group=None)
@@ -54,7 +47,7 @@ def imports():
             try:
                 report = _run_import(form.kind.data, upload.stream, upload.filename, form.valid_only.data,
                                      set(db.session.scalars(unit_subtree_ids(current_user.unit_id))),
-                                     current_user.unit_id)
+                                     current_user.unit_id, current_user)
             except reference_authority.NationalReferenceLocked:
                 abort(403)
             except TableError as err:
@@ -88,15 +81,17 @@ def import_template(kind: str, fmt: str):
 
 
 def _run_import(kind: str, stream, filename: str, valid_only: bool, allowed_units: set[int] | None,
-                actor_unit_id: int | None):
+                actor_unit_id: int | None, actor=None):
     """`allowed_units`/`actor_unit_id` None: the CLI, which runs as the server's operator."""
     if kind == "pendamping":
-        return pendamping_import.import_file(stream, filename, valid_only=valid_only, allowed_unit_ids=allowed_units)
+        return pendamping_import.import_file(stream, filename, valid_only=valid_only, allowed_unit_ids=allowed_units,
+                                            actor=actor)
     if kind == "income":
-        return income_import.import_file(stream, filename, valid_only=valid_only, allowed_unit_ids=allowed_units)
+        return income_import.import_file(stream, filename, valid_only=valid_only, allowed_unit_ids=allowed_units,
+                                         actor=actor)
     if kind == "poverty":
-        return reference_lines_import.import_poverty_lines(stream, filename, actor_unit_id=actor_unit_id)
-    return reference_lines_import.import_umk(stream, filename, actor_unit_id=actor_unit_id)
+        return reference_lines_import.import_poverty_lines(stream, filename, actor_unit_id=actor_unit_id, actor=actor)
+    return reference_lines_import.import_umk(stream, filename, actor_unit_id=actor_unit_id, actor=actor)
 
 
 @bp.get("/pendamping")
@@ -120,7 +115,7 @@ def types():
             db.session.add(ptype)
             db.session.flush()
             add_default_checklist(ptype)
-            audit.record("create", ptype, after=field_insert.snapshot(ptype))
+            audit.record("create", ptype, actor=current_user)
             db.session.commit()
             flash("Jenis pendamping ditambahkan dengan daftar periksa bawaan.", "success")
             return redirect(url_for("field_admin.types"))
@@ -153,7 +148,7 @@ def checklist(type_id: int):
             db.session.add(version)
             db.session.flush()
             audit.record("create", version, after={"type": ptype.code, "version": version.version,
-                                                   "criteria": [list(c) for c in criteria]})
+                                                   "criteria": [list(c) for c in criteria]}, actor=current_user)
             db.session.commit()
             flash(f"Daftar periksa versi {version.version} aktif.", "success")
             return redirect(url_for("field_admin.types"))
@@ -195,7 +190,7 @@ def programs():
             program = IncomeProgram(code=form.code.data, name=form.name.data, active=True, sort_order=100)
             db.session.add(program)
             db.session.flush()
-            audit.record("create", program, after=field_insert.snapshot(program))
+            audit.record("create", program, actor=current_user)
             db.session.commit()
             flash("Program ditambahkan.", "success")
             return redirect(url_for("field_admin.programs"))

@@ -1,34 +1,28 @@
 """Rencana tindak lanjut (RTL) pages: proposals, actions and completion shares per unit, layanan and period.
 
 Analysts and admins only (monitors get 403); every unit, layanan and action is
-looked up through app.scoping, so another unit's data is a 404. The routes
+looked up through app.core.scoping, so another unit's data is a 404. The routes
 parse, call one service and reply; the services check scope again.
 """
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from wtforms.fields.choices import SelectChoice
 
-from app.errors import error_response
+from app.core.errors import error_response
+from app.core.periods import Period, current_period, parse_period
+from app.core.safe_redirect import same_site_path
+from app.core.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
 from app.extensions import db
 from app.models import KritikTheme, Layanan, PublicationRecord, RtlAction, SkmResponse, Unit
 from app.models.followup import PUBLICATION_MEDIA, RTL_STATUSES, TRIAGE_STATUSES
-from app.safe_redirect import same_site_path
-from app.scoping import get_scoped_or_404, register_scope, role_required, scoped, unit_clause, unit_subtree_ids
 from app.services import evidence_files, followup_effect, followup_publication, followup_triage
 from app.services import followup_rtl as rtl
-from app.services.periods import Period, current_period, parse_period
 from forms.followup import ActionForm, PublicationForm, SettingsForm, ThemeForm, TriageForm, kritik_choices
 
 bp = Blueprint("followup", __name__, url_prefix="/tindak-lanjut")
-register_scope(RtlAction, lambda user: unit_clause(RtlAction.unit_id, user))
-register_scope(SkmResponse, lambda user: SkmResponse.layanan_id.in_(
-    select(Layanan.id).where(unit_clause(Layanan.unit_id, user))))
-register_scope(PublicationRecord, lambda user: unit_clause(PublicationRecord.unit_id, user))
-followup_triage.register()
 PAGE_SIZE = 25
 
 

@@ -1,7 +1,7 @@
 """Indicator catalogue (admin), realisasi with intervals and capaian, and the consistency check.
 
 Analysts and admins read; only admins change the catalogue, targets and
-manual values. Every lookup goes through app.scoping, so another unit's
+manual values. Every lookup goes through app.core.scoping, so another unit's
 indicator is a 404.
 """
 from __future__ import annotations
@@ -13,19 +13,18 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from analysis.indicators import check_reported
+from app.core import audit
+from app.core.parsing import arg_int
+from app.core.scoping import get_scoped_or_404, role_required, scoped
 from app.extensions import db
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget, Layanan, Unit
 from app.models.indicator import SOURCES
-from app.parsing import arg_int
 from app.report_cli import load_indicators
-from app.scoping import get_scoped_or_404, register_scope, role_required, scoped, unit_clause
-from app.services import audit, indicator_compute, indicator_demo
+from app.services import indicator_compute
 from forms.indicators import CheckForm, IndicatorForm, ManualValueForm, TargetForm, parse_pooled
 
 bp = Blueprint("indicators", __name__, url_prefix="/indikator", cli_group=None)
 bp.cli.add_command(load_indicators)
-register_scope(Indicator, lambda user: unit_clause(Indicator.unit_id, user))
-indicator_demo.register()
 FIELDS = ("unit_id", "code", "name", "kind", "polarity", "source", "ci_method", "use_fpc", "pendamping_type",
           "income_program", "income_measure", "aggregate_method", "description", "active")
 
@@ -101,7 +100,7 @@ def edit(indicator_id: int | None = None):
             indicator.components = [get_scoped_or_404(Indicator, i) for i in form.components.data or []]
             db.session.add(indicator)
             db.session.flush()
-            audit.record("update" if before else "create", indicator, before=before, after=audit.snapshot(indicator))
+            audit.record("update" if before else "create", indicator, before=before, actor=current_user)
             db.session.commit()
             flash("Indikator tersimpan.", "success")
             return redirect(url_for("indicators.detail", indicator_id=indicator.id))
@@ -127,7 +126,7 @@ def add_target(indicator_id: int):
                              note=form.note.data or None)
     db.session.add(target)
     db.session.flush()
-    audit.record("create", target, after=audit.snapshot(target))
+    audit.record("create", target, actor=current_user)
     db.session.commit()
     flash(f"Target {target.revision} {target.year} tersimpan; revisi sebelumnya tetap tercatat.", "success")
     return redirect(url_for("indicators.detail", indicator_id=indicator.id, year=target.year))
@@ -148,7 +147,7 @@ def set_value(indicator_id: int):
     row.n, row.t, row.population, row.note = form.n.data, form.t.data, form.population.data, form.note.data
     db.session.add(row)
     db.session.flush()
-    audit.record("update" if before else "create", row, before=before, after=audit.snapshot(row))
+    audit.record("update" if before else "create", row, before=before, actor=current_user)
     db.session.commit()
     flash("Nilai tersimpan.", "success")
     return redirect(url_for("indicators.detail", indicator_id=indicator.id, year=row.year))

@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from analysis.ikm import grade, rollup
 from analysis.rounding import round_half_up
+from app.core.periods import current_period
+from app.core.scoping import unit_subtree_ids
 from app.extensions import db
 from app.models import Layanan, Unit
-from app.scoping import unit_subtree_ids
 from app.services import evidence_files, followup_public, followup_triage, ikm_inference
 from app.services.ikm_report import populations
-from app.services.periods import current_period
 from app.services.sample_caution import sample_caution
 from app.services.skm_stats import ikm_by_layanan
 

@@ -1,7 +1,7 @@
 """Analyst dashboard and IKM reports (HTML, PDF, CSV, XLSX, JSON), scoped to the user's unit subtree.
 
 Analysts and admins only; monitors get 403. The unit and layanan in the query
-string are looked up through app.scoping, so another unit's report is a 404
+string are looked up through app.core.scoping, so another unit's report is a 404
 whatever the URL says.
 """
 from __future__ import annotations
@@ -27,23 +27,21 @@ from sqlalchemy import select
 
 from analysis.ikm import UNSUR
 from analysis.rounding import format_id
-from app.errors import error_response
+from app.core import audit
+from app.core.errors import error_response
+from app.core.links import with_query
+from app.core.parsing import arg_int
+from app.core.periods import current_period, parse_period
+from app.core.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
 from app.extensions import db
-from app.links import with_query
 from app.models import Layanan, Region, ServicePopulation, Unit
-from app.parsing import arg_int
 from app.report_cli import report_group
-from app.scoping import get_scoped_or_404, register_scope, role_required, scoped, unit_clause, unit_subtree_ids
-from app.services import audit, exports, ikm_report, pdf_report, report_workbook, svg_charts, unit_logo
-from app.services.periods import current_period, parse_period
+from app.services import exports, ikm_report, pdf_report, report_workbook, svg_charts, unit_logo
 from forms.reports import ALL, PopulationForm, ReportFilterForm
 
 bp = Blueprint("reports", __name__, url_prefix="/laporan", cli_group=None)
 bp.cli.add_command(report_group)
 FORMATS = ("pdf", "laporan-skm", *exports.CSV_FORMATS, "xlsx", "json")
-register_scope(ServicePopulation,
-               lambda user: ServicePopulation.layanan_id.in_(select(Layanan.id).where(unit_clause(Layanan.unit_id,
-                                                                                                   user))))
 
 
 @bp.app_template_filter("id_num")
@@ -210,7 +208,7 @@ def populations():
         row.note = form.note.data or None
         db.session.add(row)
         db.session.flush()
-        audit.record("update" if before else "create", row, before=before, after=audit.snapshot(row))
+        audit.record("update" if before else "create", row, before=before, actor=current_user)
         db.session.commit()
         flash(f"Populasi {layanan.name} untuk {period.label} tersimpan.", "success")
         return redirect(url_for("reports.populations"))

@@ -29,11 +29,11 @@ from flask import (
 from sqlalchemy import select
 
 from analysis.ikm import UNSUR
-from app.errors import error_response, wants_json
+from app.core.errors import error_response, wants_json
+from app.core.static_assets import minified_js
 from app.extensions import csrf, db, limiter
 from app.models import Layanan, Unit
-from app.services import skm_demo, skm_import, skm_submit, survey_lookup  # noqa: F401 - skm_demo registers demo responses
-from app.static_assets import minified_js
+from app.services import skm_import, skm_submit, survey_lookup
 from forms.survey import SurveyForm
 
 bp = Blueprint("survey", __name__, cli_group=None)

@@ -1,7 +1,7 @@
 """Admin pages around the survey: respondent categories and QR posters.
 
 Categories are shared by every unit's survey, so only admins of a top-level
-unit (no parent) may change them (app.reference_authority). Posters are per layanan and scoped like the
+unit (no parent) may change them (app.core.reference_authority). Posters are per layanan and scoped like the
 layanan themselves.
 """
 from __future__ import annotations
@@ -10,11 +10,11 @@ from flask import Blueprint, current_app, flash, make_response, redirect, render
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import reference_authority
+from app.core import audit, reference_authority
+from app.core.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
 from app.extensions import db
 from app.models import Layanan, RespondentCategory, Unit
-from app.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
-from app.services import audit, qr_poster
+from app.services import qr_poster
 from forms.admin import ConfirmForm
 from forms.survey_admin import RespondentCategoryForm
 
@@ -66,7 +66,7 @@ def category_edit(category_id: int | None = None):
             form.populate_obj(category)
             db.session.add(category)
             db.session.flush()
-            audit.record("update" if before else "create", category, before=before, after=audit.snapshot(category))
+            audit.record("update" if before else "create", category, before=before, actor=current_user)
             db.session.commit()
             flash("Kategori responden tersimpan.", "success")
             return redirect(url_for("survey_admin.categories"))
@@ -82,7 +82,7 @@ def category_deactivate(category_id: int):
     if ConfirmForm().validate_on_submit():
         before = audit.snapshot(category)
         category.active = False
-        audit.record("deactivate", category, before=before, after=audit.snapshot(category))
+        audit.record("deactivate", category, before=before, actor=current_user)
         db.session.commit()
         flash("Kategori dinonaktifkan; jawaban lama tetap menyimpannya.", "success")
     return redirect(url_for("survey_admin.categories"))

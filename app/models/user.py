@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app import passwords
+from app.core import passwords
 from app.models.base import Base, utcnow
 from app.models.org import Region, Unit
 

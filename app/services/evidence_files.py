@@ -19,7 +19,7 @@ import secrets
 from flask import send_file
 from pypdf import PdfReader
 
-from app.services import image_upload
+from app.core import image_upload
 
 MAX_BYTES = 5 * 1024 * 1024  # 5 MB
 MAX_PIXELS = 6000 * 6000

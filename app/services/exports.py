@@ -29,13 +29,13 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import Select, String, case, cast, func, literal, select
 
 from analysis.ikm import UNSUR
-from app import report_db
+from app.core import report_db
+from app.core.local_time import DEFAULT_ZONE, ZONE_ABBR, to_local, zone_abbr
+from app.core.periods import Period
 from app.extensions import db
 from app.models import Layanan, RespondentCategory, SkmResponse, Unit
 from app.models.skm import JENIS_KELAMIN, UNSUR_COLUMNS
 from app.services import skm_stats
-from app.services.local_time import DEFAULT_ZONE, ZONE_ABBR, to_local, zone_abbr
-from app.services.periods import Period
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 2000

@@ -11,11 +11,11 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
+from app.core.local_time import date_id, to_local
 from app.extensions import db
 from app.models import RtlAction, RtlSetting
 from app.models.followup import RTL_STATUSES
 from app.services.followup_rtl import UNSUR_NAMES, Completion, completion_of
-from app.services.local_time import date_id, to_local
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,14 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from app.core import audit
+from app.core.periods import Period
+from app.core.scoping import unit_subtree_ids
 from app.extensions import db
 from app.models import Layanan, PublicationRecord, User
 from app.models.followup import PUBLICATION_MEDIA
-from app.scoping import unit_subtree_ids
-from app.services import audit, evidence_files
+from app.services import evidence_files
 from app.services.followup_rtl import FollowupError, NotPermitted, in_scope
-from app.services.periods import Period
 
 
 @dataclass
@@ -61,14 +62,14 @@ def add_record(actor: User, unit_id: int, period: Period, data: RecordInput,
             raise FollowupError(str(err)) from None
     db.session.add(record)
     db.session.flush()
-    audit.record("publication.create", record, after=audit.snapshot(record)).user_id = actor.id
+    audit.record("publication.create", record, actor=actor)
     return record
 
 
 def delete_record(actor: User, record: PublicationRecord, instance_path: str | None = None) -> None:
     if not in_scope(actor, record.unit_id):
         raise NotPermitted()
-    audit.record("publication.delete", record, before=audit.snapshot(record)).user_id = actor.id
+    audit.record("publication.delete", record, before=audit.snapshot(record), actor=actor)
     db.session.delete(record)
     db.session.flush()
     if instance_path is not None:

@@ -13,12 +13,13 @@ from datetime import date
 from sqlalchemy import func, select
 
 from analysis.ikm import UNSUR
+from app.core import audit
+from app.core.periods import Period, parse_period
+from app.core.scoping import unit_subtree_ids
 from app.extensions import db
 from app.models import Layanan, RtlAction, RtlSetting, SkmResponse, Unit, User
 from app.models.followup import DEFAULT_NRR_THRESHOLD, RTL_STATUSES
-from app.scoping import unit_subtree_ids
-from app.services import audit, evidence_files, skm_stats
-from app.services.periods import Period, parse_period
+from app.services import evidence_files, skm_stats
 
 UNSUR_NAMES = {u.code: u.name for u in UNSUR}
 EDITOR_ROLES = ("analyst", "admin")
@@ -64,7 +65,7 @@ def save_settings(actor: User, unit_id: int, nrr_threshold: float, show_pic: boo
     row.nrr_threshold = round(nrr_threshold, 2)
     row.show_pic = show_pic
     db.session.flush()
-    audit.record("rtl.settings", row, before=before, after=audit.snapshot(row)).user_id = actor.id
+    audit.record("rtl.settings", row, before=before, actor=actor)
     return row
 
 
@@ -210,7 +211,7 @@ def create_action(actor: User, unit: Unit, layanan: Layanan | None, period: Peri
     _evidence(obj, data, instance_path)
     db.session.add(obj)
     db.session.flush()
-    audit.record("rtl.create", obj, after=_snapshot(obj)).user_id = actor.id
+    audit.record("rtl.create", obj, after=_snapshot(obj), actor=actor)
     return obj
 
 
@@ -221,14 +222,14 @@ def update_action(actor: User, obj: RtlAction, data: ActionInput, instance_path:
     _apply(obj, data, target_layanan_ids(obj.unit_id, obj.layanan_id), parse_period(obj.period))
     _evidence(obj, data, instance_path)
     db.session.flush()
-    audit.record("rtl.update", obj, before=before, after=_snapshot(obj)).user_id = actor.id
+    audit.record("rtl.update", obj, before=before, after=_snapshot(obj), actor=actor)
     return obj
 
 
 def delete_action(actor: User, obj: RtlAction, instance_path: str | None = None) -> None:
     _require_scope(actor, obj.unit_id)
     before = _snapshot(obj)
-    audit.record("rtl.delete", obj, before=before).user_id = actor.id
+    audit.record("rtl.delete", obj, before=before, actor=actor)
     db.session.delete(obj)
     db.session.flush()
     if instance_path is not None:

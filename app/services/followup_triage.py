@@ -11,18 +11,18 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select
 
+from app.core import audit
+from app.core.periods import Period, parse_period
+from app.core.scoping import unit_subtree_ids
 from app.extensions import db
 from app.models import KritikTheme, KritikTriage, Layanan, RtlAction, SkmResponse, User
 from app.models.followup import DEFAULT_THEMES, TRIAGE_STATUSES, kritik_triage_theme, rtl_action_kritik
-from app.scoping import unit_subtree_ids
-from app.services import audit, reference
 from app.services.followup_rtl import FollowupError, NotPermitted, in_scope
-from app.services.periods import Period, parse_period
 
 SEARCH_MAX = 100
 
 
-def _default_themes() -> int:
+def ensure_default_themes() -> int:
     existing = set(db.session.scalars(select(KritikTheme.code)))
     added = 0
     for order, (code, name, unsur) in enumerate(DEFAULT_THEMES, start=1):
@@ -30,12 +30,6 @@ def _default_themes() -> int:
             db.session.add(KritikTheme(code=code, name=name, unsur=unsur, active=True, sort_order=order))
             added += 1
     return added
-
-
-def register() -> None:
-    """Let `reference.ensure_defaults()` put the default theme catalogue back (seed-demo, tests)."""
-    if _default_themes not in reference.DEFAULT_LOADERS:
-        reference.DEFAULT_LOADERS.append(_default_themes)
 
 
 # ---- theme catalogue (admin) --------------------------------------------------------------------
@@ -59,7 +53,7 @@ def add_theme(actor: User, code: str, name: str) -> KritikTheme:
     theme = KritikTheme(code=code, name=name, active=True, sort_order=order)
     db.session.add(theme)
     db.session.flush()
-    audit.record("kritik_theme.create", theme, after=audit.snapshot(theme)).user_id = actor.id
+    audit.record("kritik_theme.create", theme, actor=actor)
     return theme
 
 
@@ -70,7 +64,7 @@ def set_theme_active(actor: User, theme: KritikTheme, active: bool) -> None:
     before = audit.snapshot(theme)
     theme.active = active
     db.session.flush()
-    audit.record("kritik_theme.update", theme, before=before, after=audit.snapshot(theme)).user_id = actor.id
+    audit.record("kritik_theme.update", theme, before=before, actor=actor)
 
 
 # ---- listing ------------------------------------------------------------------------------------
@@ -165,7 +159,7 @@ def triage(actor: User, response_id: int, status: str, hidden_public: bool, them
                                                        for a in sorted(set(action_ids))])
     db.session.flush()
     new_links = linked_actions([response_id]).get(response_id, [])
-    audit.record("kritik.triage", row, before=before, after=_snapshot(row, new_links)).user_id = actor.id
+    audit.record("kritik.triage", row, before=before, after=_snapshot(row, new_links), actor=actor)
     return row
 
 

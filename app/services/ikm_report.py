@@ -23,14 +23,14 @@ from analysis.ikm import UNSUR, IkmResult, grade, rollup
 from analysis.indicators import aggregate
 from analysis.rounding import round_half_up
 from analysis.sample_size import krejcie_morgan
-from app import report_db
+from app.core import report_db
+from app.core.periods import KIND_MONTHS, Period
+from app.core.scoping import region_subtree_ids, unit_subtree_ids
 from app.extensions import db
 from app.models import Layanan, Region, RespondentCategory, SkmProfileCount, SkmResponse, SkmSummary, Unit
 from app.models.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN_LABELS
-from app.scoping import region_subtree_ids, unit_subtree_ids
 from app.services import ikm_inference, skm_stats
 from app.services.ikm_inference import Caution, PeriodComparison, Ranking
-from app.services.periods import KIND_MONTHS, Period
 
 UNSUR_NAMES = {u.code: u.name for u in UNSUR}
 # The migration-0005 trigger assigns these bands into skm_profile_count; change both together.

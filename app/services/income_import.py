@@ -18,13 +18,9 @@ from typing import IO
 from flask import current_app
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import IncomeProgram, IncomeSample, Region, Unit
-from app.models.kpm import BUSINESS_STATUS, INCOME_MEASURES
-from app.services import audit, field_insert, income_samples
-from app.services import nik as nik_service
-from app.services.observation_dates import unit_today
-from app.services.tabular import (
+from app.core import audit
+from app.core import nik as nik_service
+from app.core.tabular import (
     ImportReport,
     RowError,
     lookup_unit,
@@ -35,6 +31,11 @@ from app.services.tabular import (
     text,
     truthy,
 )
+from app.extensions import db
+from app.models import IncomeProgram, IncomeSample, Region, Unit
+from app.models.kpm import BUSINESS_STATUS, INCOME_MEASURES
+from app.services import income_samples
+from app.services.observation_dates import unit_today
 
 REQUIRED = ("nik", "program", "unit", "kabkota", "cohort_year", "intervention_date", "monitoring_date",
             "household_size", "measure", "income_before", "income_after", "business_status")
@@ -47,7 +48,7 @@ def natural_instance_id(nik_hmac: str, program: str, measure: str, monitoring_da
 
 
 def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
-                allowed_unit_ids: set[int] | None = None) -> ImportReport:
+                allowed_unit_ids: set[int] | None = None, actor=None) -> ImportReport:
     rows = read_table(handle, filename, REQUIRED)
     programs = {p.code.upper(): p for p in db.session.scalars(select(IncomeProgram))}
     units = {u.code: u for u in db.session.scalars(select(Unit))}
@@ -144,14 +145,14 @@ def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
         report.skipped = len(rows)
         return report
     for nik, values, stored in valid:
-        before = field_insert.snapshot(stored) if stored else None
+        before = audit.snapshot(stored) if stored else None
         if stored is None:
             sample, _ = income_samples.save({**values, "status": "valid"}, nik=nik)
             report.created += 1
         else:
             sample, _ = income_samples.save(values, existing=stored)
             report.updated += 1
-        audit.record("import", sample, before=before, after=field_insert.snapshot(sample))
+        audit.record("import", sample, before=before, actor=actor)
     report.written = True
     return report
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from analysis.income import MeanChange, PairedProportions, above_line, mean_change, paired_proportions
+from app.core.periods import Period
 from app.extensions import db
 from app.models import Region
 from app.services import monitoring_stats
 from app.services.income_samples import BANDED_MEASURES, poverty_line_for
-from app.services.periods import Period
 
 LEVEL = 0.95
 LINES = (("extreme_line", "Garis kemiskinan ekstrem"), ("poverty_line", "Garis kemiskinan"))

@@ -16,12 +16,12 @@ from datetime import date
 from sqlalchemy import select
 
 from analysis.income import graduation_ready, income_band
+from app.core import nik as nik_service
+from app.core.idempotent import get_or_create_id, insert_or_nothing
 from app.extensions import db
 from app.models import IncomeSample, Kpm, PovertyLine, Region, Umk
 from app.models.kpm import BUSINESS_STATUS, INCOME_MEASURES
-from app.services import nik as nik_service
 from app.services.eligibility import is_eligible
-from app.services.field_insert import get_or_create_id, insert_or_nothing
 from app.services.observation_dates import intervention_errors, observation_errors, order_errors, unit_today
 
 BAND_LABELS = {

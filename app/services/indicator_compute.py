@@ -25,10 +25,10 @@ from analysis.indicators import Component, aggregate, capaian, combine_estimates
 from analysis.proportion import estimate_proportion, weighted_proportion
 from analysis.rounding import format_id
 from analysis.sample_size import krejcie_morgan
+from app.core.periods import Period
 from app.extensions import db
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget, Layanan
 from app.services import ikm_report, income_panel, skm_stats
-from app.services.periods import Period
 
 LEVEL = 0.95
 MAX_DEPTH = 5

@@ -77,10 +77,3 @@ def seed() -> int:
             added += 1
     db.session.flush()
     return added
-
-
-def register() -> None:
-    from app.services import demo
-
-    if seed not in demo.EXTRA_SEEDERS:
-        demo.EXTRA_SEEDERS.append(seed)

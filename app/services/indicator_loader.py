@@ -10,7 +10,7 @@ File shape: a list of objects
 Components name indicators of the same unit, defined earlier in the file or already stored.
 
 `allowed_unit_ids` limits the units (and their layanan) a load may create or
-update, as for every import (app.services.tabular.outside_scope); None is the
+update, as for every import (app.core.tabular.outside_scope); None is the
 CLI operator. An indicator of another unit is an error and nothing is written.
 """
 from __future__ import annotations
@@ -19,11 +19,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.core.nik import redact
+from app.core.tabular import outside_scope
 from app.extensions import db
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget, Layanan, Unit
 from app.models.indicator import AGGREGATE_METHODS, CI_METHODS, KINDS, POLARITIES, SOURCES
-from app.services.nik import redact
-from app.services.tabular import outside_scope
 
 
 class IndicatorLoadError(Exception):

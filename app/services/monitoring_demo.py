@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from app.core.idempotent import insert_or_nothing
 from app.extensions import db
 from app.models import (
     IncomeProgram,
@@ -23,7 +24,6 @@ from app.models import (
     utcnow,
 )
 from app.services import checklists, income_samples, observation_dates
-from app.services.field_insert import insert_or_nothing
 
 DEMO_SOURCE = "DEMO — bukan angka resmi BPS/Kemnaker"
 _NS = uuid.UUID("0b7c52a4-3c55-4a8e-9d0f-2f8a1c3d5e61")
@@ -101,10 +101,3 @@ def seed() -> int:
                                              "is_demo": True, "source": DEMO_SOURCE}, ["region_id", "year"])
     db.session.flush()
     return added
-
-
-def register() -> None:
-    from app.services import demo
-
-    if seed not in demo.EXTRA_SEEDERS:
-        demo.EXTRA_SEEDERS.append(seed)

@@ -1,6 +1,6 @@
 """Reference rows field monitoring needs: pendamping types, each with a default
 checklist (version 1), and the income programmes. Registered with
-app.services.reference so they come back whenever tables are emptied."""
+app.core.reference so they come back whenever tables are emptied."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -9,7 +9,6 @@ from app.extensions import db
 from app.models import ChecklistCriterion, ChecklistVersion, IncomeProgram, PendampingType
 from app.models.kpm import DEFAULT_PROGRAMS
 from app.models.pendamping import DEFAULT_CRITERIA, DEFAULT_PENDAMPING_TYPES
-from app.services import reference
 
 
 def add_default_checklist(ptype: PendampingType, version: int = 1) -> ChecklistVersion:
@@ -20,7 +19,7 @@ def add_default_checklist(ptype: PendampingType, version: int = 1) -> ChecklistV
     return checklist
 
 
-def _pendamping_types() -> int:
+def ensure_pendamping_types() -> int:
     existing = {t.code: t for t in db.session.scalars(select(PendampingType))}
     with_checklist = set(db.session.scalars(select(ChecklistVersion.type_id)))
     added = 0
@@ -37,7 +36,7 @@ def _pendamping_types() -> int:
     return added
 
 
-def _programs() -> int:
+def ensure_programs() -> int:
     existing = set(db.session.scalars(select(IncomeProgram.code)))
     added = 0
     for order, (code, name) in enumerate(DEFAULT_PROGRAMS, start=1):
@@ -45,9 +44,3 @@ def _programs() -> int:
             db.session.add(IncomeProgram(code=code, name=name, active=True, sort_order=order))
             added += 1
     return added
-
-
-def register() -> None:
-    for loader in (_pendamping_types, _programs):
-        if loader not in reference.DEFAULT_LOADERS:
-            reference.DEFAULT_LOADERS.append(loader)

@@ -1,4 +1,4 @@
-"""Who sees which field-monitoring rows; registered with app.scoping.
+"""Who sees which field-monitoring rows; registered with app.core.scoping.
 
 Monitors see only records they made, inside their region subtree when they have
 one; analysts and admins see everything recorded for their unit subtree.
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from sqlalchemy import and_, true
 
+from app.core.scoping import region_clause, register_scope, unit_clause
 from app.models import IncomeSample, Pendamping, PendampingCheck, User
-from app.scoping import region_clause, register_scope, unit_clause
 
 
 def _record_scope(model):
@@ -29,7 +29,8 @@ def _pendamping_scope(user: User):
     return and_(unit_clause(Pendamping.unit_id, user), region if region is not None else true())
 
 
-def register() -> None:
+def register_scopes() -> None:
+    """Called from the monitoring feature's init_app."""
     register_scope(PendampingCheck, _record_scope(PendampingCheck))
     register_scope(IncomeSample, _record_scope(IncomeSample))
     register_scope(Pendamping, _pendamping_scope)

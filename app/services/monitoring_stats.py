@@ -3,7 +3,7 @@
 Every function counts in the database (COUNT / SUM ... GROUP BY); nothing
 loops over rows in Python. `unit_id` always means the unit and its subtree;
 `region_id` the region and its subtree (a province includes its kab/kota).
-`period` is an app.services.periods.Period, a period code ("2025",
+`period` is an app.core.periods.Period, a period code ("2025",
 "2025-S1", "2025-Q1", "2025-03") or None for all time.
 """
 from __future__ import annotations
@@ -13,10 +13,10 @@ from datetime import date
 
 from sqlalchemy import and_, case, func, or_, select
 
+from app.core.periods import Period, parse_period
+from app.core.scoping import region_subtree_ids, unit_subtree_ids
 from app.extensions import db
 from app.models import IncomeProgram, IncomeSample, Pendamping, PendampingCheck, PendampingType
-from app.scoping import region_subtree_ids, unit_subtree_ids
-from app.services.periods import Period, parse_period
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Image, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from analysis.rounding import format_id
+from app.core.local_time import date_id, datetime_id, to_local
 from app.services.ikm_report import IkmReport
-from app.services.local_time import date_id, datetime_id, to_local
 from app.services.pdf_base import PAGE_WIDTH, para_text
 
 LOGO_MAX_HEIGHT = 3 * cm

@@ -15,9 +15,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.platypus import SimpleDocTemplate
 
+from app.core.local_time import now_utc
 from app.services import pdf_inference, pdf_sections
 from app.services.ikm_report import IkmReport
-from app.services.local_time import now_utc
 from app.services.pdf_base import Fonts, clean, numbered_canvas, para_text, styles
 from app.services.pdf_pages import DocumentInfo, closing_page, cover
 

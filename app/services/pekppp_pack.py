@@ -20,14 +20,14 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from app.core.local_time import date_id, now_utc
+from app.core.periods import Period
 from app.extensions import db
 from app.models import Unit
 from app.models.followup import PUBLICATION_MEDIA
 from app.services import evidence_files, followup_publication, followup_report, ikm_report, pdf_report, unit_logo
 from app.services.exports import Column, Sheet, write_xlsx
-from app.services.local_time import date_id, now_utc
 from app.services.pdf_base import Fonts, clean, fmt, para_text, styles, table
-from app.services.periods import Period
 from app.services.report_workbook import write_report_xlsx
 
 LAPORAN = "01_laporan_hasil_skm.pdf"

@@ -10,18 +10,18 @@ from typing import IO
 
 from sqlalchemy import select
 
+from app.core import audit
+from app.core.tabular import ImportReport, RowError, lookup_unit, outside_scope, parse_date, read_table, text
 from app.extensions import db
 from app.models import Pendamping, PendampingType, Region, Unit
 from app.models.pendamping import PENDAMPING_STATUS
-from app.services import audit, field_insert
-from app.services.tabular import ImportReport, RowError, lookup_unit, outside_scope, parse_date, read_table, text
 
 REQUIRED = ("identifier", "name", "type", "unit", "kabkota")
 OPTIONAL = ("kecamatan", "status", "status_date")
 
 
 def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
-                allowed_unit_ids: set[int] | None = None) -> ImportReport:
+                allowed_unit_ids: set[int] | None = None, actor=None) -> ImportReport:
     """`allowed_unit_ids` limits which units an admin may write to (None: all, for the CLI)."""
     rows = read_table(handle, filename, REQUIRED)
     types = {t.code.lower(): t for t in db.session.scalars(select(PendampingType))}
@@ -88,7 +88,7 @@ def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
         return report
     for item in valid:
         pendamping = existing.get(item["identifier"])
-        before = field_insert.snapshot(pendamping) if pendamping else None
+        before = audit.snapshot(pendamping) if pendamping else None
         if pendamping is None:
             pendamping = Pendamping(identifier=item["identifier"])
             db.session.add(pendamping)
@@ -99,6 +99,6 @@ def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
         for key, value in item.items():
             setattr(pendamping, key, value)
         db.session.flush()
-        audit.record("import", pendamping, before=before, after=field_insert.snapshot(pendamping))
+        audit.record("import", pendamping, before=before, actor=actor)
     report.written = True
     return report

@@ -3,7 +3,7 @@
 is_demo stay labelled DEMO wherever they are shown.
 
 Both are national references: `actor_unit_id` is the importing admin's unit and
-must be the root unit (app.reference_authority); None is the CLI operator."""
+must be the root unit (app.core.reference_authority); None is the CLI operator."""
 from __future__ import annotations
 
 import re
@@ -11,24 +11,24 @@ from typing import IO
 
 from sqlalchemy import select
 
+from app.core import audit
+from app.core.reference_authority import ensure_unit_may_change
+from app.core.tabular import ImportReport, RowError, parse_int, read_table, text, truthy
 from app.extensions import db
 from app.models import PovertyLine, Region, Umk
-from app.reference_authority import ensure_unit_may_change
-from app.services import audit, field_insert
-from app.services.tabular import ImportReport, RowError, parse_int, read_table, text, truthy
 
 POVERTY_REQUIRED = ("province", "period", "extreme_line", "poverty_line")
 UMK_REQUIRED = ("kabkota", "year", "amount")
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
-def _finish(report: ImportReport, valid: list, key_of, model, total: int) -> ImportReport:
+def _finish(report: ImportReport, valid: list, key_of, model, total: int, actor=None) -> ImportReport:
     if report.errors:
         report.skipped = total
         return report
     for key, values in valid:
         row = db.session.scalar(select(model).filter_by(**key))
-        before = field_insert.snapshot(row) if row else None
+        before = audit.snapshot(row) if row else None
         if row is None:
             row = model(**key)
             db.session.add(row)
@@ -38,12 +38,13 @@ def _finish(report: ImportReport, valid: list, key_of, model, total: int) -> Imp
         for name, value in values.items():
             setattr(row, name, value)
         db.session.flush()
-        audit.record("import", row, before=before, after=field_insert.snapshot(row))
+        audit.record("import", row, before=before, actor=actor)
     report.written = True
     return report
 
 
-def import_poverty_lines(handle: IO[bytes], filename: str, *, actor_unit_id: int | None = None) -> ImportReport:
+def import_poverty_lines(handle: IO[bytes], filename: str, *, actor_unit_id: int | None = None,
+                         actor=None) -> ImportReport:
     ensure_unit_may_change(actor_unit_id)
     rows = read_table(handle, filename, POVERTY_REQUIRED)
     provinces = {r.code: r for r in db.session.scalars(select(Region).where(Region.level == "provinsi"))}
@@ -74,10 +75,11 @@ def import_poverty_lines(handle: IO[bytes], filename: str, *, actor_unit_id: int
         valid.append(({"province_id": provinces[code].id, "period": period},
                       {"extreme_line": extreme, "poverty_line": poverty, "is_demo": truthy(row.get("is_demo")),
                        "source": source or ""}))
-    return _finish(report, valid, None, PovertyLine, len(rows))
+    return _finish(report, valid, None, PovertyLine, len(rows), actor)
 
 
-def import_umk(handle: IO[bytes], filename: str, *, actor_unit_id: int | None = None) -> ImportReport:
+def import_umk(handle: IO[bytes], filename: str, *, actor_unit_id: int | None = None,
+               actor=None) -> ImportReport:
     ensure_unit_may_change(actor_unit_id)
     rows = read_table(handle, filename, UMK_REQUIRED)
     kabkota = {r.code: r for r in db.session.scalars(select(Region).where(Region.level == "kabkota"))}
@@ -102,4 +104,4 @@ def import_umk(handle: IO[bytes], filename: str, *, actor_unit_id: int | None = 
         seen.add((code, year))
         valid.append(({"region_id": kabkota[code].id, "year": year},
                       {"amount": amount, "is_demo": truthy(row.get("is_demo")), "source": source or ""}))
-    return _finish(report, valid, None, Umk, len(rows))
+    return _finish(report, valid, None, Umk, len(rows), actor)

@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from app.core.nik import redact
 from app.extensions import db
 from app.models import Layanan, RespondentCategory, SkmResponse
 from app.models.skm import UNSUR_COLUMNS
 from app.services import skm_submit
-from app.services.nik import redact
 from forms.survey import SurveyForm
 
 IMPORT_NAMESPACE = uuid.UUID("5d3f0f0e-7c1a-4f8e-9a53-2f1b6a1c0b11")

@@ -16,12 +16,12 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
 from analysis.ikm import PAIRS, IkmResult, compute_ikm_from_sums
-from app import report_db
+from app.core import report_db
+from app.core.periods import Period
 from app.extensions import db
 from app.models import SkmResponse, SkmSummary, SkmSummaryCross
 from app.models.skm import UNSUR_COLUMNS
 from app.models.skm_summary import CROSS_COLUMNS
-from app.services.periods import Period
 
 _COLUMNS = [getattr(SkmResponse, name) for name in UNSUR_COLUMNS]
 _answered = sum((case((col.is_not(None), 1), else_=0) for col in _COLUMNS), start=0)

@@ -19,12 +19,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import bindparam, exists, false, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from app.core.idempotent import insert_or_nothing
+from app.core.periods import period_of
 from app.extensions import db
 from app.models import Layanan, SkmResponse, utcnow
 from app.models.skm import FORM_VERSION, UNSUR_COLUMNS
-from app.services.periods import period_of
 
 TOO_FAST_SECONDS = 20
 DEVICE_COOKIE = "pantau_perangkat"
@@ -153,23 +153,9 @@ def is_straightline(answers: dict[str, int | None]) -> bool:
 
 # ---- insert ----------------------------------------------------------------------
 
-@functools.cache
-def _insert_statement(dialect: str):
-    """The idempotent insert, built once per dialect; each call binds its values as parameters
-    (one round trip, no per-call statement construction or value coercion)."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = SkmResponse.__table__
-    return (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["instance_id"])
-        .returning(table.c.id)  # a row back means it was inserted; rowcount is unreliable across drivers
-    )
-
-
 def insert_ignoring_duplicate(values: dict) -> bool:
     """Insert one row; False when its instance_id is already stored (race-safe)."""
-    stmt = _insert_statement(db.session.get_bind().dialect.name)
-    return db.session.execute(stmt, values).first() is not None
+    return insert_or_nothing(SkmResponse, values, ("instance_id",))
 
 
 def zone_of(layanan) -> str:

@@ -3,7 +3,7 @@
 An upload is trusted for nothing: its bytes are size-limited, opened and
 decoded with Pillow (a text file called logo.png is refused), its pixel
 count is bounded (decompression bombs), it is re-encoded from its pixels
-(app.services.image_upload: no EXIF), and it is saved under
+(app.core.image_upload: no EXIF), and it is saved under
 <instance>/unit_logos/<random hex>.<png|jpg>, never under the name the
 browser sent. Messages are Indonesian.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 
-from app.services import image_upload
+from app.core import image_upload
 
 MAX_BYTES = 1024 * 1024  # 1 MB
 MAX_PIXELS = 4000 * 4000

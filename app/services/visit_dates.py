@@ -11,8 +11,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from app.core.periods import Period
 from app.services.observation_dates import observation_errors
-from app.services.periods import Period
 
 
 def period_days(period: Period) -> tuple[date, date]:

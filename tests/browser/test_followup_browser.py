@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
+from app.core.periods import current_period, parse_period
 from app.extensions import db
 from app.models import SkmResponse, utcnow
 from app.services import followup_rtl as rtl
-from app.services.periods import current_period, parse_period
 from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser

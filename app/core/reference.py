@@ -28,6 +28,12 @@ def _respondent_categories() -> int:
 DEFAULT_LOADERS: list[Callable[[], int]] = [_respondent_categories]
 
 
+def register_default_loader(loader: Callable[[], int]) -> None:
+    """Called from a feature's init_app; registering twice (a second create_app) is harmless."""
+    if loader not in DEFAULT_LOADERS:
+        DEFAULT_LOADERS.append(loader)
+
+
 def ensure_defaults() -> int:
     added = sum(loader() for loader in DEFAULT_LOADERS)
     db.session.flush()

@@ -36,7 +36,7 @@ class RowError:
     message: str
 
     def __post_init__(self) -> None:
-        from app.services.nik import redact
+        from app.core.nik import redact
 
         self.message = redact(self.message)
 
@@ -202,7 +202,7 @@ def parse_int(value, minimum: int, maximum: int | None = None) -> tuple[int | No
         s = "" if value is None else str(value).strip().replace(" ", "")
         if not s:
             return None, "wajib diisi."
-        # ASCII digits only: str.isdigit() and int() also take "²" and "٣" (app.parsing explains why).
+        # ASCII digits only: str.isdigit() and int() also take "²" and "٣" (app.core.parsing explains why).
         if not (s.isascii() and s.lstrip("-").isdigit() and len(s) <= 20):
             return None, "harus bilangan bulat tanpa titik atau koma."
         number = int(s)

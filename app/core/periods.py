@@ -15,7 +15,7 @@ MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
              "Agustus", "September", "Oktober", "November", "Desember")
 ROMAN = ("I", "II", "III", "IV")
 KIND_MONTHS = {"year": 12, "semester": 6, "quarter": 3, "month": 1}
-_PATTERN = re.compile(r"^([0-9]{4})(?:-(S[12]|Q[1-4]|[0-9]{2}))?\Z")  # ASCII digits only (see app.parsing)
+_PATTERN = re.compile(r"^([0-9]{4})(?:-(S[12]|Q[1-4]|[0-9]{2}))?\Z")  # ASCII digits only (see app.core.parsing)
 
 
 def period_of(utc_naive: datetime, tz_name: str) -> str:

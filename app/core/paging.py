@@ -5,7 +5,7 @@ pendamping registry), and each page that did page had its own copy. Here a
 list reads `?hal=` (page number) and `?q=` (free text) once at the edge with
 the shared parsers, fetches one row more than it shows to know whether a next
 page exists (no COUNT over the whole scope), and builds the previous/next links
-from the current query string (app.links.with_query), so the filters survive
+from the current query string (app.core.links.with_query), so the filters survive
 paging. Scoping stays with the caller: pass an already scoped statement.
 """
 from __future__ import annotations
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from flask import request
 from sqlalchemy import Select, or_
 
+from app.core.links import with_query
+from app.core.parsing import arg_int
 from app.extensions import db
-from app.links import with_query
-from app.parsing import arg_int
 
 PAGE_ARG = "hal"
 SEARCH_ARG = "q"

@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
 
-from app.errors import error_response
+from app.core.errors import error_response
 
 MAX_INT = 2**31 - 1  # PostgreSQL `integer`: every id and count column
 MAX_BIGINT = 2**63 - 1  # PostgreSQL `bigint`: Rupiah amounts

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
+from app.core import reference, regions
 from app.extensions import db
 from app.models import Layanan, Region, Unit, User
-from app.services import reference, regions
 
 DEMO_PASSWORD = "pantau-demo-2026"  # noqa: S105 - printed for the local demo on purpose
 DEMO_USERS = (
@@ -52,8 +52,14 @@ REGIONS = (
     {"code": "94.71", "name": "Kota Jayapura", "level": "kabkota", "parent_code": "94"},
 )
 
-# Later features append their own demo loaders; each returns how many rows it added.
+# Each feature's init_app registers its demo loader; each returns how many rows it added.
 EXTRA_SEEDERS: list[Callable[[], int]] = []
+
+
+def register_seeder(seeder: Callable[[], int]) -> None:
+    """Called from a feature's init_app; registering twice (a second create_app) is harmless."""
+    if seeder not in EXTRA_SEEDERS:
+        EXTRA_SEEDERS.append(seeder)
 
 
 def _units() -> int:

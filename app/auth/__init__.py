@@ -1,0 +1,10 @@
+"""Auth: signing in and out, one's own account and password, sessions."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from app.blueprints import auth
+
+    app.register_blueprint(auth.bp)

@@ -1,0 +1,21 @@
+"""Follow-up: rencana tindak lanjut, kritik-and-saran triage, publication records, the PEKPPP pack."""
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import select
+
+from app.core.scoping import register_scope, unit_clause
+from app.models import Layanan, PublicationRecord, RtlAction, SkmResponse
+
+
+def init_app(app: Flask) -> None:
+    from app.blueprints import followup
+    from app.core import reference
+    from app.services import followup_triage
+
+    app.register_blueprint(followup.bp)
+    register_scope(RtlAction, lambda user: unit_clause(RtlAction.unit_id, user))
+    register_scope(SkmResponse, lambda user: SkmResponse.layanan_id.in_(
+        select(Layanan.id).where(unit_clause(Layanan.unit_id, user))))
+    register_scope(PublicationRecord, lambda user: unit_clause(PublicationRecord.unit_id, user))
+    reference.register_default_loader(followup_triage.ensure_default_themes)

@@ -1,0 +1,17 @@
+"""Reports: the IKM report (screen, PDF, Laporan SKM, XLSX, CSV, JSON), populations, the public results page."""
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import select
+
+from app.core.scoping import register_scope, unit_clause
+from app.models import Layanan, ServicePopulation
+
+
+def init_app(app: Flask) -> None:
+    from app.blueprints import public, reports
+
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(public.bp)
+    register_scope(ServicePopulation, lambda user: ServicePopulation.layanan_id.in_(
+        select(Layanan.id).where(unit_clause(Layanan.unit_id, user))))
