@@ -10,14 +10,13 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from app.core.commands import report_group
 from app.core.periods import parse_period
 from app.extensions import db
 from app.models import Layanan, Region, Unit
-
-report_group = AppGroup("report", help="Laporan IKM dan indikator dari baris mentah.")
 
 
 def _unit(code: str) -> Unit:
