@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.extensions import db
+from app.indicators import compute as indicator_compute
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget
-from app.services import indicator_compute
 from tests.report_data import insert_rows, make_rows
 
 WEIGHTED = {c["name"]: c for c in json.loads(
-    (Path(__file__).parent / "analysis" / "fixtures" / "weighted_proportion.json").read_text(encoding="utf-8"))}
+    (Path(__file__).parents[1] / "analysis" / "fixtures" / "weighted_proportion.json").read_text(encoding="utf-8"))}
 
 
 def _indicator(unit, code="IKU-1", source="manual", **kw):
@@ -218,7 +218,7 @@ def test_forms_and_check_refuse_a_target_that_is_not_positive_and_flag_pooled(cl
 
 
 def test_loader_refuses_a_target_that_is_not_positive(tree):
-    from app.services import indicator_loader
+    from app.indicators import loader as indicator_loader
 
     with pytest.raises(indicator_loader.IndicatorLoadError) as err:
         indicator_loader.load([{"unit": "DAYASOS", "code": "NEG", "name": "Negatif", "source": "manual",

@@ -11,8 +11,8 @@ from analysis.ikm import compute_ikm
 from analysis.rounding import round_half_up
 from analysis.sample_size import krejcie_morgan
 from app.extensions import db
+from app.indicators import compute as indicator_compute
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget
-from app.services import indicator_compute
 from tests.report_data import as_answers, insert_rows, make_rows
 
 

@@ -26,8 +26,9 @@ from analysis.proportion import estimate_proportion, weighted_proportion
 from analysis.rounding import format_id
 from analysis.sample_size import krejcie_morgan
 from app.core.periods import Period
+from app.core.scoping import unit_subtree_ids
 from app.extensions import db
-from app.models import Indicator, IndicatorManualValue, IndicatorTarget, Layanan
+from app.models import Indicator, IndicatorManualValue, IndicatorTarget, Layanan, Unit
 from app.services import ikm_report, income_panel, skm_stats
 
 LEVEL = 0.95
@@ -424,3 +425,17 @@ def realisasi_json(r: Realisasi) -> dict:
                    "ci": None if p.ci is None else [p.ci[0], p.ci[1]]} for p in r.parts],
         "note": r.note,
     }
+
+
+def unit_report(unit_code: str, year: int) -> dict:
+    """`report indicators`: every active indicator of a unit subtree with its realisasi, as JSON.
+
+    The command line has no user, so it sees every unit; LookupError when the code names none.
+    """
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code.strip().upper()))
+    if unit is None:
+        raise LookupError(f"unit '{unit_code}' tidak ditemukan")
+    indicators = db.session.scalars(select(Indicator).join(Indicator.unit).where(
+        Indicator.unit_id.in_(unit_subtree_ids(unit.id)), Indicator.active.is_(True)).order_by(Unit.code,
+                                                                                              Indicator.code))
+    return {"unit": unit.code, "year": year, "indicators": [realisasi_json(compute(i, year)) for i in indicators]}
