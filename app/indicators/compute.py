@@ -10,11 +10,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.core.periods import Period
-from app.core.scoping import unit_subtree_ids
+from app.core.scoping import scoped, unit_subtree_ids
 from app.extensions import db
 from app.indicators import sources
 from app.indicators.realisasi import Realisasi, combine_subs, finish
-from app.models import Indicator, Unit
+from app.models import Indicator, Unit, User
 from app.services import income_panel
 
 MAX_DEPTH = 5
@@ -76,3 +76,10 @@ def unit_report(unit_code: str, year: int) -> dict:
         Indicator.unit_id.in_(unit_subtree_ids(unit.id)), Indicator.active.is_(True)).order_by(Unit.code,
                                                                                               Indicator.code))
     return {"unit": unit.code, "year": year, "indicators": [realisasi_json(compute(i, year)) for i in indicators]}
+
+
+def visible_realisasi(user: User, year: int) -> list[Realisasi]:
+    """The list page: every active indicator in the user's scope, by unit and code."""
+    indicators = db.session.scalars(scoped(Indicator, user).join(Indicator.unit).where(Indicator.active.is_(True))
+                                    .order_by(Unit.code, Indicator.code)).all()
+    return [compute(indicator, year) for indicator in indicators]
