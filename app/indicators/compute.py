@@ -34,14 +34,15 @@ def compute(indicator: Indicator, year: int, revision: str | None = None, depth:
     elif source == "income":
         sources.income(r, period)
     elif source == "aggregate":
-        _aggregate(r, period, depth)
+        _aggregate(r, depth)
     else:
         sources.manual(r)
     finish(r, sources.target_in_force(indicator, year, revision))
     return r
 
 
-def _aggregate(r: Realisasi, period: Period, depth: int) -> None:
+def _aggregate(r: Realisasi, depth: int) -> None:
+    """Realisasi of each sub-indicator (one level deeper), combined by the indicator's method."""
     ind = r.indicator
     subs = [compute(child, r.year, depth=depth + 1) for child in ind.components if child.id != ind.id]
     combine_subs(r, subs, ind.aggregate_method or "mean")

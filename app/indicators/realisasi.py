@@ -199,8 +199,7 @@ def combine_subs(r: Realisasi, subs: list[Realisasi], method: str) -> None:
             r.flags.append("Sebagian sub-indikator tidak punya n/t; nilai pooled hanya dari yang punya.")
         if not counted:
             return
-        from_counts(r, sum(s.n for s in counted), sum(s.t for s in counted),
-                     sum(s.population for s in counted) if all(s.population for s in counted) else None)
+        _pool(r, counted)
         value, ci, _se, _label = _mean_of(usable)
         r.alternatives[mean_label] = value
         if ci is not None:
@@ -216,10 +215,15 @@ def combine_subs(r: Realisasi, subs: list[Realisasi], method: str) -> None:
         pooled_label = "Gabungan (pooled)"
         r.alternatives[pooled_label] = aggregate([(s.n, s.t) for s in counted], method="pooled")
         pooled = Realisasi(indicator=r.indicator, year=r.year)
-        from_counts(pooled, sum(s.n for s in counted), sum(s.t for s in counted),
-                     sum(s.population for s in counted) if all(s.population for s in counted) else None)
+        _pool(pooled, counted)
         if pooled.ci is not None:
             r.alternative_ci[pooled_label] = pooled.ci
+
+
+def _pool(r: Realisasi, counted: list[Realisasi]) -> None:
+    """Fill `r` with sum n / sum t of the sub-indicators; N only when every one has it."""
+    from_counts(r, sum(s.n for s in counted), sum(s.t for s in counted),
+                sum(s.population for s in counted) if all(s.population for s in counted) else None)
 
 
 def _mean_of(subs: list[Realisasi]) -> tuple[float, tuple[float, float] | None, float | None, str]:
