@@ -38,6 +38,7 @@ def skm(r: Realisasi, period: Period) -> None:
     ids = [s.id for s in ind.layanan]
     results = skm_stats.ikm_by_layanan(ids, period)
     r.method = "IKM SKM, rata-rata layanan tertimbang responden"
+    # The report's own population lookup; N of the whole only when every layanan has one, as in the report.
     pops = ikm_report.populations(ids, period)
     population = sum(pops.values()) if ids and len(pops) == len(ids) else None
     lines = [ikm_report.LayananLine(s.id, s.slug, s.name, s.unit_id, "", results.get(s.id), pops.get(s.id))
