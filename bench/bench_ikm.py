@@ -14,7 +14,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.ikm import CODES, compute_ikm, compute_ikm_columns, compute_ikm_from_sums  # noqa: E402
+from analysis.ikm import CODES, compute_ikm, compute_ikm_columns  # noqa: E402
+from analysis.ikm_sums import compute_ikm_from_sums  # noqa: E402
 
 
 def synthetic(n: int, seed: int) -> dict[str, np.ndarray]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from app.extensions import db
+from app.indicators import compute as indicator_compute
 from app.models import Indicator, PovertyLine
-from app.services import indicator_compute
 from app.services.income_samples import save
 from tests.helpers import login
 from tests.monitoring_fixtures import program, region

@@ -8,10 +8,12 @@ from app.models import Indicator
 
 
 def init_app(app: Flask) -> None:
-    from app.blueprints import indicators
-    from app.core import demo
-    from app.services import indicator_demo
+    from app.core import demo as core_demo
+    from app.core.commands import add_report_command
+    from app.indicators import cli, demo, routes
 
-    app.register_blueprint(indicators.bp)
+    app.register_blueprint(routes.bp)
+    app.cli.add_command(cli.load_indicators)
+    add_report_command(app, cli.report_indicators)
     register_scope(Indicator, lambda user: unit_clause(Indicator.unit_id, user))
-    demo.register_seeder(indicator_demo.seed)
+    core_demo.register_seeder(demo.seed)

@@ -15,7 +15,8 @@ from sqlalchemy import Float, Integer, any_, case, cast, func, literal, not_, or
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
-from analysis.ikm import PAIRS, IkmResult, compute_ikm_from_sums
+from analysis.ikm import PAIRS, IkmResult
+from analysis.ikm_sums import compute_ikm_from_sums
 from app.core import report_db
 from app.core.periods import Period
 from app.extensions import db

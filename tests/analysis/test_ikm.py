@@ -15,10 +15,10 @@ from analysis.ikm import (
     UNSUR,
     compute_ikm,
     compute_ikm_columns,
-    compute_ikm_from_sums,
     grade,
     rollup,
 )
+from analysis.ikm_sums import compute_ikm_from_sums
 from analysis.rounding import round_half_up
 
 # -- the instrument -----------------------------------------------------------

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from analysis.comparison import compare, holm
 from analysis.estimate import Estimate, population_weighted, respondent_weighted
-from analysis.ikm import CODES, PAIRS, compute_ikm, compute_ikm_from_sums, grade_label, sample_adequate
+from analysis.ikm import CODES, PAIRS, compute_ikm, grade_label, sample_adequate
+from analysis.ikm_sums import compute_ikm_from_sums
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 ANALYSIS = Path(__file__).resolve().parents[2] / "analysis"
-MODULES = ["ikm", "proportion", "stratified", "sample_size", "income", "indicators", "rounding"]
+MODULES = ["ikm", "ikm_sums", "proportion", "stratified", "sample_size", "income", "indicators", "rounding"]
 FORBIDDEN = ("flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug", "app")
 
 

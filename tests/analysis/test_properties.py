@@ -7,7 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from analysis.ikm import CODES, PAIRS, compute_ikm, compute_ikm_columns, compute_ikm_from_sums, grade
+from analysis.ikm import CODES, PAIRS, compute_ikm, compute_ikm_columns, grade
+from analysis.ikm_sums import compute_ikm_from_sums
 from analysis.proportion import METHODS, estimate_proportion
 from analysis.rounding import round_half_up
 

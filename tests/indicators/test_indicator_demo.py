@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from app.core import demo
 from app.extensions import db
+from app.indicators import demo as indicator_demo
 from app.models import Indicator, IndicatorTarget, Layanan, SkmResponse
 from app.models.skm import UNSUR_COLUMNS
-from app.services import indicator_demo
 from tests.helpers import login
 
 CODES = {"DEMO-IKM", "DEMO-PENDAMPING", "DEMO-PENA", "DEMO-IKU"}

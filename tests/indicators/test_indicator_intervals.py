@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.extensions import db
+from app.indicators import compute, realisasi
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget
-from app.services import indicator_compute
 from tests.report_data import insert_rows, make_rows
 
 WEIGHTED = {c["name"]: c for c in json.loads(
-    (Path(__file__).parent / "analysis" / "fixtures" / "weighted_proportion.json").read_text(encoding="utf-8"))}
+    (Path(__file__).parents[1] / "analysis" / "fixtures" / "weighted_proportion.json").read_text(encoding="utf-8"))}
 
 
 def _indicator(unit, code="IKU-1", source="manual", **kw):
@@ -38,8 +38,8 @@ def test_pendamping_mean_of_types_has_the_interval_of_the_mean():
     # The demo case in the issue: types at 1/1 and 3/5. The realisasi is the ministry's mean 80.00,
     # but the interval shown was the pooled 4/6's, which excluded 80. R (fixtures): Wilson on the Kish
     # effective n for the equal-weight mean gives (30.55, 97.32).
-    r = indicator_compute.Realisasi(indicator=_transient(), year=2026)
-    indicator_compute.combine_types(r, {"A": (1, 1, None), "B": (3, 5, None)})
+    r = realisasi.Realisasi(indicator=_transient(), year=2026)
+    realisasi.combine_types(r, {"A": (1, 1, None), "B": (3, 5, None)})
     ref = WEIGHTED["equal weights, pendamping types"]
     assert r.value == pytest.approx(80.0)
     assert r.ci == (pytest.approx(ref["low"] * 100, abs=1e-10), pytest.approx(ref["high"] * 100, abs=1e-10))
@@ -50,14 +50,14 @@ def test_pendamping_mean_of_types_has_the_interval_of_the_mean():
 
 
 def test_pendamping_mean_with_populations_uses_each_types_fpc():
-    r = indicator_compute.Realisasi(indicator=_transient(), year=2026)
-    indicator_compute.combine_types(r, {"A": (35, 40, 60), "B": (18, 20, 90), "C": (0, 12, 30)})
+    r = realisasi.Realisasi(indicator=_transient(), year=2026)
+    realisasi.combine_types(r, {"A": (35, 40, 60), "B": (18, 20, 90), "C": (0, 12, 30)})
     ref = WEIGHTED["equal weights with N"]
     assert r.value == pytest.approx(ref["p"] * 100, abs=1e-12)
     assert r.ci == (pytest.approx(ref["low"] * 100, abs=1e-10), pytest.approx(ref["high"] * 100, abs=1e-10))
     # Without FPC wanted, the same counts give the wider interval without N.
-    wide = indicator_compute.Realisasi(indicator=_transient(use_fpc=False), year=2026)
-    indicator_compute.combine_types(wide, {"A": (35, 40, 60), "B": (18, 20, 90), "C": (0, 12, 30)})
+    wide = realisasi.Realisasi(indicator=_transient(use_fpc=False), year=2026)
+    realisasi.combine_types(wide, {"A": (35, 40, 60), "B": (18, 20, 90), "C": (0, 12, 30)})
     assert wide.ci[0] < r.ci[0] and wide.ci[1] > r.ci[1]
 
 
@@ -72,14 +72,14 @@ def test_aggregate_mean_iku_1_3_has_its_own_interval(tree):
     parent = _indicator(unit, code="IKU-1.3", source="aggregate", aggregate_method="mean")
     parent.components = subs
     db.session.commit()
-    r = indicator_compute.compute(parent, 2023)
+    r = compute.compute(parent, 2023)
     ref = WEIGHTED["IKU 1.3 equal weights"]
     assert r.value == pytest.approx(ref["p"] * 100, abs=1e-12)
     assert r.ci == (pytest.approx(ref["low"] * 100, abs=1e-10), pytest.approx(ref["high"] * 100, abs=1e-10))
     assert "Kish" in r.ci_label
     pooled = r.alternatives["Gabungan (pooled)"]
     assert r.alternative_ci["Gabungan (pooled)"][0] <= pooled <= r.alternative_ci["Gabungan (pooled)"][1]
-    doc = indicator_compute.realisasi_json(r)
+    doc = compute.realisasi_json(r)
     assert doc["ci"] == [r.ci[0], r.ci[1]] and doc["alternatives_ci"]["Gabungan (pooled)"] == list(
         r.alternative_ci["Gabungan (pooled)"])
 
@@ -94,7 +94,7 @@ def test_aggregate_pooled_has_the_proportion_interval_and_the_mean_its_own(tree)
     parent = _indicator(unit, code="P", source="aggregate", aggregate_method="pooled")
     parent.components = subs
     db.session.commit()
-    r = indicator_compute.compute(parent, 2023)
+    r = compute.compute(parent, 2023)
     assert r.value == pytest.approx(4 / 6 * 100) and r.ci[0] <= r.value <= r.ci[1]
     mean_ci = r.alternative_ci["Rata-rata tak tertimbang"]
     ref = WEIGHTED["equal weights, pendamping types"]
@@ -110,24 +110,24 @@ def test_aggregate_of_an_index_without_se_says_why_there_is_no_interval(tree):
     parent = _indicator(unit, code="P", source="aggregate", aggregate_method="mean")
     parent.components = [a, b]
     db.session.commit()
-    r = indicator_compute.compute(parent, 2023)
+    r = compute.compute(parent, 2023)
     assert r.value == pytest.approx((81.5 + 60) / 2) and r.ci is None
     assert any("Interval agregat tidak tersedia" in f and "A" in f for f in r.flags)
 
 
 def _sub(kind, rng, draw_value=None):
     ind = _transient(code=f"S{rng.randrange(10**6)}", kind="percentage")
-    r = indicator_compute.Realisasi(indicator=ind, year=2026)
+    r = realisasi.Realisasi(indicator=ind, year=2026)
     if kind == "types":
         k = rng.randint(1, 4)
         by_type = {}
         for j in range(k):
             t = rng.randint(0, 40)
             by_type[f"T{j}"] = (rng.randint(0, t), t, rng.choice([None, t + rng.randint(0, 200)]))
-        indicator_compute.combine_types(r, by_type)
+        realisasi.combine_types(r, by_type)
     else:
         t = rng.randint(1, 60)
-        indicator_compute._from_counts(r, rng.randint(0, t), t, rng.choice([None, t, t + rng.randint(0, 500)]))
+        realisasi.from_counts(r, rng.randint(0, t), t, rng.choice([None, t, t + rng.randint(0, 500)]))
     return r
 
 
@@ -141,8 +141,8 @@ def test_every_realisasi_lies_inside_its_interval(seed, k, method):
             assert s.ci[0] <= s.value <= s.ci[1]
             for label, ci in s.alternative_ci.items():
                 assert ci[0] <= s.alternatives[label] <= ci[1]
-    parent = indicator_compute.Realisasi(indicator=_transient(code="P"), year=2026)
-    indicator_compute.combine_subs(parent, subs, method)
+    parent = realisasi.Realisasi(indicator=_transient(code="P"), year=2026)
+    realisasi.combine_subs(parent, subs, method)
     if parent.value is not None and parent.ci is not None:
         assert 0 <= parent.ci[0] <= parent.value <= parent.ci[1] <= 100
         for label, ci in parent.alternative_ci.items():
@@ -157,7 +157,7 @@ def test_target_that_is_not_positive_is_flagged_not_a_crash(tree):
     db.session.add(IndicatorTarget(indicator_id=ind.id, year=2022, revision="PK", effective_date=date(2022, 1, 2),
                                    value=-6))
     db.session.commit()
-    r = indicator_compute.compute(ind, 2022)
+    r = compute.compute(ind, 2022)
     assert r.capaian is None
     assert any("lebih besar dari nol" in f for f in r.flags)
 
@@ -175,7 +175,7 @@ def test_skm_indicator_explains_why_it_differs_from_the_dashboard(tree, make_lay
     ind = _indicator(tree["dayasos"], code="IKM", source="skm", kind="index")
     ind.layanan = [a, b]
     db.session.commit()
-    r = indicator_compute.compute(ind, 2025)
+    r = compute.compute(ind, 2025)
     assert r.n == 85
     from app.core.periods import Period
     from app.services import ikm_report
@@ -187,7 +187,7 @@ def test_skm_indicator_explains_why_it_differs_from_the_dashboard(tree, make_lay
     # Same layanan set as the dashboard: the indicator's figure and interval are the dashboard's.
     ind.layanan = [a, b, c]
     db.session.commit()
-    same = indicator_compute.compute(ind, 2025)
+    same = compute.compute(ind, 2025)
     assert same.value == pytest.approx(dash.headline.score, abs=1e-12) and same.ci == dash.headline.ci
     assert not any("Dasbor" in e for e in same.explanations)
 
@@ -218,10 +218,10 @@ def test_forms_and_check_refuse_a_target_that_is_not_positive_and_flag_pooled(cl
 
 
 def test_loader_refuses_a_target_that_is_not_positive(tree):
-    from app.services import indicator_loader
+    from app.indicators import loader
 
-    with pytest.raises(indicator_loader.IndicatorLoadError) as err:
-        indicator_loader.load([{"unit": "DAYASOS", "code": "NEG", "name": "Negatif", "source": "manual",
+    with pytest.raises(loader.IndicatorLoadError) as err:
+        loader.load([{"unit": "DAYASOS", "code": "NEG", "name": "Negatif", "source": "manual",
                                 "targets": [{"year": 2024, "revision": "PK", "effective_date": "2024-01-02",
                                              "value": -6}]}])
     assert any("target harus lebih besar dari nol" in m for m in err.value.errors)

@@ -17,8 +17,8 @@ from datetime import date
 from sqlalchemy import select
 
 from app.extensions import db
+from app.indicators import loader
 from app.models import Indicator, IndicatorTarget, Layanan, Unit
-from app.services import indicator_loader
 
 UNIT = "DAYASOS"
 NOTE = "DEMO — bukan target resmi"
@@ -64,7 +64,7 @@ def seed() -> int:
         return 0
     existing = _codes(unit)
     missing = [{**d, "unit": UNIT} for d in DEFINITIONS if d["code"] not in existing]
-    added = indicator_loader.load(missing)[0] if missing else 0
+    added = loader.load(missing)[0] if missing else 0
     ids = _codes(unit)
     year = demo_year()
     have = {(ident, revision) for ident, revision in db.session.execute(
