@@ -29,7 +29,7 @@ ACCOUNT_INACTIVE = "Akun Anda tidak aktif. Hubungi admin unit Anda untuk mengakt
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
+        return redirect(url_for("home.home"))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == User.normalise_email(form.email.data)))
@@ -39,7 +39,7 @@ def login():
         if not user.active:
             form.form_errors.append(ACCOUNT_INACTIVE)
             return render_template("auth/login.html", form=form), 403
-        target = same_site_path(request.args.get("next")) or url_for("main.home")
+        target = same_site_path(request.args.get("next")) or url_for("home.home")
         sessions.start(user, remember=form.remember.data)
         return redirect(target)
     status = 400 if form.errors else 200
