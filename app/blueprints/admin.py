@@ -9,8 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import sessions
-from app.core import audit, paging
+from app.core import audit, paging, sessions
 from app.core.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
 from app.extensions import db
 from app.models import Layanan, Region, Unit, User
