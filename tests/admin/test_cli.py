@@ -1,7 +1,7 @@
 """CLI: seed-demo is idempotent, create-user validates, load-regions validates first."""
 from sqlalchemy import func, select
 
-from app.core import demo
+from app.admin import demo
 from app.extensions import db
 from app.models import Layanan, Region, Unit, User
 
