@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.admin import users
 from app.core import regions
 from app.extensions import db
 from app.models import Layanan, Region, Unit, User
@@ -84,16 +85,15 @@ def _layanan() -> int:
 
 
 def _users() -> int:
-    units = {u.code: u for u in db.session.scalars(select(Unit))}
+    """The demo accounts, through the same write path (and password policy) as every account."""
+    unit_ids = {u.code: u.id for u in db.session.scalars(select(Unit))}
     existing = set(db.session.scalars(select(User.email)))
     created = 0
     for email, role, unit_code, name in DEMO_USERS:
         if email not in existing:
-            user = User(email=email, role=role, unit=units[unit_code], name=name)
-            user.set_password(DEMO_PASSWORD)
-            db.session.add(user)
+            users.save(None, users.UserValues(email=email, role=role, unit_id=unit_ids[unit_code], name=name,
+                                              password=DEMO_PASSWORD), actor=None)
             created += 1
-    db.session.flush()
     return created
 
 
