@@ -101,7 +101,7 @@ def main() -> None:
             context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, locale="id-ID")
             page = context.new_page()
             if args.kind == "income":
-                from app.core import demo
+                from app.admin import demo
 
                 page.goto(f"{base}/login?next=/pantau/pendapatan/catat")
                 page.fill("input[name=email]", "monitor@pantau.local")

@@ -6,6 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from app.admin import users
 from app.core.labels import UNIT_LEVEL_LABELS
 from app.models.org import TIMEZONES, UNIT_LEVELS
 from app.models.user import ROLES
@@ -14,13 +15,8 @@ from forms.fields import coerce_id
 
 REQUIRED = "Wajib diisi."
 CODE_RE = Regexp(r"^[A-Z0-9][A-Z0-9_.-]*$", message="Gunakan huruf besar, angka, titik, garis bawah atau tanda hubung.")
-# A plain address check of our own: email_validator refuses special-use domains such as the
-# demo accounts' `.local`, which are real addresses on an intranet. Labels of letters, digits
-# and inner hyphens, at least two of them, the last alphabetic.
-STAFF_EMAIL_RE = Regexp(
-    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\Z",
-    message="Format email tidak valid.")
+# The write path's own address rule (app.admin.users), checked here too for a field-level message.
+STAFF_EMAIL_RE = Regexp(users.STAFF_EMAIL_PATTERN, message=users.BAD_EMAIL)
 SLUG_RE = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Gunakan huruf kecil, angka dan tanda hubung, mis. izin-ugb.")
 
 

@@ -5,8 +5,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.blueprints import admin
-    from app.cli import register_cli
+    from app.admin import cli, routes
+    from app.admin import demo as admin_demo
+    from app.core import demo
 
-    app.register_blueprint(admin.bp)
-    register_cli(app)
+    app.register_blueprint(routes.bp)
+    cli.register_cli(app)
+    # First of every feature's seeders (FEATURES order): the other demo rows hang on these units.
+    demo.register_seeder(admin_demo.seed)

@@ -5,6 +5,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.blueprints import auth
+    from app.auth import routes
 
-    app.register_blueprint(auth.bp)
+    app.register_blueprint(routes.bp)

@@ -1,58 +1,16 @@
-"""Demo data for `make run`: a small unit tree, real layanan names from seed 001,
-a few regions and one account per role. Every step is get-or-create, so running
-it again changes nothing."""
+"""The demo seeder registry behind `flask seed-demo` (`make run`).
+
+Each feature's init_app registers its demo loader; `seed()` runs them in registration
+order, which is the order of `app.FEATURES`: admin's units, layanan and accounts come
+first, since every other feature's demo rows hang on them. Each loader is get-or-create
+and returns how many rows it added, so seeding again adds nothing.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from app.core import reference
 
-from app.core import reference, regions
-from app.extensions import db
-from app.models import Layanan, Region, Unit, User
-
-DEMO_PASSWORD = "pantau-demo-2026"  # noqa: S105 - printed for the local demo on purpose
-DEMO_USERS = (
-    ("admin@pantau.local", "admin", "KEMENSOS", "Admin Demo"),
-    ("analis@pantau.local", "analyst", "DAYASOS", "Analis Demo"),
-    ("monitor@pantau.local", "monitor", "DAYASOS", "Monitor Demo"),
-)
-DEMO_SURVEY_SLUG = "izin-ugb"
-
-# (code, name, level, parent code)
-UNITS = (
-    ("KEMENSOS", "Kementerian Sosial", "kementerian", None),
-    ("SETJEN", "Sekretariat Jenderal", "eselon1", "KEMENSOS"),
-    ("REHSOS", "Ditjen Rehabilitasi Sosial", "eselon1", "KEMENSOS"),
-    ("PJS", "Ditjen Perlindungan dan Jaminan Sosial", "eselon1", "KEMENSOS"),
-    ("DAYASOS", "Ditjen Pemberdayaan Sosial", "eselon1", "KEMENSOS"),
-    ("ITJEN", "Inspektorat Jenderal", "eselon1", "KEMENSOS"),
-    ("PKAT-KS", "Direktorat Pemberdayaan Komunitas Adat Terpencil dan Kewirausahaan Sosial", "direktorat", "DAYASOS"),
-    ("PSDS", "Direktorat Potensi dan Sumber Daya Sosial", "direktorat", "DAYASOS"),
-)
-
-# (slug, name, unit code, region code or None) — names from seed 001 lines 3868-3892. The region is
-# where the demo service point sits; the permits and BMN are served centrally, so they have none.
-LAYANAN = (
-    ("izin-ugb", "Izin Penyelenggaraan Undian Gratis Berhadiah (UGB)", "PSDS", None),
-    ("izin-pub", "Izin Penyelenggaraan Pengumpulan Uang atau Barang (PUB)", "PSDS", None),
-    ("pilar-sosial", "Layanan Pilar-pilar Sosial", "PSDS", "53.71"),
-    ("kat", "Layanan Komunitas Adat Terpencil", "PKAT-KS", "94"),
-    ("pena", "Layanan Kewirausahaan Sosial (Pahlawan Ekonomi Nusantara)", "PKAT-KS", "32.73"),
-    ("layanan-bmn", "Layanan BMN", "SETJEN", None),
-)
-
-REGIONS = (
-    {"code": "32", "name": "Jawa Barat", "level": "provinsi", "parent_code": ""},
-    {"code": "32.73", "name": "Kota Bandung", "level": "kabkota", "parent_code": "32"},
-    {"code": "32.04", "name": "Kabupaten Bandung", "level": "kabkota", "parent_code": "32"},
-    {"code": "53", "name": "Nusa Tenggara Timur", "level": "provinsi", "parent_code": ""},
-    {"code": "53.71", "name": "Kota Kupang", "level": "kabkota", "parent_code": "53"},
-    {"code": "94", "name": "Papua", "level": "provinsi", "parent_code": ""},
-    {"code": "94.71", "name": "Kota Jayapura", "level": "kabkota", "parent_code": "94"},
-)
-
-# Each feature's init_app registers its demo loader; each returns how many rows it added.
 EXTRA_SEEDERS: list[Callable[[], int]] = []
 
 
@@ -62,60 +20,9 @@ def register_seeder(seeder: Callable[[], int]) -> None:
         EXTRA_SEEDERS.append(seeder)
 
 
-def _units() -> int:
-    created = 0
-    by_code = {u.code: u for u in db.session.scalars(select(Unit))}
-    for code, name, level, parent in UNITS:
-        if code in by_code:
-            continue
-        unit = Unit(code=code, name=name, level=level, parent=by_code.get(parent), timezone="Asia/Jakarta")
-        db.session.add(unit)
-        by_code[code] = unit
-        created += 1
-    db.session.flush()
-    return created
-
-
-def _layanan() -> int:
-    """Create missing demo layanan; give a demo region only to new ones or ones still without a region."""
-    units = {u.code: u for u in db.session.scalars(select(Unit))}
-    region_ids = {r.code: r.id for r in db.session.scalars(select(Region))}
-    existing = {s.slug: s for s in db.session.scalars(select(Layanan))}
-    created = 0
-    for slug, name, unit_code, region_code in LAYANAN:
-        layanan = existing.get(slug)
-        if layanan is None:
-            layanan = Layanan(slug=slug, name=name, unit=units[unit_code], active=True, published=True)
-            db.session.add(layanan)
-            created += 1
-        if region_code and layanan.region_id is None:
-            layanan.region_id = region_ids[region_code]
-    db.session.flush()
-    return created
-
-
-def _users() -> int:
-    units = {u.code: u for u in db.session.scalars(select(Unit))}
-    existing = set(db.session.scalars(select(User.email)))
-    created = 0
-    for email, role, unit_code, name in DEMO_USERS:
-        if email not in existing:
-            user = User(email=email, role=role, unit=units[unit_code], name=name)
-            user.set_password(DEMO_PASSWORD)
-            db.session.add(user)
-            created += 1
-    db.session.flush()
-    return created
-
-
-def _regions() -> int:
-    before = len(regions.existing_codes())
-    regions.load_rows([dict(r) for r in REGIONS if r["code"] not in regions.existing_codes()])
-    return len(regions.existing_codes()) - before
-
-
 def seed() -> int:
-    created = reference.ensure_defaults() + _units() + _regions() + _layanan() + _users()
+    """The default reference rows, then every registered feature's demo rows; the count added."""
+    created = reference.ensure_defaults()
     for seeder in EXTRA_SEEDERS:
         created += seeder()
     return created

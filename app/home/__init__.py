@@ -5,7 +5,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.blueprints import health, main
+    from app.home import routes
 
-    app.register_blueprint(main.bp)
-    app.register_blueprint(health.bp)
+    app.register_blueprint(routes.bp)

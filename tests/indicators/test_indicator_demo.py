@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from sqlalchemy import func, select
 
-from app.core import demo
+from app.admin import demo
 from app.extensions import db
 from app.indicators import demo as indicator_demo
 from app.models import Indicator, IndicatorTarget, Layanan, SkmResponse

@@ -1,17 +1,20 @@
-"""Landing pages: the signed-in home that points each role at its work."""
+"""Landing pages: the signed-in home that points each role at its work, and the health check."""
 from flask import Blueprint, current_app, jsonify, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
-bp = Blueprint("main", __name__)
+from app.core import transaction
+from app.home import health
+
+bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
 def index():
     """Staff go to their home; anyone else (a respondent who typed the bare domain) sees the way to the surveys."""
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
-    return render_template("welcome.html")
+        return redirect(url_for("home.home"))
+    return render_template("home/welcome.html")
 
 
 @bp.get("/favicon.ico")
@@ -23,7 +26,7 @@ def favicon():
 @bp.get("/beranda")
 @login_required
 def home():
-    return render_template("home.html")
+    return render_template("home/home.html")
 
 
 @bp.get("/csrf-token")
@@ -35,3 +38,14 @@ def csrf_token():
                        user_id=current_user.id if current_user.is_authenticated else None)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness plus a real database round trip, for load balancers and uptime checks."""
+    problem = health.database_problem()
+    if problem is not None:
+        current_app.logger.warning("health check: database unreachable: %s", problem)
+        transaction.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

@@ -95,7 +95,7 @@ def test_csrf_token_endpoint_gives_a_usable_token(client, tree, make_user):
 
 
 def test_demo_accounts_can_log_in(app, client):
-    from app.core import demo
+    from app.admin import demo
 
     app.test_cli_runner().invoke(args=["seed-demo"])
     for email, _role, _unit, _name in demo.DEMO_USERS:

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from tests.helpers import login
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture()

@@ -1,15 +1,21 @@
-"""Command-line tools: `flask --app wsgi <command>`."""
+"""Command-line tools: `flask --app wsgi <command>` for the demo data, accounts and regions.
+
+The command line has no signed-in user: what it writes is audited with no actor. Account
+creation goes through `app.admin.users`, the same write path as the admin form.
+"""
 from __future__ import annotations
 
 import sys
 
 import click
 from flask import Flask
-from sqlalchemy import select
 
-from app.core import demo, passwords, regions
-from app.extensions import db
-from app.models import ROLES, Unit, User
+from app.admin import demo as admin_demo
+from app.admin import records, users
+from app.core import demo, regions, transaction
+from app.models import ROLES
+
+HINTS = {"unit": "--unit", "email": "--email"}
 
 
 def register_cli(app: Flask) -> None:
@@ -17,14 +23,13 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(load_regions)
     app.cli.add_command(demo_info)
-    app.cli.add_command(rebuild_skm_summary)
 
 
 @click.command("seed-demo")
 def seed_demo() -> None:
-    """Load demo units, layanan, regions and users. Safe to run again."""
+    """Load demo units, layanan, regions and users, then every feature's demo rows. Safe to run again."""
     created = demo.seed()
-    db.session.commit()
+    transaction.commit()
     click.echo(f"Data demo siap ({created} baris baru).")
 
 
@@ -36,25 +41,22 @@ def seed_demo() -> None:
 @click.option("--password-stdin", is_flag=True, help="Baca kata sandi dari stdin (untuk skrip).")
 def create_user(email: str, role: str, unit_code: str, name: str, password_stdin: bool) -> None:
     """Create a user; prompts for the password unless --password-stdin."""
-    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code.strip().upper()))
-    if unit is None:
-        raise click.BadParameter(f"unit '{unit_code}' tidak ditemukan", param_hint="--unit")
-    email = User.normalise_email(email)
-    if db.session.scalar(select(User).where(User.email == email)) is not None:
-        raise click.BadParameter(f"email '{email}' sudah terdaftar", param_hint="--email")
+    try:  # a wrong unit or a taken email is told before anyone types a password
+        unit_id = users.check_new_account(email=email, unit_code=unit_code)
+    except records.Invalid as invalid:
+        raise click.BadParameter(invalid.message, param_hint=HINTS.get(invalid.field)) from None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt=True)
-    problem = passwords.policy_error(password, (email, name))
-    if problem:
-        click.echo(problem, err=True)
-        raise SystemExit(1)
-    user = User(email=email, role=role, unit_id=unit.id, name=name)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
-    click.echo(f"Pengguna {email} ({role}, {unit.code}) dibuat.")
+    try:
+        user = users.save(None, users.UserValues(email=email, role=role, unit_id=unit_id, name=name,
+                                                 password=password), actor=None)
+    except records.Invalid as invalid:
+        click.echo(invalid.message, err=True)
+        raise SystemExit(1) from None
+    transaction.commit()
+    click.echo(f"Pengguna {user.email} ({role}, {user.unit.code}) dibuat.")
 
 
 @click.command("load-regions")
@@ -68,7 +70,7 @@ def load_regions(path: str) -> None:
         for message in err.errors:
             click.echo(message, err=True)
         raise SystemExit(1) from None
-    db.session.commit()
+    transaction.commit()
     click.echo(f"Wilayah: {created} baru, {updated} diperbarui.")
 
 
@@ -79,21 +81,9 @@ def demo_info(base_url: str) -> None:
     base_url = base_url.rstrip("/")
     click.echo("")
     click.echo(f"Pantau berjalan di {base_url}")
-    click.echo("Akun demo (kata sandi sama untuk semua): " + demo.DEMO_PASSWORD)
-    for email, role, unit_code, _name in demo.DEMO_USERS:
+    click.echo("Akun demo (kata sandi sama untuk semua): " + admin_demo.DEMO_PASSWORD)
+    for email, role, unit_code, _name in admin_demo.DEMO_USERS:
         click.echo(f"  {role:8} {email:24} unit {unit_code}")
-    click.echo(f"Survei demo:   {base_url}/s/{demo.DEMO_SURVEY_SLUG}")
+    click.echo(f"Survei demo:   {base_url}/s/{admin_demo.DEMO_SURVEY_SLUG}")
     click.echo(f"Hasil publik:  {base_url}/hasil/KEMENSOS")
     click.echo("")
-
-
-@click.command("rebuild-skm-summary")
-def rebuild_skm_summary() -> None:
-    """Recompute the SKM summary tables from the raw responses, then verify them."""
-    from app.services import skm_stats
-
-    skm_stats.rebuild_summary()
-    db.session.commit()
-    if not skm_stats.summary_matches_raw():
-        raise click.ClickException("Ringkasan SKM masih berbeda dari data mentah.")
-    click.echo("Ringkasan SKM dibangun ulang dan cocok dengan data mentah.")

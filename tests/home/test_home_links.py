@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from app.core import demo
+from app.admin import demo
 from tests.helpers import login
 
 MENU_RE = re.compile(r'<ul class="menu">(.*?)</ul>', re.S)

@@ -1,9 +1,9 @@
 """CLI: seed-demo is idempotent, create-user validates, load-regions validates first."""
 from sqlalchemy import func, select
 
-from app.core import demo
+from app.admin import demo
 from app.extensions import db
-from app.models import Layanan, Region, Unit, User
+from app.models import AuditEvent, Layanan, Region, Unit, User
 
 
 def _counts():
@@ -63,3 +63,22 @@ def test_load_regions_validates_whole_file_first(app, tmp_path):
     assert kab.parent.code == "11"
     again = app.test_cli_runner().invoke(args=["load-regions", str(good)])
     assert "0 baru, 2 diperbarui" in again.output
+
+
+def test_create_user_applies_the_admin_forms_rules(app):
+    """One write path for accounts (app.admin.users): the command refused no malformed email
+    before, and created the account without an audit event; the admin form did both."""
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo"])
+    bad_email = runner.invoke(args=["create-user", "--email", "bukan-email", "--role", "analyst", "--unit", "DAYASOS",
+                                    "--password-stdin"], input="sandi-panjang-123\n")
+    assert bad_email.exit_code != 0 and "Format email tidak valid." in bad_email.output
+    assert db.session.scalar(select(User).where(User.email == "bukan-email")) is None
+
+    made = runner.invoke(args=["create-user", "--email", " Baru@X.id ", "--role", "monitor", "--unit", "DAYASOS",
+                               "--password-stdin"], input="sandi-panjang-123\n")
+    assert made.exit_code == 0, made.output
+    user = db.session.scalar(select(User).where(User.email == "baru@x.id"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity == "user_account",
+                                                       AuditEvent.entity_id == str(user.id)))
+    assert event.action == "create" and event.user_id is None and "password_hash" not in event.after

@@ -3,7 +3,7 @@ import re
 
 from sqlalchemy import select
 
-from app.blueprints.admin import level_below
+from app.admin.units import level_below
 from app.extensions import db
 from app.models import AuditEvent, Unit, User
 from tests.helpers import csrf_from, login

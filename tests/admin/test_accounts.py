@@ -359,7 +359,7 @@ def test_password_fields_tell_the_browser_what_to_fill(client, tree, make_user):
 # ---- admin user form -------------------------------------------------------------------------
 
 def test_demo_accounts_are_editable_in_the_admin_form(app, client):
-    from app.core import demo
+    from app.admin import demo
 
     app.test_cli_runner().invoke(args=["seed-demo"])
     login(client, "admin@pantau.local", demo.DEMO_PASSWORD)
