@@ -15,7 +15,7 @@ from app.core.scoping import get_scoped_or_404, role_required, scoped, unit_subt
 from app.extensions import db
 from app.models import Layanan, Region, Unit, User
 from app.models.org import UNIT_LEVELS
-from app.services import unit_logo
+from app.reports import unit_logo
 from forms.admin import ConfirmForm, LayananForm, UnitForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -19,12 +19,10 @@ from app.core.scoping import get_scoped_or_404, role_required, scoped
 from app.extensions import db
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget, Layanan, Unit
 from app.models.indicator import SOURCES
-from app.report_cli import load_indicators
 from app.services import indicator_compute
 from forms.indicators import CheckForm, IndicatorForm, ManualValueForm, TargetForm, parse_pooled
 
 bp = Blueprint("indicators", __name__, url_prefix="/indikator", cli_group=None)
-bp.cli.add_command(load_indicators)
 FIELDS = ("unit_id", "code", "name", "kind", "polarity", "source", "ci_method", "use_fpc", "pendamping_type",
           "income_program", "income_measure", "aggregate_method", "description", "active")
 

@@ -11,7 +11,8 @@ from pypdf import PdfReader
 from analysis.ikm import compute_ikm
 from analysis.rounding import format_id
 from app.core.periods import parse_period
-from app.services import exports, ikm_report, pdf_base, pdf_report
+from app.reports import exports, pdf_base, pdf_report
+from app.reports import ikm as ikm_report
 from tests.helpers import login
 from tests.report_data import INJECTION, NASTY, as_answers, insert_rows, make_rows
 

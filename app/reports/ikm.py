@@ -6,7 +6,7 @@ layanan up the unit tree weighted by respondents, as the ministry does
 (seed 002 Table 3.29). The pooled value computed from the raw sums is kept
 beside the roll-up and labelled, because the two differ when layanan left some
 unsur unanswered; it carries no interval. Every interval, caution and
-comparison comes from app.services.ikm_inference (issue 12).
+comparison comes from app.reports.ikm_inference (issue 12).
 """
 from __future__ import annotations
 
@@ -29,8 +29,9 @@ from app.core.scoping import region_subtree_ids, unit_subtree_ids
 from app.extensions import db
 from app.models import Layanan, Region, RespondentCategory, SkmProfileCount, SkmResponse, SkmSummary, Unit
 from app.models.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN_LABELS
-from app.services import ikm_inference, skm_stats
-from app.services.ikm_inference import Caution, PeriodComparison, Ranking
+from app.reports import ikm_inference
+from app.reports.ikm_inference import Caution, PeriodComparison, Ranking
+from app.services import skm_stats
 
 UNSUR_NAMES = {u.code: u.name for u in UNSUR}
 # The migration-0005 trigger assigns these bands into skm_profile_count; change both together.

@@ -14,7 +14,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from app.services import exports
+from app.reports import exports
 from tests.helpers import login
 from tests.report_data import INJECTION, insert_rows, make_rows
 

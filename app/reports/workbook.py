@@ -13,8 +13,10 @@ from analysis.ikm import GRADES, UNSUR
 from analysis.ikm import grade as grade_of
 from analysis.rounding import format_id
 from app.core.local_time import now_utc, to_local, zone_abbr
-from app.services import exports, followup_report, ikm_report
-from app.services.exports import SCORE_FORMAT, Column, Sheet
+from app.reports import exports
+from app.reports import ikm as ikm_report
+from app.reports.exports import SCORE_FORMAT, Column, Sheet
+from app.services import followup_report
 
 LEVELS = {"rollup": "Unit (tertimbang)", "pooled": "Gabungan (jumlah mentah)",
           "stratified": "Estimasi populasi (tertimbang N)", "unit": "Unit", "layanan": "Layanan"}

@@ -15,12 +15,13 @@ from app.core.periods import current_period
 from app.core.scoping import unit_subtree_ids
 from app.extensions import db
 from app.models import Layanan, Unit
-from app.services import evidence_files, followup_public, followup_triage, ikm_inference
-from app.services.ikm_report import populations
-from app.services.sample_caution import sample_caution
+from app.reports import ikm_inference
+from app.reports.ikm import populations
+from app.reports.sample_caution import sample_caution
+from app.services import evidence_files, followup_public, followup_triage
 from app.services.skm_stats import ikm_by_layanan
 
-bp = Blueprint("public", __name__)
+bp = Blueprint("reports_public", __name__)
 
 
 def _published(unit_code: str):
@@ -70,7 +71,7 @@ def results(unit_code: str):
                                 "sample": sample_caution(r.n_respondents, pops.get(layanan_id))}
     if results:
         # Across layanan the ministry weights each IKM by its respondents (DOMAIN.md, roll-up);
-        # its interval is the roll-up's own, layanan as strata (app.services.ikm_inference).
+        # its interval is the roll-up's own, layanan as strata (app.reports.ikm_inference).
         score = rollup([(r.score, r.n_respondents) for r in results.values()])
         mutu, kinerja = grade(score)
         n = sum(r.n_respondents for r in results.values())
@@ -84,5 +85,5 @@ def results(unit_code: str):
         list(db.session.scalars(unit_subtree_ids(unit.id))), [item.id for item in layanan],
         _followup_years(period), unit.timezone)
     kritik = followup_triage.theme_counts([item.id for item in layanan], period, public=True)
-    return render_template("public/results.html", unit=unit, period=period, layanan=layanan,
+    return render_template("reports/public_results.html", unit=unit, period=period, layanan=layanan,
                            results=results, overall=overall, cautions=cautions, followup=followup, kritik=kritik)

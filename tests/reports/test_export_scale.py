@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from app.core.periods import parse_period
 from app.extensions import db
-from app.services import exports
+from app.reports import exports
 from tests.report_data import INJECTION, NASTY, insert_rows, make_rows
 
 HOSTILE = (INJECTION, NASTY, 'dua\nbaris "kutip" ; koma, dan\r\nCRLF', "-1", "@x", "\tx", "\rx", "+62", "", None,

@@ -13,10 +13,10 @@ from analysis.rounding import format_id
 from app.core.periods import parse_period
 from app.extensions import db
 from app.models import ServicePopulation
-from app.services import ikm_report
+from app.reports import ikm as ikm_report
 from tests.report_data import insert_rows
 
-FIXTURES = Path(__file__).parent / "analysis" / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "analysis" / "fixtures"
 
 
 def _csv(name):
@@ -177,8 +177,8 @@ def test_pdf_and_spreadsheet_rows_carry_the_figures_own_intervals(client, strata
 
     from pypdf import PdfReader
 
-    from app.services import pdf_report
-    from app.services.report_workbook import LEVELS, summary_rows
+    from app.reports import pdf_report
+    from app.reports.workbook import LEVELS, summary_rows
 
     _with_populations(strata)
     report = ikm_report.build_report(strata["psds"], parse_period("2025"))

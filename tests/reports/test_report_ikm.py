@@ -13,7 +13,7 @@ from analysis.rounding import round_half_up
 from app.core.periods import parse_period
 from app.extensions import db
 from app.models import ServicePopulation
-from app.services import ikm_report
+from app.reports import ikm as ikm_report
 from tests.report_data import as_answers, insert_rows, make_rows
 
 

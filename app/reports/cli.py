@@ -1,4 +1,4 @@
-"""`flask --app wsgi report ikm|pekppp|indicators`: the web exports, for scripts and scheduled jobs.
+"""`flask --app wsgi report ikm`: the web exports, for scripts and scheduled jobs.
 
 The command line has no user, so it sees every unit; access to it is access
 to the server.
@@ -10,10 +10,8 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from app.core.commands import report_group
 from app.core.periods import parse_period
 from app.extensions import db
 from app.models import Layanan, Region, Unit
@@ -48,7 +46,7 @@ def _open_out(out: str, binary: bool):
     return open(out, "wb" if binary else "w", encoding=None if binary else "utf-8", newline="" if not binary else None)
 
 
-@report_group.command("ikm")
+@click.command("ikm")
 @click.option("--unit", "unit_code", required=True, help="Kode unit, mis. DAYASOS (termasuk sub-unitnya).")
 @click.option("--period", "period_text", required=True, help="2025, 2025-S1, 2025-Q1 atau 2025-03.")
 @click.option("--layanan", "layanan_slug", default=None, help="Slug satu layanan di unit itu (opsional).")
@@ -63,8 +61,9 @@ def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, regio
                out: str, exclude_flagged: bool) -> None:
     """IKM report for a unit subtree (or one layanan) and period."""
     from app.core.scoping import unit_subtree_ids
-    from app.services import exports, ikm_report, pdf_report, unit_logo
-    from app.services.report_workbook import write_report_xlsx
+    from app.reports import exports, pdf_report, unit_logo
+    from app.reports import ikm as ikm_report
+    from app.reports.workbook import write_report_xlsx
 
     unit = _unit(unit_code)
     period = _period(period_text)
@@ -104,66 +103,3 @@ def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, regio
     if out != "-":
         where = f" (Wilayah: {region.name})" if region is not None else ""
         click.echo(f"Laporan IKM {unit.code}{where} {period.label} ditulis ke {out}.", err=True)
-
-
-@report_group.command("pekppp")
-@click.option("--unit", "unit_code", required=True, help="Kode unit (termasuk sub-unitnya).")
-@click.option("--period", "period_text", required=True, help="2025, 2025-S1, 2025-Q1 atau 2025-03.")
-@click.option("--out", required=True, help="Berkas ZIP keluaran.")
-def report_pekppp(unit_code: str, period_text: str, out: str) -> None:
-    """PEKPPP evidence pack (ZIP): Laporan Hasil SKM, data, RTL status, publication log and a cover sheet."""
-    from app.services import pekppp_pack
-
-    unit = _unit(unit_code)
-    period = _period(period_text)
-    data = pekppp_pack.build_pack(unit, period, current_app.instance_path)
-    with open(out, "wb") as handle:
-        handle.write(data)
-    click.echo(f"Berkas bukti PEKPPP {unit.code} {period.label} ditulis ke {out}.", err=True)
-
-
-@report_group.command("indicators")
-@click.option("--unit", "unit_code", required=True, help="Kode unit (termasuk sub-unitnya).")
-@click.option("--year", type=click.IntRange(2000, 2100), required=True)
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
-@click.option("--out", default="-", help="Berkas keluaran; '-' untuk stdout.")
-def report_indicators(unit_code: str, year: int, fmt: str, out: str) -> None:
-    """Realisasi, interval, target and capaian of every active indicator in a unit subtree."""
-    from app.core.scoping import unit_subtree_ids
-    from app.models import Indicator
-    from app.services import indicator_compute
-
-    unit = _unit(unit_code)
-    indicators = db.session.scalars(select(Indicator).join(Indicator.unit).where(
-        Indicator.unit_id.in_(unit_subtree_ids(unit.id)), Indicator.active.is_(True)).order_by(Unit.code,
-                                                                                              Indicator.code))
-    doc = {"unit": unit.code, "year": year,
-           "indicators": [indicator_compute.realisasi_json(indicator_compute.compute(i, year)) for i in indicators]}
-    handle = _open_out(out, binary=False)
-    json.dump(doc, handle, ensure_ascii=False, indent=2)
-    handle.write("\n")
-    if handle is not sys.stdout:
-        handle.close()
-
-
-@click.command("load-indicators")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@with_appcontext
-def load_indicators(path: str) -> None:
-    """Load indicator definitions (with targets and manual values) from a JSON file; all or nothing."""
-    from app.services import indicator_loader
-
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            items = json.load(handle)
-    except (OSError, ValueError) as err:
-        raise click.ClickException(f"Berkas tidak dapat dibaca sebagai JSON: {err}") from None
-    try:
-        created, updated = indicator_loader.load(items)
-    except indicator_loader.IndicatorLoadError as err:
-        db.session.rollback()
-        for message in err.errors:
-            click.echo(message, err=True)
-        raise SystemExit(1) from None
-    db.session.commit()
-    click.echo(f"Indikator: {created} baru, {updated} diperbarui.")

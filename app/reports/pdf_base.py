@@ -1,7 +1,7 @@
 """Shared pieces of Pantau's PDF documents: fonts, safe text, styles, tables, number formats, page footer.
 
 reportlab platypus for the documents, reportlab.graphics for the charts
-(app.services.pdf_charts). Text is set in DejaVu Sans (Debian's
+(app.reports.pdf_charts). Text is set in DejaVu Sans (Debian's
 fonts-dejavu-core), which covers Latin, Greek and Cyrillic; any character the
 font lacks (emoji, CJK) is replaced by "?" rather than crashing the build or
 printing an empty box. Without the TTF the documents fall back to Helvetica

@@ -35,12 +35,12 @@ from app.core.periods import current_period, parse_period
 from app.core.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
 from app.extensions import db
 from app.models import Layanan, Region, ServicePopulation, Unit
-from app.report_cli import report_group
-from app.services import exports, ikm_report, pdf_report, report_workbook, svg_charts, unit_logo
+from app.reports import exports, pdf_report, svg_charts, unit_logo
+from app.reports import ikm as ikm_report
+from app.reports import workbook as report_workbook
 from forms.reports import ALL, PopulationForm, ReportFilterForm
 
-bp = Blueprint("reports", __name__, url_prefix="/laporan", cli_group=None)
-bp.cli.add_command(report_group)
+bp = Blueprint("reports", __name__, url_prefix="/laporan")
 FORMATS = ("pdf", "laporan-skm", *exports.CSV_FORMATS, "xlsx", "json")
 
 
