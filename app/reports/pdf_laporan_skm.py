@@ -19,9 +19,9 @@ from analysis.ikm import UNSUR, grade
 from analysis.rounding import format_id
 from app.core.local_time import date_id
 from app.reports import pdf_inference, pdf_sections
-from app.reports.ikm import IkmReport
 from app.reports.pdf_base import para_text, table
 from app.reports.pdf_pages import DocumentInfo, closing_page, cover
+from app.reports.rollup import IkmReport
 from app.services import followup_report, followup_rtl, kritik_themes
 
 TITLE = "Laporan Hasil Survei Kepuasan Masyarakat"

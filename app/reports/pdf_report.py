@@ -17,9 +17,9 @@ from reportlab.platypus import SimpleDocTemplate
 
 from app.core.local_time import now_utc
 from app.reports import pdf_inference, pdf_sections
-from app.reports.ikm import IkmReport
 from app.reports.pdf_base import Fonts, clean, numbered_canvas, para_text, styles
 from app.reports.pdf_pages import DocumentInfo, closing_page, cover
+from app.reports.rollup import IkmReport
 
 __all__ = ["build", "clean", "para_text", "render_laporan_skm", "render_pdf"]
 _Fonts = Fonts  # kept for callers and tests that reach the font state through this module

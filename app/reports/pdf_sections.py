@@ -17,10 +17,11 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
 
 from analysis.ikm import GRADES, UNSUR
 from analysis.rounding import format_id
-from app.reports.ikm import PROFILE_LABELS, IkmReport
 from app.reports.pdf_base import ci_text, clean, fmt, para_text, table
 from app.reports.pdf_charts import bar_drawing, line_drawing
 from app.reports.pdf_inference import caution_rows, layanan_caution_notes
+from app.reports.respondents import PROFILE_LABELS
+from app.reports.rollup import IkmReport
 
 KRITIK_IN_PDF = 50
 NO_POPULATION = "Populasi pengguna layanan belum dicatat, sehingga target sampel tidak dihitung."

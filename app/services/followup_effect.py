@@ -20,7 +20,7 @@ from app.core.periods import Period
 from app.extensions import db
 from app.models import RtlAction
 from app.reports import ikm_inference
-from app.reports.ikm import populations
+from app.reports.populations import populations
 from app.services import skm_stats
 from app.services.followup_rtl import UNSUR_NAMES
 

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import RtlAction
 from app.models.followup import RTL_STATUSES
 from app.reports.exports import Column
-from app.reports.ikm import IkmReport
+from app.reports.rollup import IkmReport
 from app.services.followup_rtl import UNSUR_NAMES, Completion, completion_of
 
 RTL_COLUMNS: tuple[Column, ...] = (

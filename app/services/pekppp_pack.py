@@ -27,9 +27,10 @@ from app.models import Unit
 from app.models.followup import PUBLICATION_MEDIA
 from app.reports import ikm as ikm_report
 from app.reports import pdf_report, unit_logo
-from app.reports.exports import Column, Sheet, write_xlsx
+from app.reports.exports import Column
 from app.reports.pdf_base import Fonts, clean, fmt, para_text, styles, table
 from app.reports.workbook import write_report_xlsx
+from app.reports.xlsx import Sheet, write_xlsx
 from app.services import evidence_files, followup_publication, followup_report
 
 LAPORAN = "01_laporan_hasil_skm.pdf"
