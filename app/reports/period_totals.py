@@ -56,8 +56,8 @@ def period_totals(layanan_ids: list[int], groups: Mapping[object, list[int]], pe
     totals = PeriodTotals()
     if not layanan_ids:
         return totals
-    group_of = case(*((skm_stats.layanan_in(SkmSummary.layanan_id, ids), i)
-                      for i, ids in enumerate(groups.values()) if ids), else_=-1) if groups else None
+    whens = [(skm_stats.layanan_in(SkmSummary.layanan_id, ids), i) for i, ids in enumerate(groups.values()) if ids]
+    group_of = case(*whens, else_=-1) if whens else None
     keys = list(groups)
     columns = [func.sum(getattr(SkmSummary, name)) for name in (*_SUMS, *_FLAG_SUMS, "n_kritik")]
     grouping = [SkmSummary.period, SkmSummary.flagged, *([group_of.label("grp")] if group_of is not None else [])]
