@@ -90,4 +90,6 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     config["REPORT_DATABASE_URL"] = normalise_database_url(report_url) if report_url else None
     if report_url:
         config["SQLALCHEMY_BINDS"] = {**config.get("SQLALCHEMY_BINDS", {}), "report": config["REPORT_DATABASE_URL"]}
+    # DejaVu Sans for the PDFs (app.reports.pdf_base); without it they fall back to Helvetica.
+    config.setdefault("PANTAU_FONT_DIR", os.environ.get("PANTAU_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
     return config

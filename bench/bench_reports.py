@@ -160,7 +160,7 @@ def hwm():
 from sqlalchemy import select
 from app import create_app
 from app.models import Layanan, Unit
-from app.services import exports
+from app.reports import exports
 from app.core.periods import parse_period
 app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
 with app.app_context():
@@ -199,7 +199,9 @@ def run(url: str, label: str, n_rows: int, n_layanan: int, profile: bool = False
         skip_csv: bool = False) -> None:
     from app.core.periods import parse_period
     from app.extensions import db
-    from app.services import ikm_report, pdf_report, skm_stats
+    from app.reports import ikm as ikm_report
+    from app.reports import pdf_report
+    from app.services import skm_stats
 
     app = make_app(url)
     with app.app_context():

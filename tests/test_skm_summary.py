@@ -90,7 +90,7 @@ def test_rebuild_repairs_a_damaged_summary(app, tree, make_layanan):
 
 def test_kritik_list_reads_only_the_latest_months_but_misses_nothing(tree, make_layanan):
     from app.core.periods import parse_period
-    from app.services.ikm_report import kritik_saran
+    from app.reports.respondents import kritik_saran
 
     a = make_layanan("a", tree["psds"])
     rows = []

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from app.core.periods import parse_period
 from app.extensions import db
 from app.models import SkmResponse
+from app.reports.ikm import build_report
+from app.reports.pdf_report import render_pdf
 from app.services import skm_stats, skm_submit
-from app.services.ikm_report import build_report
-from app.services.pdf_report import render_pdf
 from tests.survey_helpers import JSON, payload
 
 

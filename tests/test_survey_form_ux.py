@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.core.periods import parse_period
 from app.extensions import db
 from app.models import SkmResponse
-from app.services.ikm_report import profile
+from app.reports.respondents import profile
 from tests.survey_helpers import JSON, payload
 
 

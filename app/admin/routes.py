@@ -17,7 +17,7 @@ from app.admin import users as user_service
 from app.core import paging, sessions, transaction
 from app.core.scoping import get_scoped_or_404, role_required
 from app.models import Layanan, Unit, User
-from app.services import unit_logo
+from app.reports import unit_logo
 from forms.admin import ConfirmForm, LayananForm, UnitForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -17,7 +17,7 @@ from app.core.scoping import scoped, unit_subtree_ids
 from app.extensions import db
 from app.models import Unit
 from app.models.org import UNIT_LEVELS
-from app.services import unit_logo
+from app.reports import unit_logo
 
 CODE_TAKEN = "Kode unit sudah dipakai."
 NOT_LISTED = "Pilih unit dari daftar."

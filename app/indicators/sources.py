@@ -14,7 +14,9 @@ from app.core.periods import Period
 from app.extensions import db
 from app.indicators.realisasi import Part, Realisasi, combine_types, from_counts
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget, Layanan
-from app.services import ikm_report, income_panel, skm_stats
+from app.reports import rollup, scope
+from app.reports.populations import populations
+from app.services import income_panel, skm_stats
 
 
 def target_in_force(indicator: Indicator, year: int, revision: str | None = None) -> IndicatorTarget | None:
@@ -29,7 +31,7 @@ def target_in_force(indicator: Indicator, year: int, revision: str | None = None
 def skm(r: Realisasi, period: Period) -> None:
     """The respondent-weighted roll-up of the indicator's layanan, through the dashboard's own headline code.
 
-    Score, n and interval come from ikm_report.headline_for, as on the dashboard,
+    Score, n and interval come from rollup.headline_for, as on the dashboard,
     so the two agree whenever they cover the same layanan, period and flag
     setting; when the dashboard for the indicator's unit covers other layanan,
     the indicator says so (explain_dashboard).
@@ -39,15 +41,15 @@ def skm(r: Realisasi, period: Period) -> None:
     results = skm_stats.ikm_by_layanan(ids, period)
     r.method = "IKM SKM, rata-rata layanan tertimbang responden"
     # The report's own population lookup; N of the whole only when every layanan has one, as in the report.
-    pops = ikm_report.populations(ids, period)
+    pops = populations(ids, period)
     population = sum(pops.values()) if ids and len(pops) == len(ids) else None
-    lines = [ikm_report.LayananLine(s.id, s.slug, s.name, s.unit_id, "", results.get(s.id), pops.get(s.id))
+    lines = [rollup.LayananLine(s.id, s.slug, s.name, s.unit_id, "", results.get(s.id), pops.get(s.id))
              for s in ind.layanan]
     pooled = skm_stats.ikm_for(ids, period) if results else None
-    headline = ikm_report.headline_for(lines, pooled, population)
+    headline = rollup.headline_for(lines, pooled, population)
     r.parts = [Part(s.name, results[s.id].score if s.id in results else None,
                     results[s.id].n_respondents if s.id in results else 0, population=pops.get(s.id),
-                    ci=ikm_report.interval(results.get(s.id), pops.get(s.id)))
+                    ci=rollup.interval(results.get(s.id), pops.get(s.id)))
                for s in ind.layanan]
     if headline is None:
         r.flags.append("Belum ada respons SKM pada tahun ini.")
@@ -68,10 +70,10 @@ def explain_dashboard(r: Realisasi, period: Period, results: dict) -> None:
     layanan list for the calendar year. Both read the summary tables.
     """
     ind = r.indicator
-    unit_ids = ikm_report.report_layanan_ids(ind.unit)
+    unit_ids = scope.report_layanan_ids(ind.unit)
     own = {s.id for s in ind.layanan}
     everything = skm_stats.ikm_by_layanan(unit_ids, period)
-    score, n = ikm_report.rollup_parts([(x.score, x.n_respondents) for x in everything.values()])
+    score, n = rollup.rollup_parts([(x.score, x.n_respondents) for x in everything.values()])
     names = {i: name for i, name in db.session.execute(
         select(Layanan.id, Layanan.name).where(Layanan.id.in_(set(everything) | own)))}
     extra = [f"{names[i]} ({everything[i].n_respondents} responden)" for i in sorted(everything) if i not in own]
@@ -88,7 +90,7 @@ def explain_dashboard(r: Realisasi, period: Period, results: dict) -> None:
                               f"({n} responden), berbeda dari indikator ini karena " + " dan ".join(why) + ".")
     flagged = skm_stats.flag_counts(list(own), period)["flagged"]
     if flagged:
-        excluded, n_excl = ikm_report.rollup_parts(
+        excluded, n_excl = rollup.rollup_parts(
             [(x.score, x.n_respondents) for x in skm_stats.ikm_by_layanan(list(own), period, True).values()])
         tail = (f"; tanpa respons bertanda nilainya {format_id(excluded)} ({n_excl} responden), seperti dasbor dengan "
                 "'Kecualikan respons bertanda'" if excluded is not None else "")

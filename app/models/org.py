@@ -37,7 +37,7 @@ class Unit(Base):
     head_title: Mapped[str | None] = mapped_column(String(200))
     head_name: Mapped[str | None] = mapped_column(String(200))
     head_nip: Mapped[str | None] = mapped_column(String(30))
-    # Random file name of the cover logo under <instance>/unit_logos (see app.services.unit_logo).
+    # Random file name of the cover logo under <instance>/unit_logos (see app.reports.unit_logo).
     logo_file: Mapped[str | None] = mapped_column(String(64))
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")

@@ -4,14 +4,16 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
+from app.core.commands import add_report_command
 from app.core.scoping import register_scope, unit_clause
 from app.models import Layanan, ServicePopulation
 
 
 def init_app(app: Flask) -> None:
-    from app.blueprints import public, reports
+    from app.reports import cli, public_routes, routes
 
-    app.register_blueprint(reports.bp)
-    app.register_blueprint(public.bp)
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(public_routes.bp)
+    add_report_command(app, cli.report_ikm)
     register_scope(ServicePopulation, lambda user: ServicePopulation.layanan_id.in_(
         select(Layanan.id).where(unit_clause(Layanan.unit_id, user))))

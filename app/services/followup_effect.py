@@ -4,7 +4,7 @@ The RTL page shows, for every unsur with a (not cancelled) action in the
 period, the respondent-weighted NRR of the page's layanan in that period
 ("sebelum") and in the next period of the same kind ("sesudah"). When the
 next period has answers, the difference comes with its interval and p-value
-(app.services.ikm_inference: independent samples, Welch df), so a change
+(app.reports.ikm_inference: independent samples, Welch df), so a change
 within sampling noise is not read as an effect. Read from the trigger-kept
 summary (skm_stats), never from the responses.
 """
@@ -19,9 +19,10 @@ from analysis.estimate import Estimate
 from app.core.periods import Period
 from app.extensions import db
 from app.models import RtlAction
-from app.services import ikm_inference, skm_stats
+from app.reports import ikm_inference
+from app.reports.populations import populations
+from app.services import skm_stats
 from app.services.followup_rtl import UNSUR_NAMES
-from app.services.ikm_report import populations
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from app.core.scoping import unit_subtree_ids
 from app.extensions import db
 from app.models import RtlAction
 from app.models.followup import RTL_STATUSES
-from app.services.exports import Column
+from app.reports.exports import Column
+from app.reports.rollup import IkmReport
 from app.services.followup_rtl import UNSUR_NAMES, Completion, completion_of
-from app.services.ikm_report import IkmReport
 
 RTL_COLUMNS: tuple[Column, ...] = (
     Column("unsur", "Unsur", 8),

@@ -25,10 +25,13 @@ from app.core.periods import Period
 from app.extensions import db
 from app.models import Unit
 from app.models.followup import PUBLICATION_MEDIA
-from app.services import evidence_files, followup_publication, followup_report, ikm_report, pdf_report, unit_logo
-from app.services.exports import Column, Sheet, write_xlsx
-from app.services.pdf_base import Fonts, clean, fmt, para_text, styles, table
-from app.services.report_workbook import write_report_xlsx
+from app.reports import ikm as ikm_report
+from app.reports import pdf_report, unit_logo
+from app.reports.exports import Column
+from app.reports.pdf_base import Fonts, clean, fmt, para_text, styles, table
+from app.reports.workbook import write_report_xlsx
+from app.reports.xlsx import Sheet, write_xlsx
+from app.services import evidence_files, followup_publication, followup_report
 
 LAPORAN = "01_laporan_hasil_skm.pdf"
 DATA = "02_data_skm.xlsx"

@@ -8,7 +8,7 @@ import pytest
 
 from analysis.comparison import compare, compare_many, holm
 from analysis.estimate import Estimate
-from app.services import ikm_inference
+from app.reports import ikm_inference
 
 
 def _random_estimates(rng: random.Random, count: int) -> list[Estimate]:

@@ -178,7 +178,7 @@ def test_skm_indicator_explains_why_it_differs_from_the_dashboard(tree, make_lay
     r = compute.compute(ind, 2025)
     assert r.n == 85
     from app.core.periods import Period
-    from app.services import ikm_report
+    from app.reports import ikm as ikm_report
     dash = ikm_report.build_report(tree["dayasos"], Period("year", 2025, 1))
     assert dash.headline.n_respondents == 88
     text = " ".join(r.explanations)

@@ -10,8 +10,8 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, Spacer
 
 from analysis.rounding import format_id
-from app.services.ikm_report import IkmReport
-from app.services.pdf_base import ci_text, para_text, table
+from app.reports.pdf_base import ci_text, para_text, table
+from app.reports.rollup import IkmReport
 
 
 def score_with_caution(score: float | None, caution) -> str:

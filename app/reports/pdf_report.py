@@ -2,7 +2,7 @@
 
 `render_pdf` is the compact report (cover, numbered sections, closing page);
 `render_laporan_skm` is the "Laporan Hasil SKM" in the structure PermenPAN-RB
-14/2017 expects (app.services.pdf_laporan_skm). The building blocks live in
+14/2017 expects (app.reports.pdf_laporan_skm). The building blocks live in
 small modules: pdf_base (fonts, safe text, styles, tables), pdf_charts,
 pdf_pages (cover and signature page) and pdf_sections (the content).
 """
@@ -16,10 +16,10 @@ from reportlab.lib.units import cm
 from reportlab.platypus import SimpleDocTemplate
 
 from app.core.local_time import now_utc
-from app.services import pdf_inference, pdf_sections
-from app.services.ikm_report import IkmReport
-from app.services.pdf_base import Fonts, clean, numbered_canvas, para_text, styles
-from app.services.pdf_pages import DocumentInfo, closing_page, cover
+from app.reports import pdf_inference, pdf_sections
+from app.reports.pdf_base import Fonts, clean, numbered_canvas, para_text, styles
+from app.reports.pdf_pages import DocumentInfo, closing_page, cover
+from app.reports.rollup import IkmReport
 
 __all__ = ["build", "clean", "para_text", "render_laporan_skm", "render_pdf"]
 _Fonts = Fonts  # kept for callers and tests that reach the font state through this module
@@ -62,7 +62,7 @@ def render_pdf(report: IkmReport, generated_at: datetime | None = None, logo_pat
 def render_laporan_skm(report: IkmReport, generated_at: datetime | None = None,
                        logo_path: str | None = None) -> bytes:
     """The "Laporan Hasil SKM" (PermenPAN-RB 14/2017 structure)."""
-    from app.services import pdf_laporan_skm
+    from app.reports import pdf_laporan_skm
 
     Fonts.ensure()
     return build(report, pdf_laporan_skm.story(report, styles(), _info(generated_at, logo_path)),

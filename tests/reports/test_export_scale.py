@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from app.core.periods import parse_period
 from app.extensions import db
-from app.services import exports
+from app.reports import exports, xlsx
 from tests.report_data import INJECTION, NASTY, insert_rows, make_rows
 
 HOSTILE = (INJECTION, NASTY, 'dua\nbaris "kutip" ; koma, dan\r\nCRLF', "-1", "@x", "\tx", "\rx", "+62", "", None,
@@ -66,11 +66,11 @@ def test_csv_chunks_formats_every_type_as_before():
 
 
 def test_xlsx_sheet_past_the_row_limit_continues_on_a_new_sheet(monkeypatch):
-    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 4)
+    monkeypatch.setattr(xlsx, "XLSX_MAX_ROWS", 4)
     columns = (exports.Column("n", "Nomor"), exports.Column("t", "Teks"))
     target = io.BytesIO()
-    written = exports.write_xlsx(target, [exports.Sheet("Responden", columns, ((i, f"baris {i}") for i in range(11))),
-                                          exports.Sheet("Kamus", columns, [(1, "satu")], codes_row=False)])
+    written = xlsx.write_xlsx(target, [xlsx.Sheet("Responden", columns, ((i, f"baris {i}") for i in range(11))),
+                                          xlsx.Sheet("Kamus", columns, [(1, "satu")], codes_row=False)])
     assert written == 12
     book = load_workbook(io.BytesIO(target.getvalue()))
     assert book.sheetnames == ["Responden", "Responden (2)", "Responden (3)", "Kamus"]

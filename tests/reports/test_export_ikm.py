@@ -9,9 +9,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from analysis.ikm import compute_ikm
-from analysis.rounding import format_id
+from analysis.rounding import format_id, round_half_up
 from app.core.periods import parse_period
-from app.services import exports, ikm_report, pdf_base, pdf_report
+from app.reports import exports, pdf_report
+from app.reports import ikm as ikm_report
 from tests.helpers import login
 from tests.report_data import INJECTION, NASTY, as_answers, insert_rows, make_rows
 
@@ -108,12 +109,12 @@ def test_pdf_pages_text_and_hostile_input(data):
     assert "漢字" not in text  # the font lacks CJK: replaced, not crashed
 
 
-def test_pdf_without_font_file_falls_back(data, monkeypatch):
+def test_pdf_without_font_file_falls_back(app, data, monkeypatch):
     monkeypatch.setattr(pdf_report._Fonts, "_ready", False)
     monkeypatch.setattr(pdf_report._Fonts, "regular", "Helvetica")
     monkeypatch.setattr(pdf_report._Fonts, "bold", "Helvetica-Bold")
     monkeypatch.setattr(pdf_report._Fonts, "_cmap", None)
-    monkeypatch.setattr(pdf_base, "FONT_DIR", "/nonexistent")
+    monkeypatch.setitem(app.config, "PANTAU_FONT_DIR", "/nonexistent")
     report = ikm_report.build_report(data["dayasos"], parse_period("2025"))
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_report.render_pdf(report))).pages)
     assert "Kritik dan saran" in text and "<b>tebal</b>" in text
@@ -147,7 +148,7 @@ def test_cli_json_matches_raw_rows(app, data, tmp_path):
     rolled = sum(r.score * r.n_respondents for r in per.values()) / total
     assert doc["rollup"]["score"] == pytest.approx(rolled, abs=1e-9)
     assert doc["rollup"]["n_respondents"] == total == 50
-    assert doc["rollup"]["score_display"] == str(ikm_report.round_half_up(rolled, 2))
+    assert doc["rollup"]["score_display"] == str(round_half_up(rolled, 2))
     assert set(doc["rollup"]["nrr"]) == {f"U{k}" for k in range(1, 10)}
     assert doc["rollup"]["ci"][0] < doc["rollup"]["score"] < doc["rollup"]["ci"][1]
     assert doc["flags"]["flagged"] == 1

@@ -16,7 +16,9 @@ import pytest
 from analysis.ikm import CODES, _build, compute_ikm, grade, rollup
 from analysis.rounding import round_half_up
 from app.core.periods import parse_period
-from app.services import ikm_inference, ikm_report, skm_stats
+from app.reports import comparisons, ikm_inference
+from app.reports import ikm as ikm_report
+from app.services import skm_stats
 from tests.report_data import as_answers, insert_rows, make_rows
 
 
@@ -107,10 +109,10 @@ def test_report_numbers_equal_an_independent_raw_row_path(many, code, exclude_fl
         want = rollup([(r.score, r.n_respondents) for r in results.values()]) if results else None
         assert point.score == want and point.n == sum(r.n_respondents for r in results.values())
     for comparison in report.comparisons:
-        other = next(p for _label, p in ikm_report.compared_periods(period) if p.code == comparison.period_code)
+        other = next(p for _label, p in comparisons.compared_periods(period) if p.code == comparison.period_code)
         results = _raw(many, other, exclude_flagged)
         _same_estimate(comparison.other, ikm_inference.ministry_estimate((r, None) for r in results.values()))
-    expected = [p for _label, p in ikm_report.compared_periods(period) if report.headline.estimate is not None
+    expected = [p for _label, p in comparisons.compared_periods(period) if report.headline.estimate is not None
                 and ikm_inference.ministry_estimate((r, None) for r in _raw(many, p, exclude_flagged).values())]
     assert [c.period_code for c in report.comparisons] == [p.code for p in expected]
     assert report.ranking.family == ikm_inference.FAMILY_ADJACENT

@@ -14,7 +14,7 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib.units import cm
 
 from analysis.rounding import format_id
-from app.services.pdf_base import BLUE, RED, Fonts, axis_number, clean, wrap
+from app.reports.pdf_base import BLUE, RED, Fonts, axis_number, clean, wrap
 
 LABEL_SIZE = 7.5
 LABEL_LEADING = 9

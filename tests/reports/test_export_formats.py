@@ -14,7 +14,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from app.services import exports
+from app.reports import exports, xlsx
 from tests.helpers import login
 from tests.report_data import INJECTION, insert_rows, make_rows
 
@@ -207,7 +207,7 @@ def test_libreoffice_reading_the_comma_csv_with_semicolons_gets_no_formula(clien
 
 def test_write_xlsx_still_takes_plain_sheets():
     out = io.BytesIO()
-    assert exports.write_xlsx(out, [("Data", ("kode", "nilai"), [("a", 1.5), ("=b", None)])]) == 2
+    assert xlsx.write_xlsx(out, [("Data", ("kode", "nilai"), [("a", 1.5), ("=b", None)])]) == 2
     sheet = load_workbook(io.BytesIO(out.getvalue()))["Data"]
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [["kode", "nilai"], ["a", 1.5], ["'=b", None]]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:B3"

@@ -13,10 +13,11 @@ from analysis.rounding import format_id
 from app.core.periods import parse_period
 from app.extensions import db
 from app.models import ServicePopulation
-from app.services import ikm_report
+from app.reports import ikm as ikm_report
+from app.reports import ikm_json
 from tests.report_data import insert_rows
 
-FIXTURES = Path(__file__).parent / "analysis" / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "analysis" / "fixtures"
 
 
 def _csv(name):
@@ -60,7 +61,7 @@ def test_headline_interval_is_the_rollups_own_not_the_pooled_one(strata):
     lines = {line.slug: line for line in report.lines}
     assert lines["lay-a"].estimate.se == pytest.approx(float(r["layanan_A"]["se"]), rel=1e-9)
     # The pooled score is a different estimator: shown, labelled, without an interval.
-    data = ikm_report.report_json(report)
+    data = ikm_json.report_json(report)
     assert data["pooled"]["ci"] is None and data["units"]["pooled"]["ci"] is None
     assert data["rollup"]["ci"] == pytest.approx(list(head.ci), rel=1e-12)
     assert data["units"]["ci"] == pytest.approx(list(head.ci), rel=1e-12)  # the root node is the headline
@@ -80,7 +81,7 @@ def test_with_every_n_known_the_stratified_estimate_is_shown_beside_it(strata):
                                                rel=1e-9)
     # As in the issue: the population estimate lies outside the ministry roll-up's interval.
     assert head.stratified.value < head.ci[0]
-    data = ikm_report.report_json(report)["rollup"]
+    data = ikm_json.report_json(report)["rollup"]
     assert data["stratified"]["method"].startswith("population-weighted")
     assert data["stratified"]["ci"] == pytest.approx(list(head.stratified_ci), rel=1e-12)
     assert data["method"].startswith("respondent-weighted")
@@ -91,7 +92,7 @@ def test_one_layanan_without_n_leaves_no_stratified_estimate(strata):
     db.session.commit()
     report = ikm_report.build_report(strata["psds"], parse_period("2025"))
     assert report.headline.stratified is None
-    assert ikm_report.report_json(report)["rollup"]["stratified"] is None
+    assert ikm_json.report_json(report)["rollup"]["stratified"] is None
 
 
 def test_layanan_ranking_holm_and_difference_equal_r(strata):
@@ -102,7 +103,7 @@ def test_layanan_ranking_holm_and_difference_equal_r(strata):
     assert pair.difference.difference == pytest.approx(-float(row["difference"]), rel=1e-12)
     assert pair.difference.df == pytest.approx(float(row["df"]), rel=1e-9)
     assert pair.p_holm == pytest.approx(float(row["p"]), rel=1e-6) and pair.significant
-    ranking = ikm_report.report_json(report)["comparisons"]["layanan_ranking"]
+    ranking = ikm_json.report_json(report)["comparisons"]["layanan_ranking"]
     assert ranking["correction"] == "holm" and ranking["pairs"][0]["significant"] is True
 
 
@@ -121,7 +122,7 @@ def test_period_against_period_equals_r(tree, make_layanan):
     assert set(vs_last.unsur) == {f"U{k}" for k in range(1, 10)}
     quarter = ikm_report.build_report(tree["rehsos"], parse_period("2025-Q1"))
     assert [c.period_code for c in quarter.comparisons] == ["2024-Q1"]  # 2024-Q4 is empty
-    data = ikm_report.report_json(quarter)["comparisons"]["periods"][0]
+    data = ikm_json.report_json(quarter)["comparisons"]["periods"][0]
     assert data["p_value"] == pytest.approx(float(row["p"]), rel=1e-9) and data["significant"] is False
 
 
@@ -133,7 +134,7 @@ def test_cautions_grade_and_small_sample(tree, make_layanan):
     assert line.caution.grade_label == "Mutu B (interval mencakup A dan C)"
     assert line.caution.sample_note == "sampel belum memadai"  # 6 < 30 with N unknown
     assert report.headline.caution.grade_label == "Mutu B (interval mencakup A dan C)"
-    data = ikm_report.report_json(report)
+    data = ikm_json.report_json(report)
     assert data["rollup"]["sample_note"] == "sampel belum memadai"
     assert data["layanan"][0]["grade_label"] == "Mutu B (interval mencakup A dan C)"
     assert data["layanan"][0]["se"] == pytest.approx(6.63576945154001, rel=1e-9)
@@ -177,8 +178,8 @@ def test_pdf_and_spreadsheet_rows_carry_the_figures_own_intervals(client, strata
 
     from pypdf import PdfReader
 
-    from app.services import pdf_report
-    from app.services.report_workbook import LEVELS, summary_rows
+    from app.reports import pdf_report
+    from app.reports.workbook import LEVELS, summary_rows
 
     _with_populations(strata)
     report = ikm_report.build_report(strata["psds"], parse_period("2025"))

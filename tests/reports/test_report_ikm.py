@@ -13,7 +13,8 @@ from analysis.rounding import round_half_up
 from app.core.periods import parse_period
 from app.extensions import db
 from app.models import ServicePopulation
-from app.services import ikm_report
+from app.reports import ikm as ikm_report
+from app.reports import ikm_json, respondents, rollup
 from tests.report_data import as_answers, insert_rows, make_rows
 
 
@@ -78,14 +79,14 @@ def test_table_3_29_rollup_through_the_unit_tree(make_unit):
     printed = {"SETJEN": (91.11, 5023), "REHSOS": (89.15, 9413), "PJS": (91.68, 2264), "DAYASOS": (92.17, 1047),
                "ITJEN": (93.95, 633)}
     units = [root] + [make_unit(code, parent=root) for code in printed]
-    lines = [ikm_report.LayananLine(i, code.lower(), code, u.id, code,
+    lines = [rollup.LayananLine(i, code.lower(), code, u.id, code,
                                     SimpleNamespace(score=printed[code][0], n_respondents=printed[code][1],
                                                     df=printed[code][1] - 1, variance=lambda population=None: 0.25))
              for i, (code, u) in enumerate(((u.code, u) for u in units[1:]), start=1)]
-    tree = ikm_report._build_tree(root, units, lines)
+    tree = rollup.build_tree(root, units, lines)
     assert tree.n == 18380
     assert tree.score_display == Decimal("90.33")
-    assert round_half_up(ikm_report.rollup_parts(list(printed.values()))[0], 2) == Decimal("90.33")
+    assert round_half_up(rollup.rollup_parts(list(printed.values()))[0], 2) == Decimal("90.33")
 
 
 def test_period_flags_and_exclusion(skm):
@@ -99,7 +100,7 @@ def test_period_flags_and_exclusion(skm):
     assert excluded.n == 95 and excluded.exclude_flagged
     a_line = next(line for line in excluded.lines if line.slug == "lay-a")
     assert a_line.result.score_exact == compute_ikm(as_answers(rows["a"])).score_exact
-    data = ikm_report.report_json(excluded)
+    data = ikm_json.report_json(excluded)
     assert data["exclude_flagged"] is True and data["flags"]["flagged"] == 5
 
 
@@ -121,7 +122,7 @@ def test_profile_and_kritik(skm):
     profile = dict(report.profile["pendidikan"])
     counts = Counter(r["pendidikan"] for r in rows)
     assert profile["SMA"] == counts["SMA"]
-    assert profile.get(ikm_report.UNKNOWN, 0) == counts[None]
+    assert profile.get(respondents.UNKNOWN, 0) == counts[None]
     assert sum(n for _label, n in report.profile["usia"]) == 50
     assert dict(report.profile["usia"])["≥ 60"] == sum(1 for r in rows if r["usia"] == 70)
     texts = [r["kritik_saran"] for r in rows if r["kritik_saran"]]
@@ -145,5 +146,5 @@ def test_population_sets_krejcie_morgan_target_and_fpc(skm):
 def test_empty_period(skm):
     report = ikm_report.build_report(skm["root"], parse_period("2019"))
     assert report.headline is None and report.n == 0 and report.kritik == []
-    data = ikm_report.report_json(report)
+    data = ikm_json.report_json(report)
     assert data["rollup"] is None and all(item["score"] is None for item in data["layanan"])

@@ -5,7 +5,7 @@ target); BAB III Hasil (IKM per layanan and unsur); BAB IV Analisis (the
 lowest unsur, kritik dan saran themes); BAB V Kesimpulan; BAB VI Rencana
 Tindak Lanjut; then Penutup with the signature block and the kritik dan saran
 as an appendix. The content sections are shared with the compact report
-(app.services.pdf_sections); this module adds the regulation's narrative.
+(app.reports.pdf_sections); this module adds the regulation's narrative.
 """
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 from analysis.ikm import UNSUR, grade
 from analysis.rounding import format_id
 from app.core.local_time import date_id
-from app.services import followup_report, followup_rtl, kritik_themes, pdf_inference, pdf_sections
-from app.services.ikm_report import IkmReport
-from app.services.pdf_base import para_text, table
-from app.services.pdf_pages import DocumentInfo, closing_page, cover
+from app.reports import pdf_inference, pdf_sections
+from app.reports.pdf_base import para_text, table
+from app.reports.pdf_pages import DocumentInfo, closing_page, cover
+from app.reports.rollup import IkmReport
+from app.services import followup_report, followup_rtl, kritik_themes
 
 TITLE = "Laporan Hasil Survei Kepuasan Masyarakat"
 UNSUR_NAMES = {u.code: u.name for u in UNSUR}

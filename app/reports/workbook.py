@@ -13,8 +13,11 @@ from analysis.ikm import GRADES, UNSUR
 from analysis.ikm import grade as grade_of
 from analysis.rounding import format_id
 from app.core.local_time import now_utc, to_local, zone_abbr
-from app.services import exports, followup_report, ikm_report
-from app.services.exports import SCORE_FORMAT, Column, Sheet
+from app.reports import exports
+from app.reports.exports import SCORE_FORMAT, Column
+from app.reports.rollup import IkmReport
+from app.reports.xlsx import Sheet, write_xlsx
+from app.services import followup_report
 
 LEVELS = {"rollup": "Unit (tertimbang)", "pooled": "Gabungan (jumlah mentah)",
           "stratified": "Estimasi populasi (tertimbang N)", "unit": "Unit", "layanan": "Layanan"}
@@ -45,7 +48,7 @@ def _grade_parts(grade):
     return grade, next((kinerja for _low, mutu, kinerja in GRADES if mutu == grade), None)
 
 
-def summary_rows(report: ikm_report.IkmReport) -> list[tuple]:
+def summary_rows(report: IkmReport) -> list[tuple]:
     codes = [u.code for u in UNSUR]
 
     def row(level, code, name, n, score, grade, ci, nrr, population=None, target=None):
@@ -76,7 +79,7 @@ def summary_rows(report: ikm_report.IkmReport) -> list[tuple]:
     return rows
 
 
-def info_rows(report: ikm_report.IkmReport, generated_at=None) -> list[tuple]:
+def info_rows(report: IkmReport, generated_at=None) -> list[tuple]:
     flags = report.flags
     tz_name = report.unit.timezone
     generated = to_local(generated_at or now_utc(), tz_name)
@@ -110,9 +113,9 @@ def kamus_rows() -> list[tuple]:
     return rows + exports.kamus_rows()
 
 
-def write_report_xlsx(report: ikm_report.IkmReport, target, generated_at=None) -> int:
+def write_report_xlsx(report: IkmReport, target, generated_at=None) -> int:
     ids = [line.id for line in report.lines]
-    return exports.write_xlsx(target, [
+    return write_xlsx(target, [
         Sheet("Ringkasan", SUMMARY_COLUMNS, summary_rows(report)),
         Sheet("Responden", exports.RESPONSE_COLUMNS,
               exports.iter_response_rows(ids, report.period, report.exclude_flagged)),

@@ -1,7 +1,7 @@
 """Shared pieces of Pantau's PDF documents: fonts, safe text, styles, tables, number formats, page footer.
 
 reportlab platypus for the documents, reportlab.graphics for the charts
-(app.services.pdf_charts). Text is set in DejaVu Sans (Debian's
+(app.reports.pdf_charts). Text is set in DejaVu Sans (Debian's
 fonts-dejavu-core), which covers Latin, Greek and Cyrillic; any character the
 font lacks (emoji, CJK) is replaced by "?" rather than crashing the build or
 printing an empty box. Without the TTF the documents fall back to Helvetica
@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from xml.sax.saxutils import escape as xml_escape
 
+from flask import current_app, has_app_context
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
@@ -26,7 +27,7 @@ from reportlab.platypus import Table, TableStyle
 
 from analysis.rounding import format_id
 
-FONT_DIR = os.environ.get("PANTAU_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/dejavu"  # Debian's fonts-dejavu-core; PANTAU_FONT_DIR overrides it
 BLUE = colors.HexColor("#0b5394")
 RED = colors.HexColor("#b3261e")
 LIGHT = colors.HexColor("#eef2f6")
@@ -47,8 +48,12 @@ class _Fonts:
         if cls._ready:
             return
         cls._ready = True
-        regular = os.path.join(FONT_DIR, "DejaVuSans.ttf")
-        bold = os.path.join(FONT_DIR, "DejaVuSans-Bold.ttf")
+        # Read when the first document is built, not at import: the setting lives in app.config.build_config.
+        font_dir = DEFAULT_FONT_DIR
+        if has_app_context():
+            font_dir = current_app.config.get("PANTAU_FONT_DIR", DEFAULT_FONT_DIR)
+        regular = os.path.join(font_dir, "DejaVuSans.ttf")
+        bold = os.path.join(font_dir, "DejaVuSans-Bold.ttf")
         try:
             face = TTFont("PantauSans", regular)
             pdfmetrics.registerFont(face)

@@ -18,8 +18,8 @@ from reportlab.platypus import Image, PageBreak, Paragraph, Spacer, Table, Table
 
 from analysis.rounding import format_id
 from app.core.local_time import date_id, datetime_id, to_local
-from app.services.ikm_report import IkmReport
-from app.services.pdf_base import PAGE_WIDTH, para_text
+from app.reports.pdf_base import PAGE_WIDTH, para_text
+from app.reports.rollup import IkmReport
 
 LOGO_MAX_HEIGHT = 3 * cm
 LOGO_MAX_WIDTH = 6 * cm

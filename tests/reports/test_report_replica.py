@@ -12,7 +12,8 @@ from app.core import reference
 from app.core.periods import parse_period
 from app.extensions import db
 from app.models import Layanan, SkmResponse, SkmSummary, Unit
-from app.services import exports, ikm_report
+from app.reports import exports
+from app.reports import ikm as ikm_report
 from tests.report_data import insert_rows, make_rows
 
 

@@ -1,5 +1,5 @@
 """The content sections of the IKM PDFs, one function each, shared by the compact report and the
-"Laporan Hasil SKM" (app.services.pdf_laporan_skm).
+"Laporan Hasil SKM" (app.reports.pdf_laporan_skm).
 
 Each function takes the report, the styles and its heading, and returns
 flowables, so a document picks and orders the sections it needs. Every score
@@ -17,10 +17,11 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
 
 from analysis.ikm import GRADES, UNSUR
 from analysis.rounding import format_id
-from app.services.ikm_report import PROFILE_LABELS, IkmReport
-from app.services.pdf_base import ci_text, clean, fmt, para_text, table
-from app.services.pdf_charts import bar_drawing, line_drawing
-from app.services.pdf_inference import caution_rows, layanan_caution_notes
+from app.reports.pdf_base import ci_text, clean, fmt, para_text, table
+from app.reports.pdf_charts import bar_drawing, line_drawing
+from app.reports.pdf_inference import caution_rows, layanan_caution_notes
+from app.reports.respondents import PROFILE_LABELS
+from app.reports.rollup import IkmReport
 
 KRITIK_IN_PDF = 50
 NO_POPULATION = "Populasi pengguna layanan belum dicatat, sehingga target sampel tidak dihitung."
