@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
 
-from analysis.ikm import IkmResult, compute_ikm_from_sums
+from analysis.ikm import IkmResult
+from analysis.ikm_sums import compute_ikm_from_sums
 from app.core import report_db
 from app.core.periods import Period
 from app.models import SkmSummary
