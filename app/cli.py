@@ -90,7 +90,7 @@ def demo_info(base_url: str) -> None:
 @click.command("rebuild-skm-summary")
 def rebuild_skm_summary() -> None:
     """Recompute the SKM summary tables from the raw responses, then verify them."""
-    from app.services import skm_stats
+    from app.skm import summary as skm_stats
 
     skm_stats.rebuild_summary()
     db.session.commit()

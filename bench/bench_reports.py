@@ -199,7 +199,8 @@ def run(url: str, label: str, n_rows: int, n_layanan: int, profile: bool = False
         skip_csv: bool = False) -> None:
     from app.core.periods import parse_period
     from app.extensions import db
-    from app.services import ikm_report, pdf_report, skm_stats
+    from app.services import ikm_report, pdf_report
+    from app.skm import summary as skm_stats
 
     app = make_app(url)
     with app.app_context():

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import IncomeSample, Indicator, Kpm, Layanan, SkmResponse
-from app.services import indicator_loader, skm_import
+from app.services import indicator_loader
+from app.skm import imports as skm_import
 from tests.helpers import csrf_from
 from tests.monitoring_fixtures import JSON, as_user, income_payload
 

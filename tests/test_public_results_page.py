@@ -12,8 +12,8 @@ from analysis.sample_size import krejcie_morgan
 from app.core.periods import current_period
 from app.extensions import db
 from app.models import ServicePopulation, utcnow
-from app.services import skm_submit
 from app.services.sample_caution import sample_caution
+from app.skm import submit as skm_submit
 
 
 def _add(layanan, value: int, count: int) -> None:

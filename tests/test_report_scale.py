@@ -16,7 +16,8 @@ import pytest
 from analysis.ikm import CODES, _build, compute_ikm, grade, rollup
 from analysis.rounding import round_half_up
 from app.core.periods import parse_period
-from app.services import ikm_inference, ikm_report, skm_stats
+from app.services import ikm_inference, ikm_report
+from app.skm import summary as skm_stats
 from tests.report_data import as_answers, insert_rows, make_rows
 
 

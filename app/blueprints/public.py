@@ -2,7 +2,7 @@
 
 /hasil/<unit-code> covers the unit and its sub-units, published layanan only,
 for the current year in the unit's own time zone. Aggregation happens in SQL
-(app.services.skm_stats); the IKM rules live in analysis.ikm.
+(app.skm.summary); the IKM rules live in analysis.ikm.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from app.models import Layanan, Unit
 from app.services import evidence_files, followup_public, followup_triage, ikm_inference
 from app.services.ikm_report import populations
 from app.services.sample_caution import sample_caution
-from app.services.skm_stats import ikm_by_layanan
+from app.skm.summary import ikm_by_layanan
 
 bp = Blueprint("public", __name__)
 

@@ -19,9 +19,10 @@ from analysis.estimate import Estimate
 from app.core.periods import Period
 from app.extensions import db
 from app.models import RtlAction
-from app.services import ikm_inference, skm_stats
+from app.services import ikm_inference
 from app.services.followup_rtl import UNSUR_NAMES
 from app.services.ikm_report import populations
+from app.skm import summary as skm_stats
 
 
 @dataclass(frozen=True)

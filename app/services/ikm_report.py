@@ -1,6 +1,6 @@
 """Everything an IKM report shows, gathered with a handful of GROUP BY queries.
 
-The core IKM aggregation lives in app.services.skm_stats; this module adds the
+The core IKM aggregation lives in app.skm.summary; this module adds the
 report-only aggregates (respondent profile, kritik dan saran, trend) and rolls
 layanan up the unit tree weighted by respondents, as the ministry does
 (seed 002 Table 3.29). The pooled value computed from the raw sums is kept
@@ -29,8 +29,9 @@ from app.core.scoping import region_subtree_ids, unit_subtree_ids
 from app.extensions import db
 from app.models import Layanan, Region, RespondentCategory, SkmProfileCount, SkmResponse, SkmSummary, Unit
 from app.models.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN_LABELS
-from app.services import ikm_inference, skm_stats
+from app.services import ikm_inference
 from app.services.ikm_inference import Caution, PeriodComparison, Ranking
+from app.skm import summary as skm_stats
 
 UNSUR_NAMES = {u.code: u.name for u in UNSUR}
 # The migration-0005 trigger assigns these bands into skm_profile_count; change both together.

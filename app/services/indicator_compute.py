@@ -28,7 +28,8 @@ from analysis.sample_size import krejcie_morgan
 from app.core.periods import Period
 from app.extensions import db
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget, Layanan
-from app.services import ikm_report, income_panel, skm_stats
+from app.services import ikm_report, income_panel
+from app.skm import summary as skm_stats
 
 LEVEL = 0.95
 MAX_DEPTH = 5

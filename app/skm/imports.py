@@ -23,8 +23,8 @@ from app.core.nik import redact
 from app.extensions import db
 from app.models import Layanan, RespondentCategory, SkmResponse
 from app.models.skm import UNSUR_COLUMNS
-from app.services import skm_submit
-from forms.survey import SurveyForm
+from app.skm import submit as skm_submit
+from forms.skm import SurveyForm
 
 IMPORT_NAMESPACE = uuid.UUID("5d3f0f0e-7c1a-4f8e-9a53-2f1b6a1c0b11")
 REQUIRED_COLUMNS = ("tanggal", *UNSUR_COLUMNS)
@@ -170,12 +170,7 @@ def import_csv(handle: IO[str], layanan: Layanan) -> ImportResult:
                                  .where(SkmResponse.layanan_id == layanan.id))
 
     before = count()
-    try:
-        for item in values:
-            skm_submit.insert_ignoring_duplicate(item)
-        created = count() - before
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    for item in values:
+        skm_submit.insert_ignoring_duplicate(item)
+    created = count() - before
     return ImportResult(rows=len(values), created=created)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Layanan, RespondentCategory, utcnow
 from app.models.skm import PEKERJAAN, PENDIDIKAN, UNSUR_COLUMNS
-from app.services import skm_submit
+from app.skm import submit as skm_submit
 
 DEMO_NAMESPACE = uuid.UUID("0b7d7c2e-3f51-4d0c-8f7e-5a3c1e9d2b40")
 # (slug, responses, typical answer) — a spread of grades on the public page.

@@ -227,5 +227,4 @@ def submit_web(layanan, form, device_token: str | None, channel: str = "web") ->
         flag_stamp_reused=reused,
     )
     created = insert_ignoring_duplicate(values)
-    db.session.commit()
     return SubmitResult(created=created, instance_id=instance_id)

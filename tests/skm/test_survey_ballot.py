@@ -15,9 +15,10 @@ from sqlalchemy import select
 from app.core.periods import parse_period
 from app.extensions import db
 from app.models import SkmResponse
-from app.services import skm_stats, skm_submit
 from app.services.ikm_report import build_report
 from app.services.pdf_report import render_pdf
+from app.skm import submit as skm_submit
+from app.skm import summary as skm_stats
 from tests.survey_helpers import JSON, payload
 
 

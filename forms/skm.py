@@ -1,8 +1,8 @@
-"""The public SKM form: strict validation with Indonesian messages.
+"""The SKM forms: the public survey and the admin form for respondent categories.
 
-No CSRF token (the form is anonymous and a queued answer must still be accepted
-hours later; see docs/SECURITY.md). The same form validates rows of a CSV
-import, with `require_answers=False` because paper questionnaires have blanks.
+The survey form has no CSRF token (the form is anonymous and a queued answer must
+still be accepted hours later; see docs/SECURITY.md). The same form validates rows
+of a CSV import, with `require_answers=False` because paper questionnaires have blanks.
 """
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ import uuid
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.models.skm import JENIS_KELAMIN, KRITIK_SARAN_MAX, PEKERJAAN, PENDIDIKAN, PENDIDIKAN_LABELS, UNSUR_COLUMNS
 from forms.fields import IntField, IsoDateField, coerce_id
 
 ANSWER_REQUIRED = "Pilih salah satu jawaban."
+REQUIRED = "Wajib diisi."
 ANSWER_CHOICES = [SelectChoice(v, str(v)) for v in (1, 2, 3, 4)]
 NONE_CHOSEN = SelectChoice("", "— pilih —")
 SERVICE_DATE_MIN = date(2000, 1, 1)
@@ -64,7 +65,7 @@ class SurveyForm(FlaskForm):
             return _Indonesian()
 
     instance_id = HiddenField(filters=[_strip])
-    started = HiddenField()  # signed render time, see app.services.skm_submit
+    started = HiddenField()  # signed render time, see app.skm.submit
     website = StringField()  # honeypot: hidden from people, filled by bots
 
     jenis_kelamin = _OptionalRadio("Jenis kelamin", choices=[SelectChoice(k, v) for k, v in JENIS_KELAMIN.items()],
@@ -137,3 +138,15 @@ class SurveyForm(FlaskForm):
 for _name in UNSUR_COLUMNS:
     setattr(SurveyForm, _name, _OptionalRadio(_name.upper(), choices=ANSWER_CHOICES, coerce=coerce_id,
                                               validators=[Optional()]))
+
+
+class RespondentCategoryForm(FlaskForm):
+    """Admin form for the "unsur responden" categories shown on the survey."""
+    code = StringField("Kode", filters=[lambda v: v.strip().lower() if v else v], validators=[
+        DataRequired(REQUIRED), Length(max=40),
+        Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Gunakan huruf kecil, angka dan tanda hubung.")])
+    name = StringField("Nama", filters=[lambda v: v.strip() if v else v],
+                       validators=[DataRequired(REQUIRED), Length(max=120)])
+    sort_order = IntField("Urutan", default=0, validators=[
+        NumberRange(0, 999, message="Urutan 0 sampai 999.")])
+    active = BooleanField("Aktif (tampil di formulir)", default=True)
