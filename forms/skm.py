@@ -1,27 +1,28 @@
 """The SKM forms: the public survey and the admin form for respondent categories.
 
 The survey form has no CSRF token (the form is anonymous and a queued answer must
-still be accepted hours later; see docs/SECURITY.md). The same form validates rows
-of a CSV import, with `require_answers=False` because paper questionnaires have blanks.
+still be accepted hours later; see docs/SECURITY.md). It only reads the posted
+values (is "tiga" a number? is this a date?); whether a value is allowed is
+decided by app.skm.rules, the rules every SKM write path shares, whose messages
+`validate` puts beside the fields they concern.
 """
 from __future__ import annotations
 
-import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from app.models.skm import JENIS_KELAMIN, KRITIK_SARAN_MAX, PEKERJAAN, PENDIDIKAN, PENDIDIKAN_LABELS, UNSUR_COLUMNS
+from app.models import utcnow
+from app.models.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN, PENDIDIKAN_LABELS, UNSUR_COLUMNS
+from app.skm import rules
 from forms.fields import IntField, IsoDateField, coerce_id
 
-ANSWER_REQUIRED = "Pilih salah satu jawaban."
 REQUIRED = "Wajib diisi."
-ANSWER_CHOICES = [SelectChoice(v, str(v)) for v in (1, 2, 3, 4)]
+ANSWER_CHOICES = [SelectChoice(v, str(v)) for v in rules.ANSWERS]
 NONE_CHOSEN = SelectChoice("", "— pilih —")
-SERVICE_DATE_MIN = date(2000, 1, 1)
 
 # WTForms' own messages for values that cannot even be read, in Indonesian.
 _MESSAGES = {
@@ -50,11 +51,10 @@ def _blank_to_none(value):
 
 
 class _OptionalRadio(RadioField):
-    """A radio group where no answer is allowed (None) but any given answer must be a choice."""
+    """A radio group read as a value or None; which values are allowed is app.skm.rules' business."""
 
     def pre_validate(self, form):
-        if self.data is not None:
-            super().pre_validate(form)
+        return None
 
 
 class SurveyForm(FlaskForm):
@@ -70,69 +70,53 @@ class SurveyForm(FlaskForm):
 
     jenis_kelamin = _OptionalRadio("Jenis kelamin", choices=[SelectChoice(k, v) for k, v in JENIS_KELAMIN.items()],
                                    filters=[_strip, _blank_to_none], validators=[Optional()])
-    usia = IntField("Usia (tahun)", validators=[
-        Optional(), NumberRange(10, 120, message="Usia harus antara 10 dan 120 tahun.")])
+    usia = IntField("Usia (tahun)", validators=[Optional()])
     pendidikan = SelectField("Pendidikan terakhir",
                              choices=[NONE_CHOSEN] + [SelectChoice(p, PENDIDIKAN_LABELS[p]) for p in PENDIDIKAN],
                              filters=[_blank_to_none], validate_choice=False)
     pekerjaan = SelectField("Pekerjaan utama", choices=[NONE_CHOSEN] + [SelectChoice(p, p) for p in PEKERJAAN],
                             filters=[_blank_to_none], validate_choice=False)
     respondent_category = SelectField("Unsur responden", validate_choice=False, filters=[_blank_to_none])
-    # Any readable date here; validate_service_date gives the narrower rule its own message.
+    # Any readable date here; the rules give the narrower range its own messages.
     service_date = IsoDateField("Tanggal menerima layanan", maximum=date.max, validators=[Optional()])
-    kritik_saran = TextAreaField("Kritik dan saran", filters=[_strip], validators=[
-        Optional(), Length(max=KRITIK_SARAN_MAX, message=f"Maksimal {KRITIK_SARAN_MAX} karakter.")])
+    kritik_saran = TextAreaField("Kritik dan saran", filters=[_strip], validators=[Optional()])
 
-    def __init__(self, *args, categories: list[tuple[int, str]] = (), require_answers: bool = True, **kwargs):
+    def __init__(self, *args, categories: list[tuple[int, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.require_answers = require_answers
         self.respondent_category.choices = [NONE_CHOSEN] + [SelectChoice(str(i), n) for i, n in categories]
-        self._category_ids = {str(i) for i, _ in categories}
-
-    # Choice lists are checked here rather than by WTForms so "" means "not given".
-    def validate_pendidikan(self, field):
-        if field.data is not None and field.data not in PENDIDIKAN:
-            raise ValidationError("Pilihan pendidikan tidak dikenal.")
-
-    def validate_pekerjaan(self, field):
-        if field.data is not None and field.data not in PEKERJAAN:
-            raise ValidationError("Pilihan pekerjaan tidak dikenal.")
-
-    def validate_respondent_category(self, field):
-        if field.data is not None and field.data not in self._category_ids:
-            raise ValidationError("Unsur responden tidak dikenal.")
-
-    def validate_instance_id(self, field):
-        try:
-            field.data = str(uuid.UUID(field.data or ""))
-        except ValueError:
-            raise ValidationError("Kode pengiriman (instance_id) tidak valid; muat ulang formulir.") from None
-
-    def validate_service_date(self, field):
-        if field.data is None:
-            return
-        if field.data < SERVICE_DATE_MIN:
-            raise ValidationError("Tanggal layanan terlalu jauh di masa lalu (paling awal 1 Januari 2000); "
-                                  "periksa tahunnya.")
-        if field.data > date.today() + timedelta(days=1):  # a day of slack for time zones east of the server
-            raise ValidationError("Tanggal layanan tidak boleh di masa depan.")
+        self.category_ids = frozenset(i for i, _ in categories)
 
     def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        for name in UNSUR_COLUMNS:
-            field = getattr(self, name)
-            if self.require_answers and field.data is None and not field.errors:
-                field.errors.append(ANSWER_REQUIRED)
-                ok = False
-        return ok and not any(getattr(self, n).errors for n in UNSUR_COLUMNS)
+        """Read every value, then apply the shared rules to what could be read (one message per field)."""
+        readable = super().validate(extra_validators)
+        problems = rules.problems(self.response(), channel="web", category_ids=self.category_ids,
+                                  submitted_at=utcnow())
+        for name, messages in problems.items():
+            field = getattr(self, name, None)
+            if field is not None and not field.errors:
+                field.errors = [*field.errors, *messages]
+        return readable and not problems
 
-    @property
-    def answers(self) -> dict[str, int | None]:
-        return {name: getattr(self, name).data for name in UNSUR_COLUMNS}
+    def response(self) -> rules.SkmAnswers:
+        """The posted answers as plain values for app.skm.submit.record."""
+        category = self.respondent_category.data
+        return rules.SkmAnswers(
+            instance_id=self.instance_id.data or "",
+            answers={name: getattr(self, name).data for name in UNSUR_COLUMNS},
+            jenis_kelamin=self.jenis_kelamin.data, usia=self.usia.data, pendidikan=self.pendidikan.data,
+            pekerjaan=self.pekerjaan.data,
+            # Not an id of ours ("masyarakat", "99x"): 0, which no category has, so the rules refuse it.
+            respondent_category_id=(int(category) if category.isascii() and category.isdigit() else 0)
+            if category else None,
+            service_date=self.service_date.data, kritik_saran=self.kritik_saran.data or None,
+        )
 
-    @property
-    def category_id(self) -> int | None:
-        return int(self.respondent_category.data) if self.respondent_category.data else None
+    def add_errors(self, errors: dict[str, list[str]]) -> None:
+        """Errors the write path raised (a rule needing the database) beside their fields."""
+        for name, messages in errors.items():
+            field = getattr(self, name, None)
+            if field is not None:
+                field.errors = [*field.errors, *messages]
 
 
 for _name in UNSUR_COLUMNS:

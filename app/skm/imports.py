@@ -1,11 +1,13 @@
 """Import legacy SKM answers (paper or spreadsheet) from CSV, all or nothing.
 
-Every row is validated with the same rules as the web form before anything is
-written; errors are reported by row and column. A row's instance_id comes from
-the file or is derived from the layanan and the row's content (plus how many
-identical rows came before it), so importing the same file again adds nothing.
-Stored responses are never updated; an instance_id already used by a response
-of another layanan is a row error rather than a silent "already there".
+Each row is read here (a number, a date, a category by code or name) and then
+checked and stored by app.skm.submit.record, the write path the web form uses, so
+an imported answer meets the same rules; errors are reported by row and column.
+A row's instance_id comes from the file or is derived from the layanan and the
+row's content (plus how many identical rows came before it), so importing the
+same file again adds nothing. Stored responses are never updated; an instance_id
+already used by a response of another layanan is a row error rather than a
+silent "already there".
 """
 from __future__ import annotations
 
@@ -16,23 +18,22 @@ from datetime import UTC, date, datetime, time
 from typing import IO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from werkzeug.datastructures import MultiDict
+from sqlalchemy import select
 
 from app.core.nik import redact
+from app.core.parsing import MAX_INT, parse_date, parse_int
 from app.extensions import db
-from app.models import Layanan, RespondentCategory, SkmResponse
+from app.models import Layanan, RespondentCategory, utcnow
 from app.models.skm import UNSUR_COLUMNS
-from app.skm import submit as skm_submit
-from forms.skm import SurveyForm
+from app.skm import rules, submit
 
 IMPORT_NAMESPACE = uuid.UUID("5d3f0f0e-7c1a-4f8e-9a53-2f1b6a1c0b11")
 REQUIRED_COLUMNS = ("tanggal", *UNSUR_COLUMNS)
 OPTIONAL_COLUMNS = ("instance_id", "jenis_kelamin", "usia", "pendidikan", "pekerjaan", "unsur_responden",
                     "tanggal_layanan", "kritik_saran")
-# CSV column -> SurveyForm field, where they differ.
-FORM_FIELD = {"tanggal_layanan": "service_date", "unsur_responden": "respondent_category"}
-COLUMN_OF = {v: k for k, v in FORM_FIELD.items()}
+# Field named by app.skm.rules -> CSV column, where they differ.
+COLUMN_OF = {"service_date": "tanggal_layanan", "respondent_category": "unsur_responden",
+             "submitted_at": "tanggal"}
 
 
 class SkmImportError(Exception):
@@ -63,7 +64,8 @@ def _reader(handle: IO[str]) -> csv.DictReader:
 
 
 def _parse_tanggal(text: str, tz_name: str) -> datetime:
-    """Local date or date-time in the unit's zone -> naive UTC. A bare date means local noon."""
+    """Local date or date-time in the unit's zone -> naive UTC. A bare date means local noon.
+    (Whether the moment is plausible is a rule: app.skm.rules.)"""
     text = text.strip()
     try:
         if len(text) == 10:
@@ -74,20 +76,16 @@ def _parse_tanggal(text: str, tz_name: str) -> datetime:
         raise ValueError("format tanggal harus TTTT-BB-HH atau TTTT-BB-HH JJ:MM.") from None
     if local.tzinfo is None:
         local = local.replace(tzinfo=ZoneInfo(tz_name))
-    moment = local.astimezone(UTC).replace(tzinfo=None)
-    if not datetime(2000, 1, 1) <= moment <= datetime.now(UTC).replace(tzinfo=None):
-        raise ValueError("tanggal harus antara 2000-01-01 dan hari ini.")
-    return moment
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
-def _categories() -> tuple[dict[str, int], list[tuple[int, str]]]:
+def _categories() -> dict[str, int]:
     """Lookup by code or name (case-insensitive); inactive categories still match old answers."""
-    rows = db.session.scalars(select(RespondentCategory)).all()
     lookup = {}
-    for row in rows:
+    for row in db.session.scalars(select(RespondentCategory)):
         lookup[row.code.lower()] = row.id
         lookup[row.name.lower()] = row.id
-    return lookup, [(row.id, row.name) for row in rows]
+    return lookup
 
 
 def _derived_id(layanan: Layanan, row: dict[str, str], seen: dict[tuple, int]) -> uuid.UUID:
@@ -97,80 +95,124 @@ def _derived_id(layanan: Layanan, row: dict[str, str], seen: dict[tuple, int]) -
     return uuid.uuid5(IMPORT_NAMESPACE, "\x1f".join((layanan.slug, str(occurrence), *content)))
 
 
-def validate(handle: IO[str], layanan: Layanan) -> list[dict]:
-    """Rows ready to insert; raises SkmImportError listing every problem."""
+def _answer(text: str) -> int | None:
+    """Blank is "not answered"; anything but a small number is not one of the choices."""
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) <= 3):
+        raise ValueError(rules.UNKNOWN_CHOICE)
+    return int(text)
+
+
+def _read(row: dict[str, str], categories: dict[str, int], add) -> rules.SkmAnswers:
+    """The row's values, read as the web form reads them; a value that cannot be read is reported
+    under its column and left out (None), so the rules judge the rest."""
+    cell = {col: row.get(col, "").strip() for col in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
+
+    def read(column: str, parse):
+        if not cell[column]:
+            return None
+        try:
+            return parse(cell[column])
+        except ValueError as err:
+            add(column, str(err))
+            return None
+
+    answers = {}
+    for name in UNSUR_COLUMNS:
+        try:
+            answers[name] = _answer(cell[name])
+        except ValueError as err:
+            add(name, str(err))
+            answers[name] = 0  # read, but no choice: the rules need not ask for it again
+    category = cell["unsur_responden"]
+    return rules.SkmAnswers(
+        instance_id=cell["instance_id"], answers=answers, jenis_kelamin=cell["jenis_kelamin"] or None,
+        usia=read("usia", lambda text: parse_int(text, -MAX_INT, MAX_INT)),
+        pendidikan=cell["pendidikan"] or None, pekerjaan=cell["pekerjaan"] or None,
+        respondent_category_id=categories.get(category.lower(), 0) if category else None,
+        service_date=read("tanggal_layanan", lambda text: parse_date(text, maximum=date.max)),
+        kritik_saran=cell["kritik_saran"] or None,
+    )
+
+
+Row = tuple[int, datetime, rules.SkmAnswers]  # line, when it was filled in, the answers
+
+
+def _rows(handle: IO[str], layanan: Layanan, categories: dict[str, int]) -> list[Row]:
+    """Every row read and checked; raises SkmImportError listing every problem."""
     reader = _reader(handle)
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     missing = [col for col in REQUIRED_COLUMNS if col not in header]
     if missing:
         raise SkmImportError([f"Kolom wajib tidak ada: {', '.join(missing)}."])
     reader.fieldnames = header
-    lookup, choices = _categories()
+    category_ids = set(categories.values())
     errors: list[str] = []
-    values: list[dict] = []
+    rows: list[Row] = []
     seen_content: dict[tuple, int] = {}
     seen_ids: dict[uuid.UUID, int] = {}
     for line, raw in enumerate(reader, start=2):
         row = {k: (v or "") for k, v in raw.items() if k}
-        row_errors: list[str] = []
+        row_errors: dict[str, list[str]] = {}
+
+        def add(column: str, message: str, row_errors=row_errors) -> None:
+            row_errors.setdefault(column, []).append(message)
+
         if None in raw:
-            row_errors.append(f"Baris {line}: jumlah kolom melebihi header.")
-        form_data = {FORM_FIELD.get(col, col): row.get(col, "").strip()
-                     for col in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if col != "tanggal"}
-        category = form_data.get("respondent_category", "")
-        if category:
-            form_data["respondent_category"] = str(lookup.get(category.lower(), "?"))
-        if not form_data.get("instance_id"):
-            form_data["instance_id"] = str(_derived_id(layanan, row, seen_content))
-        form = SurveyForm(formdata=MultiDict(form_data), categories=choices, require_answers=False)
-        form.validate()
-        for name, messages in form.errors.items():
-            for message in messages:
-                row_errors.append(f"Baris {line}, kolom {COLUMN_OF.get(name, name)}: {message}")
+            add(rules.ALL, "jumlah kolom melebihi header.")
+        if not row.get("instance_id", "").strip():
+            row["instance_id"] = str(_derived_id(layanan, row, seen_content))
+        response = _read(row, categories, add)
         try:
             submitted_at = _parse_tanggal(row.get("tanggal", ""), layanan.unit.timezone)
         except ValueError as err:
-            row_errors.append(f"Baris {line}, kolom tanggal: {err}")
-        if not form.errors and all(v is None for v in form.answers.values()):
-            row_errors.append(f"Baris {line}: tidak ada jawaban unsur (u1..u9) sama sekali.")
-        if not form.instance_id.errors:
-            instance_id = uuid.UUID(form.instance_id.data)
+            add("tanggal", str(err))
+            submitted_at = None
+        # An unreadable tanggal is already reported; the other rules are still checked against today.
+        problems = rules.problems(response, channel="import", category_ids=category_ids,
+                                  submitted_at=submitted_at or utcnow())
+        for name, messages in problems.items():
+            column = COLUMN_OF.get(name, name)
+            if column == rules.ALL or column not in row_errors:  # one message per unreadable cell
+                row_errors.setdefault(column, []).extend(messages)
+        instance_id = rules.parsed_instance_id(response.instance_id)
+        if instance_id is not None:
             if instance_id in seen_ids:
-                row_errors.append(f"Baris {line}, kolom instance_id: sama dengan baris {seen_ids[instance_id]}.")
+                add("instance_id", f"sama dengan baris {seen_ids[instance_id]}.")
             seen_ids[instance_id] = line
-            owner = db.session.scalar(select(SkmResponse.layanan_id).where(SkmResponse.instance_id == instance_id))
-            if owner is not None and owner != layanan.id:
-                row_errors.append(f"Baris {line}, kolom instance_id: sudah dipakai jawaban layanan lain "
-                                  "(di luar wewenang impor ini); tidak diubah.")
-        if row_errors:
-            errors.extend(row_errors)
-            continue
-        values.append(skm_submit.row_values(
-            layanan, instance_id=instance_id, answers=form.answers, submitted_at=submitted_at, channel="import",
-            profile={
-                "jenis_kelamin": form.jenis_kelamin.data, "usia": form.usia.data,
-                "pendidikan": form.pendidikan.data, "pekerjaan": form.pekerjaan.data,
-                "respondent_category_id": form.category_id, "service_date": form.service_date.data,
-                "kritik_saran": form.kritik_saran.data,
-            },
-        ))
+        errors.extend(_located(line, row_errors))
+        if not row_errors:
+            rows.append((line, submitted_at, response))
     if errors:
         raise SkmImportError(errors)
-    if not values:
+    if not rows:
         raise SkmImportError(["Berkas tidak berisi baris jawaban."])
-    return values
+    return rows
+
+
+def _located(line: int, row_errors: dict[str, list[str]]) -> list[str]:
+    return [f"Baris {line}: {message}" if column == rules.ALL else f"Baris {line}, kolom {column}: {message}"
+            for column, messages in row_errors.items() for message in messages]
 
 
 def import_csv(handle: IO[str], layanan: Layanan) -> ImportResult:
-    """Validate everything, then insert in one transaction; already-imported rows are skipped."""
-    values = validate(handle, layanan)
-
-    def count() -> int:
-        return db.session.scalar(select(func.count()).select_from(SkmResponse)
-                                 .where(SkmResponse.layanan_id == layanan.id))
-
-    before = count()
-    for item in values:
-        skm_submit.insert_ignoring_duplicate(item)
-    created = count() - before
-    return ImportResult(rows=len(values), created=created)
+    """Check every row, then store them through the one write path; already-imported rows are skipped.
+    Adds but never commits: the command commits, or rolls back on SkmImportError (all or nothing)."""
+    created = 0
+    errors: list[str] = []
+    # Every category, inactive ones too: a retired category was valid when the paper form was filled.
+    categories = _categories()
+    category_ids = set(categories.values())
+    rows = _rows(handle, layanan, categories)
+    for line, submitted_at, response in rows:
+        try:
+            result = submit.record(layanan, response, channel="import", category_ids=category_ids,
+                                   submitted_at=submitted_at)
+        except rules.InvalidResponse as err:  # a rule that needs the database: whose instance_id is it?
+            errors.extend(_located(line, {COLUMN_OF.get(k, k): v for k, v in err.errors.items()}))
+            continue
+        created += result.created
+    if errors:
+        raise SkmImportError(errors)
+    return ImportResult(rows=len(rows), created=created)

@@ -98,6 +98,11 @@ def category_choices() -> list[tuple[int, str]]:
     return list(rows)
 
 
+def active_category_ids() -> frozenset[int]:
+    """Ids a respondent may choose today (cached with category_choices)."""
+    return frozenset(category_id for category_id, _name in category_choices())
+
+
 def _touches_watched(session: Session) -> bool:
     return any(isinstance(obj, _WATCHED) for obj in (*session.new, *session.dirty, *session.deleted))
 

@@ -23,7 +23,7 @@ from app.core.static_assets import minified_js
 from app.extensions import csrf, limiter
 from app.models import Layanan
 from app.skm import layanan as layanan_service
-from app.skm import lookup, submit
+from app.skm import lookup, rules, submit
 from forms.skm import SurveyForm
 
 bp = Blueprint("skm", __name__)
@@ -103,9 +103,15 @@ def form(slug: str):
         return _saved(layanan, request.form.get("instance_id", ""))
     if not form.validate():
         return _invalid(slug, form)
-    result = submit.submit_web(layanan, form, request.cookies.get(submit.DEVICE_COOKIE))
+    try:
+        result = submit.record(layanan, form.response(), channel="web", category_ids=form.category_ids,
+                               started=form.started.data, device_token=request.cookies.get(submit.DEVICE_COOKIE))
+    except rules.InvalidResponse as err:
+        transaction.rollback()
+        form.add_errors(err.errors)
+        return _invalid(slug, form)
     transaction.commit()
-    return _saved(layanan, form.instance_id.data, "ok" if result.created else "duplicate")
+    return _saved(layanan, str(result.instance_id), "ok" if result.created else "duplicate")
 
 
 def _invalid(slug: str, form: SurveyForm):
