@@ -111,7 +111,8 @@ def form(slug: str):
         form.add_errors(err.errors)
         return _invalid(slug, form)
     transaction.commit()
-    return _saved(layanan, str(result.instance_id), "ok" if result.created else "duplicate")
+    # The receipt from the id as sent: offline-queue.js derived it from the same text.
+    return _saved(layanan, request.form.get("instance_id", ""), "ok" if result.created else "duplicate")
 
 
 def _invalid(slug: str, form: SurveyForm):

@@ -162,7 +162,7 @@ def insert_ignoring_duplicate(values: dict) -> bool:
 
 
 def zone_of(layanan) -> str:
-    """The unit's time zone of a Layanan row or of a cached survey_lookup.LayananRef."""
+    """The unit's time zone of a Layanan row or of a cached lookup.LayananRef."""
     return getattr(layanan, "timezone", None) or layanan.unit.timezone
 
 
