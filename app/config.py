@@ -60,7 +60,9 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
-        # Seconds another process may keep serving a cached layanan/category (app.services.survey_lookup).
+        # POSTs to the public survey per client address: generous, as many phones share one carrier-NAT IP.
+        "SURVEY_RATE_LIMIT": os.environ.get("SURVEY_RATE_LIMIT", "120 per minute;2000 per hour"),
+        # Seconds another process may keep serving a cached layanan/category (app.skm.lookup).
         "SURVEY_LOOKUP_TTL": float(os.environ.get("SURVEY_LOOKUP_TTL", "30")),
         # Large enough for a spreadsheet import, small enough to refuse abuse early.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024))),

@@ -201,7 +201,7 @@ def run(url: str, label: str, n_rows: int, n_layanan: int, profile: bool = False
     from app.extensions import db
     from app.reports import ikm as ikm_report
     from app.reports import pdf_report
-    from app.services import skm_stats
+    from app.skm import summary as skm_stats
 
     app = make_app(url)
     with app.app_context():

@@ -55,7 +55,7 @@ def prepare(env: dict, stamps_path: Path, count: int) -> str:
     subprocess.run([str(BIN / "flask"), "--app", "wsgi", "seed-demo"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     code = ("from wsgi import app\nfrom app.models import Layanan\nfrom app.extensions import db\n"
-            "from app.services import skm_submit as s\nfrom sqlalchemy import select\n"
+            "from app.skm import submit as s\nfrom sqlalchemy import select\n"
             "with app.app_context():\n"
             f"    lid = db.session.scalar(select(Layanan.id).where(Layanan.slug == '{SLUG}'))\n"
             f"    open({str(stamps_path)!r}, 'w').write(''.join(s.start_token(lid, now=0) + '\\n' "
@@ -72,7 +72,7 @@ def counts(url: str) -> tuple[int, int, bool]:
 
     from app import create_app
     from app.extensions import db
-    from app.services import skm_stats
+    from app.skm import summary as skm_stats
     from bench.bare_submit_app import bare
 
     app = create_app()

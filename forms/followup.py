@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from analysis.ikm import UNSUR
 from app.models.followup import PUBLICATION_MEDIA, RTL_STATUSES, TRIAGE_STATUSES
-from forms import survey as survey_forms
+from forms import skm as survey_forms
 from forms.fields import IdMultipleField
 
 REQUIRED = "Wajib diisi."

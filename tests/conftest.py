@@ -15,7 +15,7 @@ from app import create_app
 from app.core import reference
 from app.extensions import db, limiter
 from app.models import Layanan, Unit, User
-from app.services import survey_lookup
+from app.skm import lookup as survey_lookup
 from tests.helpers import TEST_PASSWORD, IsolatedClient
 from tests.monitoring_fixtures import field  # noqa: F401 - field-monitoring fixture, shared by its test files
 

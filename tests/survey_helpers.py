@@ -5,7 +5,7 @@ import re
 import time
 import uuid
 
-from app.services import skm_submit
+from app.skm import submit as skm_submit
 
 ANSWERS = {"u1": "3", "u2": "4", "u3": "3", "u4": "4", "u5": "3", "u6": "4", "u7": "4", "u8": "2", "u9": "3"}
 JSON = {"Accept": "application/json"}

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.indicators import loader as indicator_loader
 from app.models import IncomeSample, Indicator, Kpm, Layanan, SkmResponse
-from app.services import skm_import
+from app.skm import imports as skm_import
 from tests.helpers import csrf_from
 from tests.monitoring_fixtures import JSON, as_user, income_payload
 

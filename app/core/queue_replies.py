@@ -33,11 +33,12 @@ def conflict(message: str, template: str, *, existing_id: int | None = None, exi
 
 
 def saved(message: str, next_url: str, *, record_id: int | None = None, warnings: list[str] = (),
-          status: str = "ok", **extra):
+          status: str = "ok", created_code: int = 201, **extra):
     """201 (new) or 200 (duplicate: already stored); a browser is redirected with the message flashed.
-    `extra` adds fields to the JSON (the survey's receipt and thank-you address)."""
+    `extra` adds fields to the JSON (the survey's receipt and thank-you address). The public survey
+    has always answered 200 for a new answer too (`created_code=200`): its clients were built on that."""
     if wants_json():
-        code = 201 if status == "ok" else 200
+        code = created_code if status == "ok" else 200
         body = {"status": status, "message": " ".join([message, *warnings]).strip(), **extra}
         if record_id is not None:
             body["id"] = record_id

@@ -16,7 +16,8 @@ from app.indicators.realisasi import Part, Realisasi, combine_types, from_counts
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget, Layanan
 from app.reports import rollup, scope
 from app.reports.populations import populations
-from app.services import income_panel, skm_stats
+from app.services import income_panel
+from app.skm import summary as skm_stats
 
 
 def target_in_force(indicator: Indicator, year: int, revision: str | None = None) -> IndicatorTarget | None:

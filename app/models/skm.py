@@ -77,7 +77,7 @@ class SkmResponse(Base):
         CheckConstraint("length(period) = 7", name="period_format"),
         # Aggregation is always per layanan and period (month); years and quarters are ranges of months.
         Index("ix_skm_response_layanan_period", "layanan_id", "period"),
-        # Finds earlier uses of a render stamp (ballot stuffing), see app.services.skm_submit.
+        # Finds earlier uses of a render stamp (ballot stuffing), see app.skm.submit.
         Index("ix_skm_response_stamp_hash", "stamp_hash"),
         # Serves the same-device-today check on every web submission (issue 14).
         Index("ix_skm_response_device_day", "device_hash", "layanan_id", "submitted_at"),

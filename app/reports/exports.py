@@ -30,7 +30,7 @@ from app.core.periods import Period
 from app.extensions import db
 from app.models import Layanan, RespondentCategory, SkmResponse, Unit
 from app.models.skm import JENIS_KELAMIN, UNSUR_COLUMNS
-from app.services import skm_stats
+from app.skm import summary as skm_stats
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 2000

@@ -1,6 +1,6 @@
 """The IKM report: everything it shows, gathered with a handful of grouped queries.
 
-The core IKM aggregation lives in app.services.skm_stats; the figures and the
+The core IKM aggregation lives in app.skm.summary; the figures and the
 roll-up up the unit tree in app.reports.rollup; the report-only aggregates in
 app.reports.respondents (profile, kritik dan saran), app.reports.period_totals
 (pooled values, flags) and app.reports.comparisons (other periods, trend).
@@ -15,7 +15,7 @@ from app.reports.populations import populations_by_period
 from app.reports.respondents import kritik_saran, profile
 from app.reports.rollup import IkmReport, LayananLine, build_tree, headline_for
 from app.reports.scope import ReportScope, report_scope
-from app.services import skm_stats
+from app.skm import summary as skm_stats
 
 
 def build_report(unit: Unit, period: Period, layanan: Layanan | None = None, exclude_flagged: bool = False,

@@ -22,7 +22,7 @@ from app.core import report_db
 from app.core.periods import Period
 from app.models import SkmSummary
 from app.models.skm import UNSUR_COLUMNS
-from app.services import skm_stats
+from app.skm import summary as skm_stats
 
 FLAG_KEYS = ("total", "flagged", "straightline", "too_fast", "repeat_device", "stamp_reused")
 _SUMS = ("n", *(f"{name}_{kind}" for name in UNSUR_COLUMNS for kind in ("sum", "count")))

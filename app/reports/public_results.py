@@ -2,7 +2,7 @@
 
 The page covers the unit and its sub-units, published layanan only, for the
 current year in the unit's own time zone. Aggregation happens in SQL
-(app.services.skm_stats); the IKM rules live in analysis.ikm.
+(app.skm.summary); the IKM rules live in analysis.ikm.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from app.reports import ikm_inference
 from app.reports.populations import populations
 from app.reports.sample_caution import sample_caution
 from app.services import followup_public, followup_triage
-from app.services.skm_stats import ikm_by_layanan
+from app.skm.summary import ikm_by_layanan
 
 
 @dataclass

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Layanan, RespondentCategory, SkmProfileCount, SkmResponse
 from app.models.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN_LABELS
 from app.reports.period_totals import period_totals
-from app.services import skm_stats
+from app.skm import summary as skm_stats
 
 # The migration-0005 trigger assigns these bands into skm_profile_count; change both together.
 AGE_BANDS = (("< 20", None, 19), ("20-29", 20, 29), ("30-39", 30, 39), ("40-49", 40, 49),

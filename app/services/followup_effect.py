@@ -21,8 +21,8 @@ from app.extensions import db
 from app.models import RtlAction
 from app.reports import ikm_inference
 from app.reports.populations import populations
-from app.services import skm_stats
 from app.services.followup_rtl import UNSUR_NAMES
+from app.skm import summary as skm_stats
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from app.core.scoping import unit_subtree_ids
 from app.extensions import db
 from app.models import Layanan, RtlAction, RtlSetting, SkmResponse, Unit, User
 from app.models.followup import DEFAULT_NRR_THRESHOLD, RTL_STATUSES
-from app.services import evidence_files, skm_stats
+from app.services import evidence_files
+from app.skm import summary as skm_stats
 
 UNSUR_NAMES = {u.code: u.name for u in UNSUR}
 EDITOR_ROLES = ("analyst", "admin")

@@ -5,10 +5,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.blueprints import survey, survey_admin
-    from app.core import demo
-    from app.services import skm_demo
+    from app.core import demo, reference
+    from app.skm import admin_routes, categories, cli, lookup, routes
+    from app.skm import demo as skm_demo
 
-    app.register_blueprint(survey.bp)
-    app.register_blueprint(survey_admin.bp)
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(admin_routes.bp)
+    cli.register(app)
+    lookup.watch_edits()
+    reference.register_default_loader(categories.ensure_defaults)
     demo.register_seeder(skm_demo.seed_responses)

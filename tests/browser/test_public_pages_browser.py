@@ -9,7 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.models import utcnow
-from app.services import skm_submit
+from app.skm import submit as skm_submit
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from app.core.periods import current_period
 from app.extensions import db
 from app.models import ServicePopulation, utcnow
 from app.reports.sample_caution import sample_caution
-from app.services import skm_submit
+from app.skm import submit as skm_submit
 
 
 def _add(layanan, value: int, count: int) -> None:

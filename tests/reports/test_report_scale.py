@@ -18,7 +18,7 @@ from analysis.rounding import round_half_up
 from app.core.periods import parse_period
 from app.reports import comparisons, ikm_inference
 from app.reports import ikm as ikm_report
-from app.services import skm_stats
+from app.skm import summary as skm_stats
 from tests.report_data import as_answers, insert_rows, make_rows
 
 

@@ -304,3 +304,9 @@ def rebuild_summary() -> None:
         "DROP TABLE skm_rebuild",
     ):
         db.session.execute(text(statement))
+
+
+def rebuild_and_verify() -> bool:
+    """The `rebuild-skm-summary` repair: rebuild, then check against the raw rows in the same transaction."""
+    rebuild_summary()
+    return summary_matches_raw()

@@ -1,4 +1,5 @@
-"""Storing one SKM response: data-quality flags and an idempotent insert.
+"""Storing one SKM response (`record`, the one write path): the rules of app.skm.rules,
+data-quality flags and an idempotent insert.
 
 The insert is `INSERT ... ON CONFLICT (instance_id) DO NOTHING`, so a response
 retried by an offline queue, or two copies racing each other, is stored once on
@@ -12,6 +13,7 @@ import hmac
 import secrets
 import time
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -25,6 +27,7 @@ from app.core.periods import period_of
 from app.extensions import db
 from app.models import Layanan, SkmResponse, utcnow
 from app.models.skm import FORM_VERSION, UNSUR_COLUMNS
+from app.skm import lookup, rules
 
 TOO_FAST_SECONDS = 20
 DEVICE_COOKIE = "pantau_perangkat"
@@ -159,7 +162,7 @@ def insert_ignoring_duplicate(values: dict) -> bool:
 
 
 def zone_of(layanan) -> str:
-    """The unit's time zone of a Layanan row or of a cached survey_lookup.LayananRef."""
+    """The unit's time zone of a Layanan row or of a cached lookup.LayananRef."""
     return getattr(layanan, "timezone", None) or layanan.unit.timezone
 
 
@@ -193,39 +196,47 @@ def row_values(layanan: Layanan, *, instance_id: uuid.UUID, answers: dict, submi
     }
 
 
-def submit_web(layanan, form, device_token: str | None, channel: str = "web") -> SubmitResult:
-    """Store a validated SurveyForm. A missing or forged render stamp counts as too fast:
-    the response could not have come from a form we served, so an analyst should look.
+def record(layanan, response: rules.SkmAnswers, *, channel: str, category_ids: Collection[int] | None = None,
+           submitted_at: datetime | None = None, started: str | None = None, duration: int | None = None,
+           device_token: str | None = None) -> SubmitResult:
+    """Check and store one response: the one write path of the web form, the offline queue, the CSV
+    import and the demo seeder (issue 10, rule 4). Raises rules.InvalidResponse; adds, never commits.
 
-    `layanan` is a Layanan or a survey_lookup.LayananRef (the POST route's cached value)."""
-    instance_id = uuid.UUID(form.instance_id.data)
+    `layanan` is a Layanan or a lookup.LayananRef (the POST route's cached value). `category_ids`
+    defaults to the active categories (cached). Timing is judged for answers filled on a screen: a
+    missing or forged render stamp (`started`) counts as too fast, since the response could not have
+    come from a form we served; the demo seeder passes a `duration` instead. Paper answers (import)
+    carry no timing. The same instance_id again for this layanan is a duplicate (created False);
+    for another layanan's response it is refused.
+    """
     now = utcnow()
-    duration = duration_from(form.started.data, layanan.id)
+    submitted_at = submitted_at or now
+    if category_ids is None:
+        category_ids = lookup.active_category_ids()
+    errors = rules.problems(response, channel=channel, category_ids=category_ids, submitted_at=submitted_at)
+    if errors:
+        raise rules.InvalidResponse(errors)
+    instance_id = rules.parsed_instance_id(response.instance_id)
+    timed = channel not in rules.PARTIAL_CHANNELS
+    stamp = None
+    if timed and duration is None:
+        duration = duration_from(started, layanan.id)
+        stamp = stamp_hash(started) if duration is not None else None  # only verified stamps
     dev_hash = device_hash(device_token)
-    stamp = stamp_hash(form.started.data) if duration is not None else None  # only verified stamps
-    repeat_device, reused = _flags_from_history(layanan.id, zone_of(layanan), dev_hash, now, stamp, instance_id)
+    repeat_device, reused = _flags_from_history(layanan.id, zone_of(layanan), dev_hash, submitted_at, stamp,
+                                                instance_id)
     values = row_values(
-        layanan,
-        instance_id=instance_id,
-        answers=form.answers,
-        submitted_at=now,
-        channel=channel,
-        profile={
-            "jenis_kelamin": form.jenis_kelamin.data,
-            "usia": form.usia.data,
-            "pendidikan": form.pendidikan.data,
-            "pekerjaan": form.pekerjaan.data,
-            "respondent_category_id": form.category_id,
-            "service_date": form.service_date.data,
-            "kritik_saran": form.kritik_saran.data,
-        },
-        duration=duration,
-        dev_hash=dev_hash,
-        flag_too_fast=duration is None or duration < TOO_FAST_SECONDS,
-        flag_repeat_device=repeat_device,
-        stamp=stamp,
-        flag_stamp_reused=reused,
+        layanan, instance_id=instance_id, answers=response.answers, submitted_at=submitted_at, channel=channel,
+        profile=response.profile(), duration=duration, dev_hash=dev_hash,
+        flag_too_fast=timed and (duration is None or duration < TOO_FAST_SECONDS),
+        flag_repeat_device=repeat_device, stamp=stamp, flag_stamp_reused=reused,
     )
     created = insert_ignoring_duplicate(values)
-    db.session.commit()
+    if not created and _owner(instance_id) != layanan.id:
+        raise rules.InvalidResponse({"instance_id": [rules.FOREIGN_INSTANCE_ID]})
     return SubmitResult(created=created, instance_id=instance_id)
+
+
+def _owner(instance_id: uuid.UUID) -> int | None:
+    """The layanan of the response stored under this instance_id (only asked after a conflict)."""
+    return db.session.scalar(select(SkmResponse.layanan_id).where(SkmResponse.instance_id == instance_id))

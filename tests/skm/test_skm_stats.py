@@ -9,7 +9,7 @@ from analysis.ikm import compute_ikm
 from app.core.periods import parse_period
 from app.extensions import db
 from app.models import SkmResponse
-from app.services import skm_stats
+from app.skm import summary as skm_stats
 
 
 def _insert(layanan, period, answers, **flags):

@@ -7,7 +7,7 @@ from sqlalchemy import delete, func, select, update
 
 from app.extensions import db
 from app.models import SkmProfileCount, SkmResponse, SkmSummary
-from app.services import skm_stats
+from app.skm import summary as skm_stats
 
 
 def _response(layanan, period="2025-02", answers=(4, 3, 3, 4, None, 2, 3, 4, 4), **extra):
@@ -62,7 +62,7 @@ def test_profile_counts_follow_the_rows(tree, make_layanan):
 
 
 def test_a_duplicate_instance_id_adds_nothing(app, tree, make_layanan):
-    from app.services.skm_submit import insert_ignoring_duplicate, row_values
+    from app.skm.submit import insert_ignoring_duplicate, row_values
 
     a = make_layanan("a", tree["psds"])
     values = row_values(a, instance_id=uuid.uuid4(), answers={f"u{i}": 3 for i in range(1, 10)},

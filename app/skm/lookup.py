@@ -6,7 +6,7 @@ Why: these rows change a few times a year but were read on every submission
 commit). Here they are plain frozen values, so nothing on the hot path is bound
 to a session.
 
-Invalidation, in two layers:
+Invalidation (installed by `watch_edits`, from skm's init_app), in two layers:
 - in this process, any flush or bulk UPDATE/DELETE that touches a Layanan, Unit
   or RespondentCategory clears the cache at once (an admin edit is seen by the
   next request served by the same process);
@@ -98,33 +98,46 @@ def category_choices() -> list[tuple[int, str]]:
     return list(rows)
 
 
+def active_category_ids() -> frozenset[int]:
+    """Ids a respondent may choose today (cached with category_choices)."""
+    return frozenset(category_id for category_id, _name in category_choices())
+
+
 def _touches_watched(session: Session) -> bool:
     return any(isinstance(obj, _WATCHED) for obj in (*session.new, *session.dirty, *session.deleted))
 
 
-@event.listens_for(Session, "before_flush")
 def _before_flush(session, _context, _instances):
     if _touches_watched(session):
         session.info["survey_lookup_dirty"] = True
         clear()
 
 
-@event.listens_for(Session, "after_commit")
 def _after_commit(session):
     # Cleared again once the edit is visible, so a lookup made between flush and commit is not kept.
     if session.info.pop("survey_lookup_dirty", False):
         clear()
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _after_rollback(session, _previous):
     if session.info.pop("survey_lookup_dirty", False):
         clear()
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _bulk_edit(state):
     if (state.is_update or state.is_delete) and state.bind_mapper is not None \
             and state.bind_mapper.class_ in _WATCHED:
         state.session.info["survey_lookup_dirty"] = True
         clear()
+
+
+_LISTENERS = (("before_flush", _before_flush), ("after_commit", _after_commit),
+              ("after_soft_rollback", _after_rollback), ("do_orm_execute", _bulk_edit))
+
+
+def watch_edits() -> None:
+    """Clear the cache on any edit of a watched table. Called by skm's init_app (importing this
+    module registers nothing); a second create_app does not add the listeners twice."""
+    for name, listener in _LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from analysis.ikm import UNSUR
-from app.services import skm_submit
+from app.skm import submit as skm_submit
 
 PAGE_BUDGET = 30 * 1024
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Layanan, RespondentCategory, utcnow
 from app.models.skm import PEKERJAAN, PENDIDIKAN, UNSUR_COLUMNS
-from app.services import skm_submit
+from app.skm import rules, submit
 
 DEMO_NAMESPACE = uuid.UUID("0b7d7c2e-3f51-4d0c-8f7e-5a3c1e9d2b40")
 # (slug, responses, typical answer) — a spread of grades on the public page.
@@ -25,6 +25,7 @@ def _answer(rng: random.Random, typical: float) -> int:
 
 
 def seed_responses() -> int:
+    """Store the demo responses through the survey's own write path (app.skm.submit.record)."""
     layanan = {row.slug: row for row in db.session.scalars(select(Layanan))}
     categories = list(db.session.scalars(select(RespondentCategory.id).order_by(RespondentCategory.sort_order)))
     now = utcnow()
@@ -37,23 +38,17 @@ def seed_responses() -> int:
         for i in range(count):
             answers = {col: _answer(rng, typical) for col in UNSUR_COLUMNS}
             duration = rng.randint(45, 400) if i % 11 else 12  # a few "too fast" ones to show the flag
-            values = skm_submit.row_values(
-                item,
-                instance_id=uuid.uuid5(DEMO_NAMESPACE, f"{slug}-{i}"),
+            response = rules.SkmAnswers(
+                instance_id=str(uuid.uuid5(DEMO_NAMESPACE, f"{slug}-{i}")),
                 answers=answers,
-                submitted_at=now - timedelta(minutes=9 * i + 1),
-                channel="web",
-                profile={
-                    "jenis_kelamin": rng.choice("LP"),
-                    "usia": rng.randint(19, 66),
-                    "pendidikan": rng.choice(PENDIDIKAN),
-                    "pekerjaan": rng.choice(PEKERJAAN),
-                    "respondent_category_id": rng.choice(categories) if categories else None,
-                },
-                duration=duration,
-                flag_too_fast=duration < skm_submit.TOO_FAST_SECONDS,
+                jenis_kelamin=rng.choice("LP"),
+                usia=rng.randint(19, 66),
+                pendidikan=rng.choice(PENDIDIKAN),
+                pekerjaan=rng.choice(PEKERJAAN),
+                respondent_category_id=rng.choice(categories) if categories else None,
             )
-            created += skm_submit.insert_ignoring_duplicate(values)
+            result = submit.record(item, response, channel="web", category_ids=categories,
+                                   submitted_at=now - timedelta(minutes=9 * i + 1), duration=duration)
+            created += result.created
     db.session.flush()
     return created
-

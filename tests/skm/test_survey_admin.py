@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import RespondentCategory, SkmResponse
-from app.services import qr_poster
+from app.skm import qr_poster
 from tests.helpers import csrf_from, login
 
 

@@ -14,52 +14,34 @@ import os
 import uuid
 from urllib.parse import urlsplit
 
-import click
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    jsonify,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from sqlalchemy import select
+from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 
 from analysis.ikm import UNSUR
+from app.core import queue_replies, transaction
 from app.core.errors import error_response, wants_json
 from app.core.static_assets import minified_js
-from app.extensions import csrf, db, limiter
-from app.models import Layanan, Unit
-from app.services import skm_import, skm_submit, survey_lookup
-from forms.survey import SurveyForm
+from app.extensions import csrf, limiter
+from app.models import Layanan
+from app.skm import layanan as layanan_service
+from app.skm import lookup, rules, submit
+from forms.skm import SurveyForm
 
-bp = Blueprint("survey", __name__, cli_group=None)
+bp = Blueprint("skm", __name__)
 
-DEFAULT_RATE_LIMIT = "120 per minute;2000 per hour"  # per address: many phones share one carrier-NAT IP
 DEVICE_COOKIE_AGE = 365 * 24 * 3600
 CROSS_ORIGIN = "Formulir hanya dapat dikirim dari situs ini."
 
 
 def survey_rate_limit() -> str:
-    return current_app.config.get("SURVEY_RATE_LIMIT") or os.environ.get("SURVEY_RATE_LIMIT") or DEFAULT_RATE_LIMIT
+    """Read per request, so a test (or an operator's config override) changes it without a restart."""
+    return current_app.config["SURVEY_RATE_LIMIT"]
 
 
 def _active_layanan(slug: str) -> Layanan:
-    if len(slug) > 80:
-        abort(404)
-    layanan = db.session.scalar(
-        select(Layanan).join(Layanan.unit).where(Layanan.slug == slug, Layanan.active, Unit.active)
-    )
+    layanan = layanan_service.active(slug)
     if layanan is None:
         abort(404)
     return layanan
-
-
-def category_choices() -> list[tuple[int, str]]:
-    return survey_lookup.category_choices()
 
 
 def _same_origin() -> bool:
@@ -74,17 +56,13 @@ def _same_origin() -> bool:
 def _render_form(layanan: Layanan, form: SurveyForm, status: int = 200):
     if not form.instance_id.data or form.instance_id.errors:
         form.instance_id.data = str(uuid.uuid4())  # no-JS path: the server supplies a fresh id
-    form.started.data = skm_submit.start_token(layanan.id)
-    response = make_response(render_template("survey/form.html", layanan=layanan, form=form, unsur=UNSUR), status)
+    form.started.data = submit.start_token(layanan.id)
+    response = make_response(render_template("skm/form.html", layanan=layanan, form=form, unsur=UNSUR), status)
     response.headers["Cache-Control"] = "no-cache"
-    if not request.cookies.get(skm_submit.DEVICE_COOKIE):
-        response.set_cookie(skm_submit.DEVICE_COOKIE, skm_submit.new_device_token(), max_age=DEVICE_COOKIE_AGE,
+    if not request.cookies.get(submit.DEVICE_COOKIE):
+        response.set_cookie(submit.DEVICE_COOKIE, submit.new_device_token(), max_age=DEVICE_COOKIE_AGE,
                             httponly=True, samesite="Lax", secure=current_app.config.get("PRODUCTION", False))
     return response
-
-
-def _thanks_url(layanan) -> str:
-    return url_for("survey.thanks", slug=layanan.slug)
 
 
 def receipt_code(instance_id: str) -> str:
@@ -94,44 +72,55 @@ def receipt_code(instance_id: str) -> str:
     return f"{digits[:4]}-{digits[4:]}"
 
 
-def _success(layanan, status: str):
-    if wants_json():
-        return jsonify(status=status, redirect=_thanks_url(layanan),
-                       receipt=receipt_code(request.form.get("instance_id", "")))
-    return redirect(_thanks_url(layanan), code=303)
+def _saved(layanan, instance_id: str, status: str = "ok"):
+    """The queue drops the item and shows the receipt; a browser goes to the thank-you page."""
+    thanks_url = url_for("skm.thanks", slug=layanan.slug)
+    return queue_replies.saved("", thanks_url, status=status, created_code=200, redirect=thanks_url,
+                              receipt=receipt_code(instance_id))
 
 
 @bp.get("/s/")
 def index():
-    rows = db.session.scalars(
-        select(Layanan).join(Layanan.unit).where(Layanan.active, Unit.active).order_by(Unit.name, Layanan.name)
-    ).all()
-    return render_template("survey/index.html", rows=rows)
+    return render_template("skm/index.html", rows=layanan_service.listed())
 
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
 @limiter.limit(survey_rate_limit, methods=["POST"])
 def form(slug: str):
     if request.method == "GET":
-        return _render_form(_active_layanan(slug), SurveyForm(formdata=None, categories=category_choices()))
+        return _render_form(_active_layanan(slug), SurveyForm(formdata=None, categories=lookup.category_choices()))
 
     # The POST is the hot path (issue 14): the layanan comes from the per-process cache, no ORM load.
-    layanan = survey_lookup.active_layanan(slug) if len(slug) <= 80 else None
+    layanan = lookup.active_layanan(slug) if len(slug) <= layanan_service.MAX_SLUG else None
     if layanan is None:
         abort(404)
     if not _same_origin():
         return error_response(403, CROSS_ORIGIN)
-    form = SurveyForm(categories=category_choices())
+    form = SurveyForm(categories=lookup.category_choices())
     if form.website.data:
         # A bot filled the hidden field: answer like a success so it learns nothing, store nothing.
         current_app.logger.info("survey honeypot triggered for %s", layanan.slug)
-        return _success(layanan, "ok")
+        return _saved(layanan, request.form.get("instance_id", ""))
     if not form.validate():
-        if wants_json():
-            return jsonify(status="invalid", message="Periksa kembali isian yang ditandai.", errors=form.errors), 422
-        return _render_form(_active_layanan(slug), form, status=422)
-    result = skm_submit.submit_web(layanan, form, request.cookies.get(skm_submit.DEVICE_COOKIE))
-    return _success(layanan, "ok" if result.created else "duplicate")
+        return _invalid(slug, form)
+    try:
+        result = submit.record(layanan, form.response(), channel="web", category_ids=form.category_ids,
+                               started=form.started.data, device_token=request.cookies.get(submit.DEVICE_COOKIE))
+    except rules.InvalidResponse as err:
+        transaction.rollback()
+        form.add_errors(err.errors)
+        return _invalid(slug, form)
+    transaction.commit()
+    # The receipt from the id as sent: offline-queue.js derived it from the same text.
+    return _saved(layanan, request.form.get("instance_id", ""), "ok" if result.created else "duplicate")
+
+
+def _invalid(slug: str, form: SurveyForm):
+    """422: the queue keeps the item and shows the errors (no query for it); a browser sees the form
+    again, with a fresh render stamp and, if it lost it, a device cookie."""
+    if wants_json():
+        return queue_replies.invalid(form.errors, "skm/form.html")
+    return _render_form(_active_layanan(slug), form, status=422)
 
 
 csrf.exempt(form)
@@ -140,7 +129,7 @@ csrf.exempt(form)
 @bp.get("/s/<slug>/terima-kasih")
 def thanks(slug: str):
     layanan = _active_layanan(slug)
-    return render_template("survey/thanks.html", layanan=layanan)
+    return render_template("skm/thanks.html", layanan=layanan)
 
 
 @bp.get("/sw.js")
@@ -167,30 +156,3 @@ def _static_hash(folder: str) -> str:
             with open(os.path.join(base, name), "rb") as handle:
                 digest.update(name.encode() + handle.read())
     return digest.hexdigest()[:12]
-
-
-@bp.cli.command("import-skm")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--layanan", "slug", required=True, help="Slug layanan, mis. izin-ugb")
-def import_skm(path: str, slug: str) -> None:
-    """Import legacy SKM answers from CSV (all or nothing; re-importing adds nothing).
-
-    Columns: tanggal,u1..u9 and optionally instance_id, jenis_kelamin, usia, pendidikan,
-    pekerjaan, unsur_responden, tanggal_layanan, kritik_saran.
-    """
-    layanan = db.session.scalar(select(Layanan).where(Layanan.slug == slug.strip().lower()))
-    if layanan is None:
-        raise click.BadParameter(f"layanan '{slug}' tidak ditemukan", param_hint="--layanan")
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            result = skm_import.import_csv(handle, layanan)
-    except UnicodeDecodeError:
-        click.echo("Berkas harus berupa teks UTF-8 (simpan ulang sebagai CSV UTF-8).", err=True)
-        raise SystemExit(1) from None
-    except skm_import.SkmImportError as err:
-        for message in err.errors:
-            click.echo(message, err=True)
-        click.echo(f"Tidak ada yang diimpor: {len(err.errors)} kesalahan.", err=True)
-        raise SystemExit(1) from None
-    click.echo(f"SKM {layanan.slug}: {result.rows} baris valid, {result.created} baru, "
-               f"{result.existing} sudah ada sebelumnya.")

@@ -6,19 +6,19 @@ layanan themselves.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from app.core import audit, reference_authority
-from app.core.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
-from app.extensions import db
+from app.core import reference_authority, transaction
+from app.core.scoping import get_scoped_or_404, role_required
 from app.models import Layanan, RespondentCategory, Unit
-from app.services import qr_poster
+from app.skm import categories as category_service
+from app.skm import layanan as layanan_service
+from app.skm import qr_poster
 from forms.admin import ConfirmForm
-from forms.survey_admin import RespondentCategoryForm
+from forms.skm import RespondentCategoryForm
 
-bp = Blueprint("survey_admin", __name__, url_prefix="/admin")
+bp = Blueprint("skm_admin", __name__, url_prefix="/admin")
 
 
 @bp.before_request
@@ -37,78 +37,74 @@ def survey_url(layanan: Layanan) -> str:
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:
         return f"{base.rstrip('/')}/s/{layanan.slug}"
-    return url_for("survey.form", slug=layanan.slug, _external=True)
+    return url_for("skm.form", slug=layanan.slug, _external=True)
 
 
 # ---- respondent categories -------------------------------------------------------
 
 @bp.get("/kategori-responden")
 def categories():
-    rows = db.session.scalars(select(RespondentCategory).order_by(RespondentCategory.sort_order,
-                                                                   RespondentCategory.name)).all()
     editable = reference_authority.may_change(current_user)
-    return render_template("survey/admin_categories.html", rows=rows, editable=editable, confirm=ConfirmForm())
+    return render_template("skm/admin_categories.html", rows=category_service.in_order(), editable=editable,
+                           confirm=ConfirmForm())
+
+
+def _category_or_404(category_id: int) -> RespondentCategory:
+    category = category_service.get(category_id)
+    if category is None:
+        abort(404)
+    return category
 
 
 @bp.route("/kategori-responden/new", methods=["GET", "POST"])
 @bp.route("/kategori-responden/<int:category_id>", methods=["GET", "POST"])
 def category_edit(category_id: int | None = None):
     reference_authority.require()
-    category = db.get_or_404(RespondentCategory, category_id) if category_id else RespondentCategory(active=True)
+    category = _category_or_404(category_id) if category_id else RespondentCategory(active=True)
     form = RespondentCategoryForm(obj=category)
     if form.validate_on_submit():
-        taken = db.session.scalar(select(RespondentCategory.id).where(
-            RespondentCategory.code == form.code.data, RespondentCategory.id != (category.id or 0)))
-        if taken is not None:
-            form.code.errors.append("Kode sudah dipakai.")
+        try:
+            category_service.save(category, code=form.code.data, name=form.name.data,
+                                  sort_order=form.sort_order.data, active=form.active.data, actor=current_user)
+        except category_service.CodeTaken as err:
+            form.code.errors.append(str(err))
         else:
-            before = audit.snapshot(category) if category.id else None
-            form.populate_obj(category)
-            db.session.add(category)
-            db.session.flush()
-            audit.record("update" if before else "create", category, before=before, actor=current_user)
-            db.session.commit()
+            transaction.commit()
             flash("Kategori responden tersimpan.", "success")
-            return redirect(url_for("survey_admin.categories"))
+            return redirect(url_for("skm_admin.categories"))
     status = 400 if form.errors else 200
     return render_template("admin/form.html", form=form, title="Kategori responden",
-                           back=url_for("survey_admin.categories")), status
+                           back=url_for("skm_admin.categories")), status
 
 
 @bp.post("/kategori-responden/<int:category_id>/deactivate")
 def category_deactivate(category_id: int):
     reference_authority.require()
-    category = db.get_or_404(RespondentCategory, category_id)
+    category = _category_or_404(category_id)
     if ConfirmForm().validate_on_submit():
-        before = audit.snapshot(category)
-        category.active = False
-        audit.record("deactivate", category, before=before, actor=current_user)
-        db.session.commit()
+        category_service.deactivate(category, actor=current_user)
+        transaction.commit()
         flash("Kategori dinonaktifkan; jawaban lama tetap menyimpannya.", "success")
-    return redirect(url_for("survey_admin.categories"))
+    return redirect(url_for("skm_admin.categories"))
 
 
 # ---- QR posters ------------------------------------------------------------------
 
 @bp.get("/poster")
 def posters():
-    rows = db.session.scalars(scoped(Layanan).join(Layanan.unit).order_by(Unit.code, Layanan.name)).all()
-    units = db.session.scalars(scoped(Unit).where(Unit.active).order_by(Unit.code)).all()
-    return render_template("survey/admin_posters.html", rows=[(row, survey_url(row)) for row in rows], units=units)
+    rows = layanan_service.visible_to(current_user)
+    units = layanan_service.active_units_visible_to(current_user)
+    return render_template("skm/admin_posters.html", rows=[(row, survey_url(row)) for row in rows], units=units)
 
 
 @bp.get("/unit/<int:unit_id>/poster.pdf")
 def unit_posters_pdf(unit_id: int):
     """Every active layanan of the unit and its sub-units, one poster page each, in one PDF to print."""
-    unit = get_scoped_or_404(Unit, unit_id)  # its subtree then lies inside the admin's scope too
-    rows = db.session.scalars(
-        select(Layanan).join(Layanan.unit)
-        .where(Layanan.unit_id.in_(unit_subtree_ids(unit.id)), Layanan.active, Unit.active)
-        .order_by(Unit.code, Layanan.name)
-    ).all()
+    unit = get_scoped_or_404(Unit, unit_id, current_user)  # its subtree then lies inside the admin's scope too
+    rows = layanan_service.active_in_unit_tree(unit.id)
     if not rows:
         flash(f"Belum ada layanan aktif di {unit.name} dan sub-unitnya; tidak ada poster untuk dicetak.", "error")
-        return redirect(url_for("survey_admin.posters"))
+        return redirect(url_for("skm_admin.posters"))
     pdf = qr_poster.posters_pdf([(row.unit.name, row.name, survey_url(row)) for row in rows],
                                 title=f"Poster Survei Kepuasan Masyarakat — {unit.name}")
     return _download(pdf, "application/pdf", f"poster-skm-{unit.code.lower()}.pdf")
@@ -123,18 +119,18 @@ def _download(body, mimetype: str, filename: str):
 
 @bp.get("/layanan/<int:layanan_id>/poster.pdf")
 def poster_pdf(layanan_id: int):
-    layanan = get_scoped_or_404(Layanan, layanan_id)
+    layanan = get_scoped_or_404(Layanan, layanan_id, current_user)
     pdf = qr_poster.poster_pdf(layanan.unit.name, layanan.name, survey_url(layanan))
     return _download(pdf, "application/pdf", f"poster-skm-{layanan.slug}.pdf")
 
 
 @bp.get("/layanan/<int:layanan_id>/qr.png")
 def qr_png(layanan_id: int):
-    layanan = get_scoped_or_404(Layanan, layanan_id)
+    layanan = get_scoped_or_404(Layanan, layanan_id, current_user)
     return _download(qr_poster.qr_png(survey_url(layanan)), "image/png", f"qr-skm-{layanan.slug}.png")
 
 
 @bp.get("/layanan/<int:layanan_id>/qr.svg")
 def qr_svg(layanan_id: int):
-    layanan = get_scoped_or_404(Layanan, layanan_id)
+    layanan = get_scoped_or_404(Layanan, layanan_id, current_user)
     return _download(qr_poster.qr_svg(survey_url(layanan)), "image/svg+xml", f"qr-skm-{layanan.slug}.svg")

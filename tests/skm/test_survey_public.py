@@ -9,7 +9,7 @@ from analysis.ikm import compute_ikm, rollup
 from analysis.rounding import round_half_up
 from app.extensions import db
 from app.models import utcnow
-from app.services import skm_submit
+from app.skm import submit as skm_submit
 
 
 def _add(layanan, answers: dict[str, int], days_ago: int = 0) -> None:

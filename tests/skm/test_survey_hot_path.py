@@ -10,7 +10,7 @@ from sqlalchemy import event, select, text, update
 
 from app.extensions import db
 from app.models import RespondentCategory, SkmResponse
-from app.services import survey_lookup
+from app.skm import lookup as survey_lookup
 from tests.survey_helpers import JSON, payload
 
 

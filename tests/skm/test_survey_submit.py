@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from app.core.periods import period_of
 from app.extensions import db
 from app.models import RespondentCategory, SkmResponse
-from app.services import skm_stats, skm_submit
+from app.skm import submit as skm_submit
+from app.skm import summary as skm_stats
 from tests.survey_helpers import JSON, payload
 
 
@@ -162,7 +163,7 @@ def test_rate_limit_on_post_only(app, client, layanan, monkeypatch):
 
 
 def test_default_rate_limit_is_generous_for_carrier_nat(app, client, layanan):
-    assert app.config.get("SURVEY_RATE_LIMIT") is None
+    assert app.config["SURVEY_RATE_LIMIT"] == "120 per minute;2000 per hour"
     for _ in range(30):
         assert client.post("/s/izin-ugb", data=payload(layanan.id), headers=JSON).status_code == 200
 

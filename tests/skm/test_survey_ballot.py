@@ -17,7 +17,8 @@ from app.extensions import db
 from app.models import SkmResponse
 from app.reports.ikm import build_report
 from app.reports.pdf_report import render_pdf
-from app.services import skm_stats, skm_submit
+from app.skm import submit as skm_submit
+from app.skm import summary as skm_stats
 from tests.survey_helpers import JSON, payload
 
 
