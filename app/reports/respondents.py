@@ -97,7 +97,7 @@ def kritik_saran(layanan_ids: list[int], period: Period, exclude_flagged: bool, 
 
 def kritik_months(layanan_ids: list[int], period: Period, exclude_flagged: bool) -> dict[str, int]:
     """Kritik per month from the summary (app.reports.period_totals reads it with the report's other totals)."""
-    return period_totals(layanan_ids, [], period, exclude_flagged).kritik_per_month
+    return period_totals(layanan_ids, {}, period, exclude_flagged).kritik_per_month
 
 
 def earliest_month_needed(kritik_per_month: dict[str, int], limit: int) -> str | None:
