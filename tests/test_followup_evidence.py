@@ -13,9 +13,8 @@ from sqlalchemy import select
 
 from app.core.periods import current_period, parse_period
 from app.extensions import db
+from app.followup import evidence_files, rtl
 from app.models import RtlAction, User
-from app.services import evidence_files
-from app.services import followup_rtl as rtl
 from tests.helpers import csrf_from, login
 
 GPS_IFD = 0x8825

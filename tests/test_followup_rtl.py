@@ -9,8 +9,8 @@ from sqlalchemy import insert, select
 
 from app.core.periods import parse_period
 from app.extensions import db
+from app.followup import rtl
 from app.models import AuditEvent, RtlAction, RtlSetting, SkmResponse
-from app.services import followup_rtl as rtl
 from tests.helpers import csrf_from, login
 
 YEAR = parse_period("2025")

@@ -16,10 +16,12 @@ from app.core.periods import Period, current_period, parse_period
 from app.core.safe_redirect import same_site_path
 from app.core.scoping import get_scoped_or_404, role_required, scoped, unit_subtree_ids
 from app.extensions import db
+from app.followup import effect as followup_effect
+from app.followup import evidence_files, rtl
+from app.followup import publication as followup_publication
+from app.followup import triage as followup_triage
 from app.models import KritikTheme, Layanan, PublicationRecord, RtlAction, SkmResponse, Unit
 from app.models.followup import PUBLICATION_MEDIA, RTL_STATUSES, TRIAGE_STATUSES
-from app.services import evidence_files, followup_effect, followup_publication, followup_triage
-from app.services import followup_rtl as rtl
 from forms.followup import ActionForm, PublicationForm, SettingsForm, ThemeForm, TriageForm, kritik_choices
 
 bp = Blueprint("followup", __name__, url_prefix="/tindak-lanjut")
@@ -370,7 +372,7 @@ def pekppp_pack():
 
     from flask import send_file
 
-    from app.services import pekppp_pack as pack
+    from app.followup import pekppp_pack as pack
 
     unit = _unit()
     period = _period(unit)

@@ -14,8 +14,11 @@ from analysis.rounding import round_half_up
 from app.core.periods import current_period
 from app.core.scoping import unit_subtree_ids
 from app.extensions import db
+from app.followup import evidence_files
+from app.followup import public as followup_public
+from app.followup import triage as followup_triage
 from app.models import Layanan, Unit
-from app.services import evidence_files, followup_public, followup_triage, ikm_inference
+from app.services import ikm_inference
 from app.services.ikm_report import populations
 from app.services.sample_caution import sample_caution
 from app.services.skm_stats import ikm_by_layanan

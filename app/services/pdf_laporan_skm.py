@@ -18,7 +18,10 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 from analysis.ikm import UNSUR, grade
 from analysis.rounding import format_id
 from app.core.local_time import date_id
-from app.services import followup_report, followup_rtl, kritik_themes, pdf_inference, pdf_sections
+from app.followup import kritik_themes
+from app.followup import report as followup_report
+from app.followup import rtl as followup_rtl
+from app.services import pdf_inference, pdf_sections
 from app.services.ikm_report import IkmReport
 from app.services.pdf_base import para_text, table
 from app.services.pdf_pages import DocumentInfo, closing_page, cover

@@ -13,7 +13,8 @@ from analysis.ikm import GRADES, UNSUR
 from analysis.ikm import grade as grade_of
 from analysis.rounding import format_id
 from app.core.local_time import now_utc, to_local, zone_abbr
-from app.services import exports, followup_report, ikm_report
+from app.followup import report as followup_report
+from app.services import exports, ikm_report
 from app.services.exports import SCORE_FORMAT, Column, Sheet
 
 LEVELS = {"rollup": "Unit (tertimbang)", "pooled": "Gabungan (jumlah mentah)",

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from app.core.local_time import date_id
 from app.core.scoping import unit_subtree_ids
 from app.extensions import db
+from app.followup.rtl import UNSUR_NAMES, Completion, completion_of
 from app.models import RtlAction
 from app.models.followup import RTL_STATUSES
 from app.services.exports import Column
-from app.services.followup_rtl import UNSUR_NAMES, Completion, completion_of
 from app.services.ikm_report import IkmReport
 
 RTL_COLUMNS: tuple[Column, ...] = (

@@ -17,9 +17,10 @@ from app.core import audit
 from app.core.periods import Period, parse_period
 from app.core.scoping import unit_subtree_ids
 from app.extensions import db
+from app.followup import evidence_files
 from app.models import Layanan, RtlAction, RtlSetting, SkmResponse, Unit, User
 from app.models.followup import DEFAULT_NRR_THRESHOLD, RTL_STATUSES
-from app.services import evidence_files, skm_stats
+from app.services import skm_stats
 
 UNSUR_NAMES = {u.code: u.name for u in UNSUR}
 EDITOR_ROLES = ("analyst", "admin")
@@ -123,7 +124,7 @@ class ActionInput:
     evidence_note: str | None = None
     completed_on: date | None = None
     kritik_ids: tuple[int, ...] = ()
-    evidence: bytes | None = None  # a new evidence file (checked and stored by app.services.evidence_files)
+    evidence: bytes | None = None  # a new evidence file (checked and stored by app.followup.evidence_files)
     remove_evidence: bool = False
 
 

@@ -17,10 +17,10 @@ from app.core import audit
 from app.core.periods import Period
 from app.core.scoping import unit_subtree_ids
 from app.extensions import db
+from app.followup import evidence_files
+from app.followup.rtl import FollowupError, NotPermitted, in_scope
 from app.models import Layanan, PublicationRecord, User
 from app.models.followup import PUBLICATION_MEDIA
-from app.services import evidence_files
-from app.services.followup_rtl import FollowupError, NotPermitted, in_scope
 
 
 @dataclass

@@ -18,9 +18,9 @@ from analysis.comparison import Difference, compare
 from analysis.estimate import Estimate
 from app.core.periods import Period
 from app.extensions import db
+from app.followup.rtl import UNSUR_NAMES
 from app.models import RtlAction
 from app.services import ikm_inference, skm_stats
-from app.services.followup_rtl import UNSUR_NAMES
 from app.services.ikm_report import populations
 
 
