@@ -12,10 +12,11 @@ def init_app(app: Flask) -> None:
     from app.blueprints import followup
     from app.core import reference
     from app.core.commands import add_report_command
-    from app.followup import cli, triage
+    from app.followup import cli, evidence_files, triage
 
     app.register_blueprint(followup.bp)
     add_report_command(app, cli.report_pekppp)
+    evidence_files.init_app(app)
     register_scope(RtlAction, lambda user: unit_clause(RtlAction.unit_id, user))
     register_scope(SkmResponse, lambda user: SkmResponse.layanan_id.in_(
         select(Layanan.id).where(unit_clause(Layanan.unit_id, user))))

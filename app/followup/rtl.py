@@ -188,17 +188,20 @@ def _snapshot(obj: RtlAction) -> dict:
 
 
 def _evidence(obj: RtlAction, data: ActionInput, instance_path: str | None) -> None:
-    """Store a new evidence file (replacing the old one) or drop it; files are checked before anything changes."""
+    """Store a new evidence file (replacing the old one) or drop it; files are checked before anything changes.
+
+    The old file goes only when the transaction commits, a new one stays only if it does.
+    """
     if data.evidence is None and not data.remove_evidence:
         return
     if instance_path is None:
         raise ValueError("instance_path is needed to store evidence")
-    old = obj.evidence_file
     try:
-        obj.evidence_file = evidence_files.store(data.evidence, instance_path) if data.evidence else None
+        new = evidence_files.keep_if_committed(data.evidence, instance_path) if data.evidence else None
     except evidence_files.EvidenceError as err:
         raise FollowupError(str(err)) from None
-    evidence_files.remove(old, instance_path)
+    evidence_files.remove_when_committed(obj.evidence_file, instance_path)
+    obj.evidence_file = new
 
 
 def create_action(actor: User, unit: Unit, layanan: Layanan | None, period: Period, data: ActionInput,
@@ -234,7 +237,7 @@ def delete_action(actor: User, obj: RtlAction, instance_path: str | None = None)
     db.session.delete(obj)
     db.session.flush()
     if instance_path is not None:
-        evidence_files.remove(obj.evidence_file, instance_path)
+        evidence_files.remove_when_committed(obj.evidence_file, instance_path)
 
 
 # ---- completion ---------------------------------------------------------------------------------
