@@ -9,12 +9,11 @@ from app.models import Layanan, PublicationRecord, RtlAction, SkmResponse
 
 
 def init_app(app: Flask) -> None:
-    from app.blueprints import followup
     from app.core import reference
     from app.core.commands import add_report_command
-    from app.followup import cli, evidence_files, triage
+    from app.followup import cli, evidence_files, routes, triage
 
-    app.register_blueprint(followup.bp)
+    app.register_blueprint(routes.bp)
     add_report_command(app, cli.report_pekppp)
     evidence_files.init_app(app)
     register_scope(RtlAction, lambda user: unit_clause(RtlAction.unit_id, user))
