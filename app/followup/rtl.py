@@ -34,9 +34,14 @@ class NotPermitted(PermissionError):
     """The acting user may not touch this unit."""
 
 
+def subtree_ids(unit_id: int) -> list[int]:
+    """The unit and every unit below it."""
+    return list(db.session.scalars(unit_subtree_ids(unit_id)))
+
+
 def in_scope(user: User, unit_id: int) -> bool:
     """May this user edit follow-up of this unit (analyst/admin, unit in their subtree)?"""
-    return user.role in EDITOR_ROLES and unit_id in set(db.session.scalars(unit_subtree_ids(user.unit_id)))
+    return user.role in EDITOR_ROLES and unit_id in set(subtree_ids(user.unit_id))
 
 
 def _require_scope(user: User, unit_id: int) -> None:

@@ -41,6 +41,10 @@ def themes(active_only: bool = True) -> list[KritikTheme]:
     return list(db.session.scalars(stmt))
 
 
+def find_theme(theme_id: int) -> KritikTheme | None:
+    return db.session.get(KritikTheme, theme_id)
+
+
 def add_theme(actor: User, code: str, name: str) -> KritikTheme:
     if actor.role != "admin":
         raise NotPermitted()
