@@ -110,7 +110,10 @@ def send(file_name: str | None, instance_path: str):
 # ---- files that follow the transaction -----------------------------------------------------------
 
 def _pending() -> dict[str, list[str]]:
-    return db.session.info.setdefault(PENDING, {"new": [], "old": []})
+    session = db.session()
+    if not session.in_transaction():  # tie the file to a transaction whose end the hooks will see
+        session.begin()
+    return session.info.setdefault(PENDING, {"new": [], "old": []})
 
 
 def keep_if_committed(data: bytes, instance_path: str) -> str:
