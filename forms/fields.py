@@ -15,7 +15,17 @@ from wtforms import DateField, DecimalField, FloatField, IntegerField, SelectFie
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
-from app.core.parsing import MAX_BIGINT, MAX_DATE, MAX_INT, MIN_DATE, parse_date, parse_decimal, parse_int, parse_rupiah
+from app.core.parsing import (
+    MAX_BIGINT,
+    MAX_DATE,
+    MAX_INT,
+    MIN_DATE,
+    NOT_NUMBER,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_rupiah,
+)
 
 INVALID_CHOICE = "Pilihan tidak valid."
 
@@ -67,17 +77,27 @@ class RupiahField(IntegerField):
 
 
 class DecimalNumberField(DecimalField):
-    """A finite decimal: "89,19" or "89.19"; never NaN, Infinity or an exponent."""
+    """A finite decimal: "89,19" or "89.19"; never NaN, Infinity or an exponent.
 
-    def __init__(self, *args, **kwargs):
+    `not_a_number` replaces the parser's message for text that is no number at all,
+    for a form that shows an example in the field's own terms ("Isi angka, mis. 3,00.").
+    """
+
+    def __init__(self, *args, not_a_number: str | None = None, **kwargs):
         kwargs.setdefault("places", None)
         super().__init__(*args, **kwargs)
+        self.not_a_number = not_a_number
 
     def process_formdata(self, valuelist):
         raw = _raw(valuelist)
         self.data = None
         if raw is not None and raw.strip():
-            self.data = parse_decimal(raw)
+            try:
+                self.data = parse_decimal(raw)
+            except ValueError as err:
+                if self.not_a_number and str(err) == NOT_NUMBER:
+                    raise ValueError(self.not_a_number) from None
+                raise
 
 
 class FiniteFloatField(FloatField):

@@ -5,36 +5,22 @@ action, so only items of that scope can be linked.
 """
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from analysis.ikm import UNSUR
 from app.models.followup import PUBLICATION_MEDIA, RTL_STATUSES, TRIAGE_STATUSES
 from forms import skm as survey_forms
-from forms.fields import IdMultipleField
+from forms.fields import DecimalNumberField, IdMultipleField
 
 REQUIRED = "Wajib diisi."
-
-
-class CommaDecimalField(DecimalField):
-    """A decimal typed the Indonesian way ("3,25") or with a point."""
-
-    def process_formdata(self, valuelist):
-        super().process_formdata([v.replace(",", ".", 1) for v in valuelist])
-
-
-class _Indonesian(survey_forms._Indonesian):  # noqa: SLF001 - the one table of WTForms messages
-    def gettext(self, string):
-        if string == "Not a valid decimal value.":
-            return "Isi angka, mis. 3,00."
-        return super().gettext(string)
 
 
 class _Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
-            return _Indonesian()
+            return survey_forms._Indonesian()  # noqa: SLF001 - the one table of WTForms messages
 
 
 def kritik_choices(items: list[tuple[int, str]]) -> list[SelectChoice]:
@@ -63,7 +49,7 @@ class ActionForm(_Form):
 
 
 class SettingsForm(_Form):
-    nrr_threshold = CommaDecimalField("Ambang NRR", places=2, validators=[
+    nrr_threshold = DecimalNumberField("Ambang NRR", places=2, not_a_number="Isi angka, mis. 3,00.", validators=[
         InputRequired(REQUIRED), NumberRange(min=1, max=4, message="Ambang NRR harus antara 1,00 dan 4,00.")],
         description="Unsur dengan NRR di bawah ambang ini diusulkan untuk ditindaklanjuti (bawaan 3,00 = Baik).")
     show_pic = BooleanField("Tampilkan nama penanggung jawab di halaman publik")

@@ -1,7 +1,7 @@
 """One way to accept an uploaded picture: decoded by Pillow, bounded, re-encoded from its pixels.
 
 Shared by unit logos (app.reports.unit_logo) and follow-up evidence
-(app.services.evidence_files). The type comes from the bytes, never the name;
+(app.followup.evidence_files). The type comes from the bytes, never the name;
 the pixel count is bounded before decoding (decompression bombs); and the
 stored file is a new image built from the pixels alone, so EXIF (GPS location,
 camera, owner), text chunks and ICC profiles never reach the disk.

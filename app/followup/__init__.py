@@ -9,13 +9,15 @@ from app.models import Layanan, PublicationRecord, RtlAction, SkmResponse
 
 
 def init_app(app: Flask) -> None:
-    from app.blueprints import followup
     from app.core import reference
-    from app.services import followup_triage
+    from app.core.commands import add_report_command
+    from app.followup import cli, evidence_files, routes, triage
 
-    app.register_blueprint(followup.bp)
+    app.register_blueprint(routes.bp)
+    add_report_command(app, cli.report_pekppp)
+    evidence_files.init_app(app)
     register_scope(RtlAction, lambda user: unit_clause(RtlAction.unit_id, user))
     register_scope(SkmResponse, lambda user: SkmResponse.layanan_id.in_(
         select(Layanan.id).where(unit_clause(Layanan.unit_id, user))))
     register_scope(PublicationRecord, lambda user: unit_clause(PublicationRecord.unit_id, user))
-    reference.register_default_loader(followup_triage.ensure_default_themes)
+    reference.register_default_loader(triage.ensure_default_themes)

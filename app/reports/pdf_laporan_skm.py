@@ -18,11 +18,13 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 from analysis.ikm import UNSUR, grade
 from analysis.rounding import format_id
 from app.core.local_time import date_id
+from app.followup import kritik_themes
+from app.followup import report as followup_report
+from app.followup import rtl as followup_rtl
 from app.reports import pdf_inference, pdf_sections
 from app.reports.pdf_base import para_text, table
 from app.reports.pdf_pages import DocumentInfo, closing_page, cover
 from app.reports.rollup import IkmReport
-from app.services import followup_report, followup_rtl, kritik_themes
 
 TITLE = "Laporan Hasil Survei Kepuasan Masyarakat"
 UNSUR_NAMES = {u.code: u.name for u in UNSUR}

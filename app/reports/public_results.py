@@ -15,11 +15,12 @@ from analysis.rounding import round_half_up
 from app.core.periods import Period, current_period
 from app.core.scoping import unit_subtree_ids
 from app.extensions import db
+from app.followup import public as followup_public
+from app.followup import triage as followup_triage
 from app.models import Layanan, Unit
 from app.reports import ikm_inference
 from app.reports.populations import populations
 from app.reports.sample_caution import sample_caution
-from app.services import followup_public, followup_triage
 from app.skm.summary import ikm_by_layanan
 
 

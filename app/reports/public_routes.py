@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
+from app.followup import evidence_files
 from app.reports import public_results
-from app.services import evidence_files
 
 bp = Blueprint("reports_public", __name__)
 

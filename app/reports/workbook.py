@@ -13,11 +13,11 @@ from analysis.ikm import GRADES, UNSUR
 from analysis.ikm import grade as grade_of
 from analysis.rounding import format_id
 from app.core.local_time import now_utc, to_local, zone_abbr
+from app.followup import report as followup_report
 from app.reports import exports
 from app.reports.exports import SCORE_FORMAT, Column
 from app.reports.rollup import IkmReport
 from app.reports.xlsx import Sheet, write_xlsx
-from app.services import followup_report
 
 LEVELS = {"rollup": "Unit (tertimbang)", "pooled": "Gabungan (jumlah mentah)",
           "stratified": "Estimasi populasi (tertimbang N)", "unit": "Unit", "layanan": "Layanan"}

@@ -8,8 +8,8 @@ import pytest
 
 from app.core.periods import current_period, parse_period
 from app.extensions import db
+from app.followup import rtl
 from app.models import SkmResponse, utcnow
-from app.services import followup_rtl as rtl
 from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser

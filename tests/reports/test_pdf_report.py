@@ -17,10 +17,10 @@ from sqlalchemy import select
 from analysis.rounding import format_id
 from app.core.periods import parse_period
 from app.extensions import db
+from app.followup import kritik_themes
 from app.models import Unit
 from app.reports import ikm as ikm_report
 from app.reports import pdf_charts, pdf_report, unit_logo
-from app.services import kritik_themes
 from tests.helpers import csrf_from, login
 from tests.report_data import insert_rows, make_rows
 

@@ -9,8 +9,8 @@ from sqlalchemy import insert, select
 
 from app.core.periods import parse_period
 from app.extensions import db
+from app.followup import rtl
 from app.models import AuditEvent, RtlAction, RtlSetting, SkmResponse
-from app.services import followup_rtl as rtl
 from tests.helpers import csrf_from, login
 
 YEAR = parse_period("2025")
@@ -250,6 +250,17 @@ def test_admin_delete_and_settings(client, world):
     assert client.get(f"/tindak-lanjut/pengaturan?unit={world['rehsos'].id}").status_code == 404
     assert client.post(f"/tindak-lanjut/{action.id}/hapus", data={"csrf_token": token}).status_code == 302
     assert db.session.get(RtlAction, action.id) is None
+
+
+@pytest.mark.parametrize("typed", ["abc", "NaN", "Infinity", "1e3"])
+def test_threshold_that_is_no_number_gets_the_example(client, world, typed):
+    """The shared DecimalNumberField reads the threshold: NaN, Infinity and exponents are no numbers."""
+    login(client, _email("admin"))
+    url = f"/tindak-lanjut/pengaturan?unit={world['psds'].id}"
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    reply = client.post(url, data={"csrf_token": token, "nrr_threshold": typed})
+    assert reply.status_code == 200 and "Isi angka, mis. 3,00." in reply.get_data(as_text=True)
+    assert db.session.get(RtlSetting, world["psds"].id) is None
 
 
 def test_analyst_cannot_change_settings(client, world):

@@ -19,10 +19,13 @@ from datetime import datetime
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from sqlalchemy import select
 
 from app.core.local_time import date_id, now_utc
 from app.core.periods import Period
 from app.extensions import db
+from app.followup import evidence_files, publication
+from app.followup import report as followup_report
 from app.models import Unit
 from app.models.followup import PUBLICATION_MEDIA
 from app.reports import ikm as ikm_report
@@ -31,7 +34,6 @@ from app.reports.exports import Column
 from app.reports.pdf_base import Fonts, clean, fmt, para_text, styles, table
 from app.reports.workbook import write_report_xlsx
 from app.reports.xlsx import Sheet, write_xlsx
-from app.services import evidence_files, followup_publication, followup_report
 
 LAPORAN = "01_laporan_hasil_skm.pdf"
 DATA = "02_data_skm.xlsx"
@@ -99,7 +101,7 @@ def build_pack(unit: Unit, period: Period, instance_path: str, generated_at: dat
          for a, row in zip(actions, rtl_rows, strict=True)],
         [1.4 * cm, 4.5 * cm, 7.5 * cm, 3.5 * cm, 5 * cm, 2.2 * cm, 2.6 * cm])
 
-    records = list(db.session.scalars(followup_publication.records_stmt(unit.id, period.code)))
+    records = list(db.session.scalars(publication.records_stmt(unit.id, period.code)))
     pub_rows = []
     for i, record in enumerate(records, 1):
         name = None
@@ -111,7 +113,7 @@ def build_pack(unit: Unit, period: Period, instance_path: str, generated_at: dat
         pub_rows.append((i, PUBLICATION_MEDIA.get(record.medium, record.medium)
                          + (f" ({record.description})" if record.description else ""),
                          record.published_on, record.url, record.description, name))
-    public_page = followup_publication.has_public_page(unit.id)
+    public_page = publication.has_public_page(unit.id)
     if public_page:
         pub_rows.append((len(pub_rows) + 1, "Halaman hasil publik Pantau", None, f"/hasil/{unit.code}",
                          "dihitung otomatis: ada layanan yang dipublikasikan", None))
@@ -128,7 +130,7 @@ def build_pack(unit: Unit, period: Period, instance_path: str, generated_at: dat
         Figure("Jumlah responden (n) vs target Krejcie-Morgan",
                f"{report.n} dari target {target}" + (" (terpenuhi)" if report.n >= target else " (belum terpenuhi)")
                if target else f"{report.n} (populasi belum diisi, target tidak dapat dihitung)", (LAPORAN, DATA)),
-        Figure("Jumlah media publikasi", str(followup_publication.media_count(unit.id, period.code)),
+        Figure("Jumlah media publikasi", str(publication.media_count(unit.id, period.code)),
                (PUB_PDF, PUB_XLSX, *sorted(n for n in files if n.startswith(EVIDENCE_DIR)))),
         Figure("Persentase RTL selesai",
                f"{fmt(completion.share, 1)}% ({completion.done} dari {completion.counted} tindak lanjut selesai, "
@@ -142,6 +144,18 @@ def build_pack(unit: Unit, period: Period, instance_path: str, generated_at: dat
         for name in sorted(files):
             archive.writestr(name, files[name])
     return out.getvalue()
+
+
+class UnknownUnit(LookupError):
+    """No unit has the code given on the command line."""
+
+
+def build_pack_for_code(unit_code: str, period: Period, instance_path: str) -> tuple[Unit, bytes]:
+    """`report pekppp`: the command line names the unit by its code and sees every unit (no user, no scope)."""
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code.strip().upper()))
+    if unit is None:
+        raise UnknownUnit(unit_code)
+    return unit, build_pack(unit, period, instance_path)
 
 
 def cover_text(unit: Unit, period: Period, figures: list[Figure], generated_at: datetime) -> str:

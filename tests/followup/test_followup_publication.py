@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from app.core.periods import parse_period
 from app.extensions import db
+from app.followup import publication as pub
+from app.followup import rtl
 from app.models import AuditEvent, PublicationRecord
-from app.services import followup_publication as pub
-from app.services import followup_rtl as rtl
 from tests.helpers import csrf_from, login
 
 YEAR = parse_period("2025")

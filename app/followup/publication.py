@@ -17,10 +17,10 @@ from app.core import audit
 from app.core.periods import Period
 from app.core.scoping import unit_subtree_ids
 from app.extensions import db
+from app.followup import evidence_files
+from app.followup.rtl import FollowupError, NotPermitted, in_scope
 from app.models import Layanan, PublicationRecord, User
 from app.models.followup import PUBLICATION_MEDIA
-from app.services import evidence_files
-from app.services.followup_rtl import FollowupError, NotPermitted, in_scope
 
 
 @dataclass
@@ -57,7 +57,7 @@ def add_record(actor: User, unit_id: int, period: Period, data: RecordInput,
                                url=(data.url or "").strip() or None, published_on=data.published_on)
     if data.evidence:
         try:
-            record.evidence_file = evidence_files.store(data.evidence, instance_path)
+            record.evidence_file = evidence_files.keep_if_committed(data.evidence, instance_path)
         except evidence_files.EvidenceError as err:
             raise FollowupError(str(err)) from None
     db.session.add(record)
@@ -73,7 +73,7 @@ def delete_record(actor: User, record: PublicationRecord, instance_path: str | N
     db.session.delete(record)
     db.session.flush()
     if instance_path is not None:
-        evidence_files.remove(record.evidence_file, instance_path)
+        evidence_files.remove_when_committed(record.evidence_file, instance_path)
 
 
 def records_stmt(unit_id: int, period_code: str):

@@ -8,6 +8,12 @@ and every other metadata chunk is dropped. Files are stored as
 <instance>/evidence/<random hex>.<pdf|jpg|png>; the browser's file name is
 never used, so it cannot steer the path. Serving (and who may see a file) is
 the caller's business; `path_for` only accepts names this module made.
+
+Files follow the database transaction that names them (`keep_if_committed`,
+`remove_when_committed`): an old file is removed only after the change that
+dropped it commits, so a failed commit never leaves a row naming a deleted
+file; a new file whose row is never committed is removed when the transaction
+ends. The session hooks doing this are installed by `init_app`.
 """
 from __future__ import annotations
 
@@ -15,17 +21,21 @@ import io
 import os
 import re
 import secrets
+from contextlib import suppress
 
-from flask import send_file
+from flask import Flask, send_file
 from pypdf import PdfReader
+from sqlalchemy import event
 
 from app.core import image_upload
+from app.extensions import db
 
 MAX_BYTES = 5 * 1024 * 1024  # 5 MB
 MAX_PIXELS = 6000 * 6000
 FOLDER = "evidence"
 NAME_RE = re.compile(r"^[0-9a-f]{32}\.(pdf|jpg|png)$")
 MIMETYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+PENDING = "evidence_files.pending"  # session.info key: {"new": [paths], "old": [paths]} of the open transaction
 
 
 class EvidenceError(ValueError):
@@ -97,7 +107,53 @@ def send(file_name: str | None, instance_path: str):
     return send_file(path, mimetype=MIMETYPES[extension], max_age=0, download_name=f"bukti-tindak-lanjut.{extension}")
 
 
-def remove(file_name: str | None, instance_path: str) -> None:
+# ---- files that follow the transaction -----------------------------------------------------------
+
+def _pending() -> dict[str, list[str]]:
+    session = db.session()
+    if not session.in_transaction():  # tie the file to a transaction whose end the hooks will see
+        session.begin()
+    return session.info.setdefault(PENDING, {"new": [], "old": []})
+
+
+def keep_if_committed(data: bytes, instance_path: str) -> str:
+    """`store` the evidence; the file is removed again unless the current transaction commits."""
+    name = store(data, instance_path)
+    _pending()["new"].append(os.path.join(instance_path, FOLDER, name))
+    return name
+
+
+def remove_when_committed(file_name: str | None, instance_path: str) -> None:
+    """Remove a stored file once the current transaction commits (a rollback keeps it)."""
     path = path_for(file_name, instance_path)
     if path is not None:
-        os.remove(path)
+        _pending()["old"].append(path)
+
+
+def _unlink(paths: list[str]) -> None:
+    for path in paths:
+        with suppress(FileNotFoundError):
+            os.remove(path)
+
+
+def _after_commit(session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the outer transaction may still roll back
+        return
+    pending = session.info.pop(PENDING, None)
+    if pending:
+        _unlink(pending["old"])
+
+
+def _after_transaction_end(session, transaction) -> None:
+    if transaction.parent is not None:
+        return
+    pending = session.info.pop(PENDING, None)  # still here: the transaction ended without a commit
+    if pending:
+        _unlink(pending["new"])
+
+
+def init_app(app: Flask) -> None:
+    """Install the session hooks (once per process: the session class is shared by every app)."""
+    for name, hook in (("after_commit", _after_commit), ("after_transaction_end", _after_transaction_end)):
+        if not event.contains(db.session, name, hook):
+            event.listen(db.session, name, hook)

@@ -12,8 +12,8 @@ from sqlalchemy import insert
 
 from app.core.periods import parse_period
 from app.extensions import db
+from app.followup import rtl
 from app.models import SkmResponse
-from app.services import followup_rtl as rtl
 from tests.helpers import login
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import or_, select
 
 from app.core.local_time import date_id, to_local
 from app.extensions import db
+from app.followup.rtl import UNSUR_NAMES, Completion, completion_of
 from app.models import RtlAction, RtlSetting
 from app.models.followup import RTL_STATUSES
-from app.services.followup_rtl import UNSUR_NAMES, Completion, completion_of
 
 
 @dataclass(frozen=True)

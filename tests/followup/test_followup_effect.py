@@ -9,9 +9,9 @@ from sqlalchemy import insert
 
 from app.core.periods import parse_period
 from app.extensions import db
+from app.followup import effect as followup_effect
+from app.followup import rtl
 from app.models import SkmResponse
-from app.services import followup_effect
-from app.services import followup_rtl as rtl
 from tests.helpers import login
 
 

@@ -13,11 +13,10 @@ from sqlalchemy import insert
 
 from app.core.periods import parse_period
 from app.extensions import db
+from app.followup import pekppp_pack, rtl
+from app.followup import publication as pub
 from app.models import SkmResponse
 from app.models.indicator import ServicePopulation
-from app.services import followup_publication as pub
-from app.services import followup_rtl as rtl
-from app.services import pekppp_pack
 from tests.helpers import login
 
 

@@ -18,10 +18,10 @@ from analysis.comparison import Difference, compare
 from analysis.estimate import Estimate
 from app.core.periods import Period
 from app.extensions import db
+from app.followup.rtl import UNSUR_NAMES
 from app.models import RtlAction
 from app.reports import ikm_inference
 from app.reports.populations import populations
-from app.services.followup_rtl import UNSUR_NAMES
 from app.skm import summary as skm_stats
 
 

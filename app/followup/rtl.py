@@ -17,9 +17,9 @@ from app.core import audit
 from app.core.periods import Period, parse_period
 from app.core.scoping import unit_subtree_ids
 from app.extensions import db
+from app.followup import evidence_files
 from app.models import Layanan, RtlAction, RtlSetting, SkmResponse, Unit, User
 from app.models.followup import DEFAULT_NRR_THRESHOLD, RTL_STATUSES
-from app.services import evidence_files
 from app.skm import summary as skm_stats
 
 UNSUR_NAMES = {u.code: u.name for u in UNSUR}
@@ -34,9 +34,14 @@ class NotPermitted(PermissionError):
     """The acting user may not touch this unit."""
 
 
+def subtree_ids(unit_id: int) -> list[int]:
+    """The unit and every unit below it."""
+    return list(db.session.scalars(unit_subtree_ids(unit_id)))
+
+
 def in_scope(user: User, unit_id: int) -> bool:
     """May this user edit follow-up of this unit (analyst/admin, unit in their subtree)?"""
-    return user.role in EDITOR_ROLES and unit_id in set(db.session.scalars(unit_subtree_ids(user.unit_id)))
+    return user.role in EDITOR_ROLES and unit_id in set(subtree_ids(user.unit_id))
 
 
 def _require_scope(user: User, unit_id: int) -> None:
@@ -124,7 +129,7 @@ class ActionInput:
     evidence_note: str | None = None
     completed_on: date | None = None
     kritik_ids: tuple[int, ...] = ()
-    evidence: bytes | None = None  # a new evidence file (checked and stored by app.services.evidence_files)
+    evidence: bytes | None = None  # a new evidence file (checked and stored by app.followup.evidence_files)
     remove_evidence: bool = False
 
 
@@ -188,17 +193,20 @@ def _snapshot(obj: RtlAction) -> dict:
 
 
 def _evidence(obj: RtlAction, data: ActionInput, instance_path: str | None) -> None:
-    """Store a new evidence file (replacing the old one) or drop it; files are checked before anything changes."""
+    """Store a new evidence file (replacing the old one) or drop it; files are checked before anything changes.
+
+    The old file goes only when the transaction commits, a new one stays only if it does.
+    """
     if data.evidence is None and not data.remove_evidence:
         return
     if instance_path is None:
         raise ValueError("instance_path is needed to store evidence")
-    old = obj.evidence_file
     try:
-        obj.evidence_file = evidence_files.store(data.evidence, instance_path) if data.evidence else None
+        new = evidence_files.keep_if_committed(data.evidence, instance_path) if data.evidence else None
     except evidence_files.EvidenceError as err:
         raise FollowupError(str(err)) from None
-    evidence_files.remove(old, instance_path)
+    evidence_files.remove_when_committed(obj.evidence_file, instance_path)
+    obj.evidence_file = new
 
 
 def create_action(actor: User, unit: Unit, layanan: Layanan | None, period: Period, data: ActionInput,
@@ -234,7 +242,7 @@ def delete_action(actor: User, obj: RtlAction, instance_path: str | None = None)
     db.session.delete(obj)
     db.session.flush()
     if instance_path is not None:
-        evidence_files.remove(obj.evidence_file, instance_path)
+        evidence_files.remove_when_committed(obj.evidence_file, instance_path)
 
 
 # ---- completion ---------------------------------------------------------------------------------

@@ -15,9 +15,9 @@ from app.core import audit
 from app.core.periods import Period, parse_period
 from app.core.scoping import unit_subtree_ids
 from app.extensions import db
+from app.followup.rtl import FollowupError, NotPermitted, in_scope
 from app.models import KritikTheme, KritikTriage, Layanan, RtlAction, SkmResponse, User
 from app.models.followup import DEFAULT_THEMES, TRIAGE_STATUSES, kritik_triage_theme, rtl_action_kritik
-from app.services.followup_rtl import FollowupError, NotPermitted, in_scope
 
 SEARCH_MAX = 100
 
@@ -39,6 +39,10 @@ def themes(active_only: bool = True) -> list[KritikTheme]:
     if active_only:
         stmt = stmt.where(KritikTheme.active)
     return list(db.session.scalars(stmt))
+
+
+def find_theme(theme_id: int) -> KritikTheme | None:
+    return db.session.get(KritikTheme, theme_id)
 
 
 def add_theme(actor: User, code: str, name: str) -> KritikTheme:

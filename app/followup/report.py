@@ -11,11 +11,11 @@ from sqlalchemy import select
 from app.core.local_time import date_id
 from app.core.scoping import unit_subtree_ids
 from app.extensions import db
+from app.followup.rtl import UNSUR_NAMES, Completion, completion_of
 from app.models import RtlAction
 from app.models.followup import RTL_STATUSES
 from app.reports.exports import Column
 from app.reports.rollup import IkmReport
-from app.services.followup_rtl import UNSUR_NAMES, Completion, completion_of
 
 RTL_COLUMNS: tuple[Column, ...] = (
     Column("unsur", "Unsur", 8),

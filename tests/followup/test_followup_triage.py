@@ -9,9 +9,8 @@ from sqlalchemy import select
 
 from app.core.periods import current_period, parse_period
 from app.extensions import db
+from app.followup import rtl, triage
 from app.models import AuditEvent, KritikTheme, KritikTriage, RtlAction, SkmResponse
-from app.services import followup_rtl as rtl
-from app.services import followup_triage as triage
 from tests.helpers import csrf_from, login
 
 SECRET = "Petugas Budi 0812-3456-7890 kasar sekali"

@@ -13,9 +13,8 @@ from sqlalchemy import select
 
 from app.core.periods import current_period, parse_period
 from app.extensions import db
+from app.followup import evidence_files, rtl
 from app.models import RtlAction, User
-from app.services import evidence_files
-from app.services import followup_rtl as rtl
 from tests.helpers import csrf_from, login
 
 GPS_IFD = 0x8825
@@ -157,3 +156,84 @@ def test_who_may_download_evidence(app, client, world):
     rtl.delete_action(analyst, made["private"], app.instance_path)
     db.session.commit()
     assert not os.path.exists(path)
+
+
+# ---- files follow the transaction ------------------------------------------------------------------
+# The database row and the file on disk change together: an old file goes only once the change that
+# dropped it is committed, and a new file whose transaction does not commit is not left behind.
+
+def _action_with_evidence(app, world):
+    analyst = db.session.scalar(select(User).where(User.email == "analis@x.id"))
+    period = parse_period(str(world["year"]))
+    data = rtl.ActionInput(unsur="U9", problem="p", action="a", pic="PPK", status="selesai",
+                           completed_on=date(world["year"], 2, 1), evidence=_pdf())
+    action = rtl.create_action(analyst, world["psds"], world["lay"], period, data, app.instance_path)
+    db.session.commit()
+    return analyst, action, data
+
+
+def _evidence_names(app) -> set[str]:
+    folder = os.path.join(app.instance_path, "evidence")
+    return set(os.listdir(folder)) if os.path.isdir(folder) else set()
+
+
+def _commit_fails():
+    """The commit fails, as a lost connection or a constraint checked at COMMIT would, and the caller rolls back."""
+    from sqlalchemy import event
+
+    from app.core import transaction
+
+    def refuse(session):
+        raise RuntimeError("database went away")
+
+    event.listen(db.session, "before_commit", refuse)
+    try:
+        with pytest.raises(RuntimeError):
+            transaction.commit()
+    finally:
+        event.remove(db.session, "before_commit", refuse)
+    transaction.rollback()
+
+
+@pytest.mark.parametrize("change", ["replace", "remove", "delete"])
+def test_a_failed_commit_keeps_the_old_evidence(app, world, change):
+    analyst, action, data = _action_with_evidence(app, world)
+    action_id, old = action.id, action.evidence_file
+    before = _evidence_names(app)
+    if change == "replace":
+        rtl.update_action(analyst, action, rtl.ActionInput(**{**vars(data), "evidence": _png()}), app.instance_path)
+    elif change == "remove":
+        rtl.update_action(analyst, action, rtl.ActionInput(**{**vars(data), "evidence": None,
+                                                              "remove_evidence": True}), app.instance_path)
+    else:
+        rtl.delete_action(analyst, action, app.instance_path)
+    _commit_fails()
+    assert db.session.get(RtlAction, action_id).evidence_file == old
+    assert evidence_files.path_for(old, app.instance_path), "the row still names the old file, so it must stay"
+    assert _evidence_names(app) == before, "a new file whose row was never committed is not left behind"
+
+
+def test_a_committed_replacement_removes_the_old_evidence(app, world):
+    analyst, action, data = _action_with_evidence(app, world)
+    old, before = action.evidence_file, _evidence_names(app)
+    rtl.update_action(analyst, action, rtl.ActionInput(**{**vars(data), "evidence": _png()}), app.instance_path)
+    assert evidence_files.path_for(old, app.instance_path), "kept until the commit"
+    db.session.commit()
+    assert evidence_files.path_for(old, app.instance_path) is None
+    assert _evidence_names(app) == before - {old} | {action.evidence_file} and action.evidence_file.endswith(".png")
+
+
+def test_a_failed_commit_keeps_a_deleted_publications_evidence(app, world):
+    from app.followup import publication
+    from app.models import PublicationRecord
+
+    analyst = db.session.scalar(select(User).where(User.email == "analis@x.id"))
+    period = parse_period(str(world["year"]))
+    record = publication.add_record(analyst, world["psds"].id, period, publication.RecordInput(
+        "papan", date(world["year"], 1, 2), evidence=_pdf()), app.instance_path)
+    db.session.commit()
+    record_id, name = record.id, record.evidence_file
+    publication.delete_record(analyst, record, app.instance_path)
+    _commit_fails()
+    assert db.session.get(PublicationRecord, record_id).evidence_file == name
+    assert evidence_files.path_for(name, app.instance_path)

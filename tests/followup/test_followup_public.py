@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.core.periods import current_period, parse_period
 from app.extensions import db
+from app.followup import rtl
 from app.models import RtlAction, RtlSetting, SkmResponse, utcnow
-from app.services import followup_rtl as rtl
 
 SECRET = "Petugas Budi 0812-3456-7890 kasar sekali"
 
