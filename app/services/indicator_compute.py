@@ -28,7 +28,8 @@ from analysis.sample_size import krejcie_morgan
 from app.core.periods import Period
 from app.extensions import db
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget, Layanan
-from app.services import ikm_report, income_panel, skm_stats
+from app.monitoring import income_panel
+from app.services import ikm_report, skm_stats
 
 LEVEL = 0.95
 MAX_DEPTH = 5
@@ -214,7 +215,7 @@ def explain_dashboard(r: Realisasi, period: Period, results: dict) -> None:
 
 
 def _pendamping(r: Realisasi, period: Period) -> None:
-    from app.services import monitoring_stats
+    from app.monitoring import stats as monitoring_stats
 
     ind = r.indicator
     outcomes = monitoring_stats.pendamping_outcomes(ind.unit_id, ind.pendamping_type, period=period)
@@ -266,7 +267,7 @@ def combine_types(r: Realisasi, by_type: dict[str, tuple[int, int, int | None]])
 
 
 def _income(r: Realisasi, period: Period) -> None:
-    from app.services import monitoring_stats
+    from app.monitoring import stats as monitoring_stats
 
     ind = r.indicator
     outcome = monitoring_stats.income_outcomes(ind.unit_id, ind.income_program, ind.income_measure, period=period)

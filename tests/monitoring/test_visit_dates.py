@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from app.core.periods import parse_period
 from app.extensions import db
 from app.models import PendampingCheck
-from app.services.observation_dates import today_in
-from app.services.visit_dates import period_days, visit_date_errors
+from app.monitoring.observation_dates import today_in
+from app.monitoring.visit_dates import period_days, visit_date_errors
 from tests.monitoring_fixtures import JSON, as_user, check_payload, login
 
 TODAY = date(2026, 11, 24)

@@ -7,8 +7,9 @@ from sqlalchemy import String, Text, func, inspect, select, text
 
 from app.extensions import db
 from app.models import IncomeSample, Kpm, PovertyLine, Umk
-from app.services import income_samples, monitoring_stats
-from app.services.eligibility import add_months, earliest_eligible, is_eligible
+from app.monitoring import income_samples
+from app.monitoring import stats as monitoring_stats
+from app.monitoring.eligibility import add_months, earliest_eligible, is_eligible
 from tests.monitoring_fixtures import JSON, as_user, income_payload, region
 
 NIK = "3273010101900001"

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, ChecklistCriterion, ChecklistVersion, PendampingCheck, utcnow
-from app.services import monitoring_stats
+from app.monitoring import stats as monitoring_stats
 from tests.monitoring_fixtures import JSON, as_user, check_payload, login, ptype
 
 

@@ -2,9 +2,9 @@
 
 Every way a sample is stored (web form and offline queue, legacy import, demo
 data) goes through `save()`, which validates with `sample_errors()` first, so
-the rules (dates via app.services.observation_dates, bounded numbers, known
+the rules (dates via app.monitoring.observation_dates, bounded numbers, known
 measure and status) hold on every path. `eligible` follows
-app.services.eligibility (3 calendar months), `increased` is after > before on
+app.monitoring.eligibility (3 calendar months), `increased` is after > before on
 the sample's own measure. Bands and graduation call analysis.income; this
 module only finds the reference lines to feed it.
 """
@@ -21,8 +21,8 @@ from app.core.idempotent import get_or_create_id, insert_or_nothing
 from app.extensions import db
 from app.models import IncomeSample, Kpm, PovertyLine, Region, Umk
 from app.models.kpm import BUSINESS_STATUS, INCOME_MEASURES
-from app.services.eligibility import is_eligible
-from app.services.observation_dates import intervention_errors, observation_errors, order_errors, unit_today
+from app.monitoring.eligibility import is_eligible
+from app.monitoring.observation_dates import intervention_errors, observation_errors, order_errors, unit_today
 
 BAND_LABELS = {
     "below-extreme": "Di bawah garis kemiskinan ekstrem",

@@ -18,11 +18,11 @@ from app.core.scoping import role_required, scoped, unit_subtree_ids
 from app.core.tabular import TableError
 from app.extensions import db
 from app.models import ChecklistCriterion, ChecklistVersion, IncomeProgram, Pendamping, PendampingType, PovertyLine, Umk
-from app.services import import_templates, income_import, pendamping_import, reference_lines_import
-from app.services.monitoring_reference import add_default_checklist
+from app.monitoring import import_templates, income_import, pendamping_import, reference_lines_import
+from app.monitoring.reference import add_default_checklist
 from forms.monitoring import ChecklistForm, ImportForm, NamedCodeForm
 
-bp = Blueprint("field_admin", __name__, url_prefix="/pantau/admin", cli_group=None)
+bp = Blueprint("monitoring_admin", __name__, url_prefix="/pantau/admin", cli_group=None)
 PAGE_SIZE = 100
 NATIONAL_IMPORTS = ("poverty", "umk")
 
@@ -118,7 +118,7 @@ def types():
             audit.record("create", ptype, actor=current_user)
             db.session.commit()
             flash("Jenis pendamping ditambahkan dengan daftar periksa bawaan.", "success")
-            return redirect(url_for("field_admin.types"))
+            return redirect(url_for("monitoring_admin.types"))
     rows = db.session.scalars(select(PendampingType).order_by(PendampingType.sort_order, PendampingType.name)).all()
     return render_template("monitoring/admin_types.html", form=form, rows=rows,
                            editable=reference_authority.may_change(current_user)), (400 if form.errors else 200)
@@ -151,7 +151,7 @@ def checklist(type_id: int):
                                                    "criteria": [list(c) for c in criteria]}, actor=current_user)
             db.session.commit()
             flash(f"Daftar periksa versi {version.version} aktif.", "success")
-            return redirect(url_for("field_admin.types"))
+            return redirect(url_for("monitoring_admin.types"))
     return render_template("monitoring/admin_checklist.html", form=form, ptype=ptype, current=current), \
         (400 if form.errors else 200)
 
@@ -193,7 +193,7 @@ def programs():
             audit.record("create", program, actor=current_user)
             db.session.commit()
             flash("Program ditambahkan.", "success")
-            return redirect(url_for("field_admin.programs"))
+            return redirect(url_for("monitoring_admin.programs"))
     rows = db.session.scalars(select(IncomeProgram).order_by(IncomeProgram.sort_order, IncomeProgram.name)).all()
     return render_template("monitoring/admin_programs.html", form=form, rows=rows,
                            editable=reference_authority.may_change(current_user)), (400 if form.errors else 200)

@@ -36,17 +36,12 @@ from app.models import (
     utcnow,
 )
 from app.models.org import TIMEZONES
-from app.services import (
-    checklists,
-    income_samples,
-    monitoring_stats,
-    observation_dates,
-    visit_dates,
-)
-from app.services.eligibility import earliest_eligible
+from app.monitoring import checklists, income_samples, observation_dates, visit_dates
+from app.monitoring import stats as monitoring_stats
+from app.monitoring.eligibility import earliest_eligible
 from forms.monitoring import IncomeSampleForm, PendampingCheckForm, RejectForm
 
-bp = Blueprint("field", __name__, url_prefix="/pantau", cli_group=None)
+bp = Blueprint("monitoring", __name__, url_prefix="/pantau", cli_group=None)
 PAGE_SIZE = 50
 ANSWERS = {"ya": True, "tidak": False}
 INVALID = "Periksa kembali isian yang ditandai."
@@ -95,7 +90,7 @@ def _conflict(message: str, template: str, existing=None, **context):
     if wants_json():
         url = None
         if existing is not None:
-            endpoint = "field.check_edit" if _editable(existing) else "field.check_detail"
+            endpoint = "monitoring.check_edit" if _editable(existing) else "monitoring.check_detail"
             url = url_for(endpoint, record_id=existing.id)
         return jsonify(status="conflict", message=message, errors={"__all__": [message]},
                        existing_id=existing.id if existing else None, existing_url=url), 409
@@ -306,7 +301,7 @@ def check_create():
         "longitude": form.longitude.data, "gps_accuracy_m": form.gps_accuracy_m.data, "gps_warning": gps_warning,
         "notes": form.notes.data or None, "status": "valid", "created_at": utcnow(), "updated_at": utcnow(),
     }
-    next_url = url_for("field.check_new", jenis=pendamping.type.code)
+    next_url = url_for("monitoring.check_new", jenis=pendamping.type.code)
     if not insert_or_nothing(PendampingCheck, values):
         db.session.rollback()
         existing = db.session.scalar(select(PendampingCheck).where(PendampingCheck.instance_id == instance_id))
@@ -401,7 +396,8 @@ def check_edit(record_id: int):
             db.session.flush()
             audit.record("update", record, before=before, actor=current_user)
             db.session.commit()
-            return _saved("Koreksi tersimpan.", record.id, warnings, url_for("field.check_detail", record_id=record.id))
+            return _saved("Koreksi tersimpan.", record.id, warnings,
+                          url_for("monitoring.check_detail", record_id=record.id))
     context = _check_form_context(record.type, form, version, errors, answers)
     return render_template("monitoring/check_form.html", record=record, **context), (422 if errors else 200)
 
@@ -409,7 +405,7 @@ def check_edit(record_id: int):
 @bp.post("/pendamping/<int:record_id>/tolak")
 @role_required("analyst", "admin")
 def check_reject(record_id: int):
-    return _reject(get_scoped_or_404(PendampingCheck, record_id), "field.check_detail")
+    return _reject(get_scoped_or_404(PendampingCheck, record_id), "monitoring.check_detail")
 
 
 def _reject(record, detail_endpoint: str):
@@ -518,7 +514,7 @@ def income_new():
     instance_id = uuid.UUID(form.instance_id.data)
     existing = db.session.scalar(select(IncomeSample.id).where(IncomeSample.instance_id == instance_id))
     if existing is not None:
-        return _saved("Sampel ini sudah diterima sebelumnya.", existing, [], url_for("field.income_new"),
+        return _saved("Sampel ini sudah diterima sebelumnya.", existing, [], url_for("monitoring.income_new"),
                       status="duplicate")
     try:
         record, created = income_samples.save({
@@ -531,13 +527,13 @@ def income_new():
         return _invalid(err.errors, "monitoring/income_form.html", form=form, record=None)
     if not created:
         db.session.commit()  # keep the KPM row; the sample itself raced in from another request
-        return _saved("Sampel ini sudah diterima sebelumnya.", record.id, [], url_for("field.income_new"),
+        return _saved("Sampel ini sudah diterima sebelumnya.", record.id, [], url_for("monitoring.income_new"),
                       status="duplicate")
     audit.record("create", record, actor=current_user)
     db.session.commit()
     return _saved(f"Sampel KPM {nik_service.masked(record.kpm.nik_last4)} tersimpan.", record.id,
                   _eligibility_note({"eligible": record.eligible, "intervention_date": record.intervention_date}),
-                  url_for("field.income_new"))
+                  url_for("monitoring.income_new"))
 
 
 @bp.get("/pendapatan")
@@ -617,14 +613,14 @@ def income_edit(record_id: int):
         db.session.commit()
         values = {"eligible": record.eligible, "intervention_date": record.intervention_date}
         return _saved("Koreksi tersimpan.", record.id, _eligibility_note(values),
-                      url_for("field.income_detail", record_id=record.id))
+                      url_for("monitoring.income_detail", record_id=record.id))
     return render_template("monitoring/income_form.html", form=form, record=record)
 
 
 @bp.post("/pendapatan/<int:record_id>/tolak")
 @role_required("analyst", "admin")
 def income_reject(record_id: int):
-    return _reject(get_scoped_or_404(IncomeSample, record_id), "field.income_detail")
+    return _reject(get_scoped_or_404(IncomeSample, record_id), "monitoring.income_detail")
 
 
 @bp.app_template_global("reference_stamp")

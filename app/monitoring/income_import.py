@@ -34,8 +34,8 @@ from app.core.tabular import (
 from app.extensions import db
 from app.models import IncomeProgram, IncomeSample, Region, Unit
 from app.models.kpm import BUSINESS_STATUS, INCOME_MEASURES
-from app.services import income_samples
-from app.services.observation_dates import unit_today
+from app.monitoring import income_samples
+from app.monitoring.observation_dates import unit_today
 
 REQUIRED = ("nik", "program", "unit", "kabkota", "cohort_year", "intervention_date", "monitoring_date",
             "household_size", "measure", "income_before", "income_after", "business_status")

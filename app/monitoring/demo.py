@@ -23,7 +23,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import checklists, income_samples, observation_dates
+from app.monitoring import checklists, income_samples, observation_dates
 
 DEMO_SOURCE = "DEMO — bukan angka resmi BPS/Kemnaker"
 _NS = uuid.UUID("0b7c52a4-3c55-4a8e-9d0f-2f8a1c3d5e61")
