@@ -7,10 +7,11 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from app.core import demo as core_demo
     from app.core import reference as core_reference
-    from app.monitoring import admin_routes, demo, reference, routes, scope
+    from app.monitoring import admin_routes, cli, demo, reference, routes, scope
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(admin_routes.bp)
+    cli.init_app(app)
     scope.register_scopes()
     core_reference.register_default_loader(reference.ensure_pendamping_types)
     core_reference.register_default_loader(reference.ensure_programs)

@@ -17,7 +17,7 @@ from app.core.periods import Period
 from app.extensions import db
 from app.models import Region
 from app.monitoring import stats as monitoring_stats
-from app.monitoring.income_samples import BANDED_MEASURES, poverty_line_for
+from app.monitoring.income_bands import BANDED_MEASURES, poverty_line_for
 
 LEVEL = 0.95
 LINES = (("extreme_line", "Garis kemiskinan ekstrem"), ("poverty_line", "Garis kemiskinan"))

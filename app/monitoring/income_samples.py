@@ -1,46 +1,59 @@
-"""KPM income samples: validation, derived fields, the one write path, income bands and graduation.
+"""KPM income samples: the one write path, with every rule a stored sample obeys.
 
-Every way a sample is stored (web form and offline queue, legacy import, demo
-data) goes through `save()`, which validates with `sample_errors()` first, so
-the rules (dates via app.monitoring.observation_dates, bounded numbers, known
-measure and status) hold on every path. `eligible` follows
-app.monitoring.eligibility (3 calendar months), `increased` is after > before on
-the sample's own measure. Bands and graduation call analysis.income; this
-module only finds the reference lines to feed it.
+Every way a sample is stored (web form and offline queue, correction, legacy
+import, demo data) goes through `save()`, which validates with `problems()`
+first, so each rule lives here once: the NIK (ASCII digits only, app.core.nik),
+the kab/kota (a kab/kota, inside the monitor's region when a monitor records
+it; taken from the NIK's code when the form leaves it to the NIK), the dates
+(app.monitoring.observation_dates), bounded numbers, known measure and status,
+and the confirmation of an amount above INCOME_SANITY_MAX. `eligible` follows
+app.monitoring.eligibility (3 calendar months), `increased` is after > before
+on the sample's own measure. Bands and graduation are app.monitoring.income_bands.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
+from flask import current_app
 from sqlalchemy import select
 
-from analysis.income import graduation_ready, income_band
+from app.core import audit
 from app.core import nik as nik_service
 from app.core.idempotent import get_or_create_id, insert_or_nothing
+from app.core.scoping import region_clause
 from app.extensions import db
-from app.models import IncomeSample, Kpm, PovertyLine, Region, Umk
+from app.models import IncomeProgram, IncomeSample, Kpm, Region, User
 from app.models.kpm import BUSINESS_STATUS, INCOME_MEASURES
-from app.monitoring.eligibility import is_eligible
+from app.monitoring.eligibility import earliest_eligible, is_eligible
 from app.monitoring.observation_dates import intervention_errors, observation_errors, order_errors, unit_today
 
-BAND_LABELS = {
-    "below-extreme": "Di bawah garis kemiskinan ekstrem",
-    "between-lines": "Antara garis kemiskinan ekstrem dan garis kemiskinan",
-    "above-poverty-line": "Di atas garis kemiskinan",
-    "above-UMK": "Di atas UMK",
-}
-# Omzet is revenue, not income: it is never banded against poverty lines or the UMK.
-BANDED_MEASURES = ("laba", "pendapatan_rt")
 INCOME_MAX = 2**63 - 1  # the BIGINT column; the configurable sanity limit (with confirmation) is far below
+REQUIRED = ("program_id", "region_id", "cohort_year", "intervention_date", "monitoring_date", "household_size",
+            "measure", "income_before", "income_after", "business_status")
+CONFIRM_BY_TICK = "centang konfirmasi ini"  # how the form confirms; the import names its column instead
 
 
 class SampleInvalid(ValueError):
-    """The sample breaks a rule; `errors` maps field/column name to Indonesian messages."""
+    """The sample breaks a rule; `errors` maps field/column name to Indonesian messages.
+    `region_id` is the kab/kota taken from the NIK, when it was, so a form shown again keeps it."""
 
-    def __init__(self, errors: dict[str, list[str]]):
+    def __init__(self, errors: dict[str, list[str]], region_id: int | None = None):
         super().__init__("; ".join(m for msgs in errors.values() for m in msgs))
         self.errors = errors
+        self.region_id = region_id
+
+
+class Saved(NamedTuple):
+    sample: IncomeSample
+    created: bool  # False: an update, or this instance_id was already stored (then nothing changed)
+    warnings: list[str] = []
+
+
+def rupiah(value) -> str:
+    if value is None:
+        return "—"
+    return "Rp" + f"{int(value):,}".replace(",", ".")
 
 
 def kpm_id_for(nik: str) -> int:
@@ -61,8 +74,23 @@ def derived(values: dict) -> dict:
     }
 
 
+def programs() -> list[IncomeProgram]:
+    """The active programmes, in the order a form lists them."""
+    return list(db.session.scalars(select(IncomeProgram).where(IncomeProgram.active)
+                                   .order_by(IncomeProgram.sort_order, IncomeProgram.name)))
+
+
+def kabkota_choices(user: User | None) -> list[tuple[int, str]]:
+    """The kab/kota a sample may be recorded in: all of them, or those in the user's region."""
+    stmt = select(Region).where(Region.level == "kabkota").order_by(Region.code)
+    clause = region_clause(Region.id, user) if user is not None else None
+    if clause is not None:
+        stmt = stmt.where(clause)
+    return [(r.id, f"{r.code} {r.name}") for r in db.session.scalars(stmt)]
+
+
 def sample_errors(values: dict, today: date) -> dict[str, list[str]]:
-    """Every rule a stored sample obeys, whatever path it came by; empty when it is fine.
+    """The date, bound and code rules of a sample; empty when it is fine.
 
     `today` is the date in the sample's unit's time zone. Values that are None
     (a field the caller already reported as missing) are skipped.
@@ -91,102 +119,105 @@ def sample_errors(values: dict, today: date) -> dict[str, list[str]]:
     return errors
 
 
-def save(values: dict, *, nik: str | None = None, existing: IncomeSample | None = None) -> tuple[IncomeSample, bool]:
-    """Validate, derive and write one sample; the only way samples are stored. Returns (row, created).
+def _region_errors(values: dict, nik: str | None, monitor: User | None, creating: bool) -> list[str]:
+    """Check the kab/kota; a new sample without one takes it from the NIK (sets values['region_id'])."""
+    allowed = dict(kabkota_choices(monitor))
+    if values.get("region_id") is None:
+        if not creating:
+            return ["Pilih kabupaten/kota."]
+        if nik is None:
+            return ["Pilih kabupaten/kota (atau isi NIK yang benar)."]
+        code = nik_service.region_code(nik)
+        for region_id, label in allowed.items():
+            if label.split(" ", 1)[0] == code:
+                values["region_id"] = region_id
+                return []
+        return [f"Kode wilayah NIK ({code}) bukan kabupaten/kota di wilayah Anda; pilih kabupaten/kota."]
+    if values["region_id"] not in allowed:
+        return ["Kabupaten/kota tidak ditemukan di wilayah Anda."]
+    return []
 
-    New sample (`existing` None): `nik` (already normalised) names its KPM and
-    the insert is idempotent on instance_id: created is False when that
-    instance_id was already stored, and the stored row is returned untouched.
-    Otherwise `existing` is updated in place. Raises SampleInvalid, before
-    writing anything, when a rule is broken. The caller owns the transaction.
+
+def problems(values: dict, *, nik: str | None, creating: bool, unit_id: int | None, monitor: User | None = None,
+             confirmed_large: bool = False, reported=frozenset(),
+             confirm_how: str = CONFIRM_BY_TICK) -> tuple[dict[str, list[str]], str | None]:
+    """(errors, normalised NIK) for a sample about to be written; `values` gets the NIK's kab/kota when the
+    caller left region_id None. Fields in `reported` were already refused by the caller and are skipped."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, messages: list[str]) -> None:
+        if messages and name not in reported:
+            errors.setdefault(name, []).extend(messages)
+
+    normalised = None
+    if creating:
+        normalised = nik_service.normalise(nik) if "nik" not in reported else None
+        add("nik", [] if normalised else [nik_service.INVALID_NIK])
+        if values.get("instance_id") is None:
+            add("instance_id", ["Formulir tidak lengkap (instance_id). Muat ulang halaman."])
+    if "region_id" not in reported:
+        add("region_id", _region_errors(values, normalised, monitor, creating))
+    program_id = values.get("program_id")
+    if program_id is not None and db.session.get(IncomeProgram, program_id) is None:
+        add("program_id", ["Program tidak dikenal."])
+    checked = {k: (None if k in reported else v) for k, v in values.items()}
+    for name, messages in sample_errors(checked, unit_today(unit_id)).items():
+        add(name, messages)
+    if creating:
+        add("unit_id", [] if unit_id is not None else ["Unit wajib diisi."])
+    for name in REQUIRED:
+        if checked.get(name) is None and name not in errors:
+            add(name, ["Wajib diisi."])
+    limit = current_app.config["INCOME_SANITY_MAX"]
+    too_large = [v for v in (checked.get("income_before"), checked.get("income_after"))
+                 if isinstance(v, int) and v > limit]
+    if too_large and not confirmed_large:
+        add("confirm_large", [f"Pendapatan {rupiah(max(too_large))} di atas batas wajar {rupiah(limit)} per bulan. "
+                              f"Periksa lagi; bila benar, {confirm_how}."])
+    return errors, normalised
+
+
+def eligibility_note(sample: IncomeSample) -> list[str]:
+    if sample.eligible:
+        return []
+    first = earliest_eligible(sample.intervention_date)
+    return [f"Monitoring kurang dari 3 bulan setelah intervensi (paling cepat {first:%d-%m-%Y}); "
+            "sampel disimpan dan ditandai, tetapi tidak dihitung dalam indikator."]
+
+
+def save(values: dict, *, nik: str | None = None, existing: IncomeSample | None = None, monitor: User | None = None,
+         actor=None, confirmed_large: bool = False, reported=frozenset()) -> Saved:
+    """Validate, derive, write and audit one sample; the only way samples are stored.
+
+    New sample (`existing` None): `nik` (as typed; it is validated here) names
+    its KPM, and the insert is idempotent on instance_id: created is False when
+    that instance_id was already stored, and the stored row is returned
+    untouched. Otherwise `existing` is updated in place. `monitor`, when given,
+    limits the kab/kota to their region. Raises SampleInvalid, before writing
+    anything, when a rule is broken or the caller `reported` a refused field.
+    The audit action is "import" for an imported row, else create/update, by
+    `actor`. The caller owns the transaction.
     """
+    creating = existing is None
+    values = dict(values)
+    if not creating:
+        values = {**{name: getattr(existing, name) for name in REQUIRED}, **values}
     unit_id = values.get("unit_id", existing.unit_id if existing is not None else None)
-    errors = sample_errors(values, unit_today(unit_id))
-    if errors:
-        raise SampleInvalid(errors)
-    if existing is not None:
+    errors, normalised = problems(values, nik=nik, creating=creating, unit_id=unit_id, monitor=monitor,
+                                  confirmed_large=confirmed_large, reported=reported)
+    if errors or reported:
+        raise SampleInvalid(errors, values.get("region_id"))
+    imported = values.get("source") == "import"
+    if not creating:
+        before = audit.snapshot(existing)
         for key, value in derived(values).items():
             setattr(existing, key, value)
         db.session.flush()
-        return existing, False
-    if nik is not None:
-        values = {**values, "kpm_id": kpm_id_for(nik)}
-    created = insert_or_nothing(IncomeSample, derived(values), ["instance_id"])
+        audit.record("import" if imported else "update", existing, before=before, actor=actor)
+        return Saved(existing, False, eligibility_note(existing))
+    created = insert_or_nothing(IncomeSample, derived({**values, "kpm_id": kpm_id_for(normalised)}), ["instance_id"])
     row = db.session.scalar(select(IncomeSample).where(IncomeSample.instance_id == values["instance_id"]))
-    return row, created
-
-
-@dataclass(frozen=True)
-class Band:
-    code: str | None
-    label: str
-    per_capita: int | None = None
-    extreme_line: int | None = None
-    poverty_line: int | None = None
-    umk: int | None = None
-    demo: bool = False
-
-
-def _province_id(region: Region) -> int | None:
-    return region.parent_id if region.level == "kabkota" else (region.id if region.level == "provinsi" else None)
-
-
-def poverty_line_for(region: Region, monitoring: date) -> PovertyLine | None:
-    """The province's latest line published at or before the monitoring month."""
-    province = _province_id(region)
-    month = f"{monitoring.year:04d}-{monitoring.month:02d}"
-    return db.session.scalar(select(PovertyLine).where(PovertyLine.province_id == province, PovertyLine.period <= month)
-                             .order_by(PovertyLine.period.desc()).limit(1))
-
-
-def umk_for(region_id: int, year: int) -> Umk | None:
-    return db.session.scalar(select(Umk).where(Umk.region_id == region_id, Umk.year == year))
-
-
-def band_for(sample: IncomeSample) -> Band:
-    if sample.measure not in BANDED_MEASURES:
-        return Band(None, "Tidak dibandingkan (omzet bukan pendapatan)")
-    line = poverty_line_for(sample.region, sample.monitoring_date)
-    if line is None:
-        return Band(None, "Garis kemiskinan provinsi untuk periode ini belum tersedia")
-    umk = umk_for(sample.region_id, sample.monitoring_date.year)
-    per_capita = sample.income_after // sample.household_size
-    code = income_band(sample.income_after / sample.household_size, line.extreme_line, line.poverty_line,
-                       household_income=sample.income_after if umk else None, umk=umk.amount if umk else None)
-    return Band(code, BAND_LABELS[code], per_capita, line.extreme_line, line.poverty_line,
-                umk.amount if umk else None, line.is_demo or bool(umk and umk.is_demo))
-
-
-def monthly_series(samples: list[IncomeSample]) -> tuple[list[int | None], list[int | None]]:
-    """Income after and UMK per calendar month, oldest first; a month without a sample is None.
-
-    Several samples in one month: the latest one counts.
-    """
-    by_month: dict[tuple[int, int], IncomeSample] = {}
-    for s in sorted(samples, key=lambda s: (s.monitoring_date, s.id)):
-        by_month[(s.monitoring_date.year, s.monitoring_date.month)] = s
-    if not by_month:
-        return [], []
-    first, last = min(by_month), max(by_month)
-    incomes, umks = [], []
-    year, month = first
-    while (year, month) <= last:
-        sample = by_month.get((year, month))
-        umk = umk_for(sample.region_id, year) if sample else None
-        incomes.append(sample.income_after if sample and umk else None)
-        umks.append(umk.amount if umk else None)
-        month += 1
-        if month == 13:
-            year, month = year + 1, 1
-    return incomes, umks
-
-
-def graduation_for(samples: list[IncomeSample]) -> bool | None:
-    """Graduation-ready (above the UMK for 3 consecutive monthly observations); None when it cannot be judged."""
-    banded = [s for s in samples if s.status == "valid" and s.measure in BANDED_MEASURES]
-    incomes, umks = monthly_series(banded)
-    if len(incomes) < 3:
-        return False if incomes else None
-    # analysis.income needs a positive UMK per month; a month without one is a gap (income None).
-    filled = [u if u is not None else 1 for u in umks]
-    return graduation_ready(incomes, filled, months=3)
+    if not created:
+        return Saved(row, False)
+    audit.record("import" if imported else "create", row, actor=actor)
+    return Saved(row, True, eligibility_note(row))

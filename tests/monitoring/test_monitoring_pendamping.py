@@ -115,7 +115,7 @@ def test_correction_within_window_is_audited_and_refused_after(client, field, ap
     assert page.status_code == 200
     data = check_payload(client, field["pendamping"]["PKH-001"], answers=("ya", "ya", "tidak"), method="telepon")
     res = client.post(f"/pantau/pendamping/{record_id}/ubah", data=data)
-    assert res.status_code == 302
+    assert res.status_code == 303  # queue_replies.saved: See Other after a POST
     record = db.session.get(PendampingCheck, record_id)
     db.session.refresh(record)
     assert record.optimal is False and record.method == "telepon"

@@ -113,6 +113,6 @@ def test_correction_cannot_move_the_visit_out_of_its_period(client, field, app):
     db.session.expire_all()
     assert db.session.get(PendampingCheck, record_id).visit_date == date(2025, 5, 10)
     inside = check_payload(client, pend, visit_date="2025-12-31")
-    assert client.post(f"/pantau/pendamping/{record_id}/ubah", data=inside).status_code == 302
+    assert client.post(f"/pantau/pendamping/{record_id}/ubah", data=inside).status_code == 303  # queue_replies.saved
     db.session.expire_all()
     assert db.session.get(PendampingCheck, record_id).visit_date == date(2025, 12, 31)
