@@ -1,6 +1,6 @@
 """Is a pendamping check's visit date plausible for its period?
 
-A check counts for its period (monitoring_stats filters by period_start/end),
+A check counts for its period (app.monitoring.stats filters by period_start/end),
 so a visit outside that period would be counted in the wrong year or quarter.
 A visit after today cannot have happened; that rule, with "today" taken in the
 recording unit's time zone, lives in app.monitoring.observation_dates and is
