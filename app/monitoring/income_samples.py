@@ -121,19 +121,22 @@ def sample_errors(values: dict, today: date) -> dict[str, list[str]]:
 
 def _region_errors(values: dict, nik: str | None, monitor: User | None, creating: bool) -> list[str]:
     """Check the kab/kota; a new sample without one takes it from the NIK (sets values['region_id'])."""
-    allowed = dict(kabkota_choices(monitor))
     if values.get("region_id") is None:
         if not creating:
             return ["Pilih kabupaten/kota."]
         if nik is None:
             return ["Pilih kabupaten/kota (atau isi NIK yang benar)."]
         code = nik_service.region_code(nik)
-        for region_id, label in allowed.items():
+        for region_id, label in kabkota_choices(monitor):
             if label.split(" ", 1)[0] == code:
                 values["region_id"] = region_id
                 return []
         return [f"Kode wilayah NIK ({code}) bukan kabupaten/kota di wilayah Anda; pilih kabupaten/kota."]
-    if values["region_id"] not in allowed:
+    # One row by key (the session's identity map answers repeats): an import checks every row.
+    region = db.session.get(Region, values["region_id"])
+    clause = region_clause(Region.id, monitor) if monitor is not None else None
+    if region is None or region.level != "kabkota" or (
+            clause is not None and db.session.scalar(select(Region.id).where(Region.id == region.id, clause)) is None):
         return ["Kabupaten/kota tidak ditemukan di wilayah Anda."]
     return []
 
