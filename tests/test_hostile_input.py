@@ -269,7 +269,7 @@ def test_reserved_query_names_do_not_collide_with_url_for(app, world):
 
 
 def test_reserved_query_names_on_paginated_list(app, world):
-    from app.blueprints import field as field_bp
+    from app.monitoring import routes as field_bp
 
     monitor = _client(app, "mona@x.id")
     for ident in ("PKH-001", "PKH-002"):

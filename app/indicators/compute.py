@@ -15,7 +15,7 @@ from app.extensions import db
 from app.indicators import sources
 from app.indicators.realisasi import Realisasi, combine_subs, finish
 from app.models import Indicator, Unit, User
-from app.services import income_panel
+from app.monitoring import income_panel
 
 MAX_DEPTH = 5
 

@@ -27,7 +27,7 @@ from analysis.indicators import Component, aggregate, capaian, combine_estimates
 from analysis.proportion import estimate_proportion, weighted_proportion
 from analysis.sample_size import krejcie_morgan
 from app.models import Indicator, IndicatorTarget
-from app.services import income_panel
+from app.monitoring import income_panel
 
 LEVEL = 0.95
 

@@ -14,9 +14,9 @@ from app.core.periods import Period
 from app.extensions import db
 from app.indicators.realisasi import Part, Realisasi, combine_types, from_counts
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget, Layanan
+from app.monitoring import income_panel
 from app.reports import rollup, scope
 from app.reports.populations import populations
-from app.services import income_panel
 from app.skm import summary as skm_stats
 
 
@@ -100,7 +100,7 @@ def explain_dashboard(r: Realisasi, period: Period, results: dict) -> None:
 
 
 def pendamping(r: Realisasi, period: Period) -> None:
-    from app.services import monitoring_stats
+    from app.monitoring import stats as monitoring_stats
 
     ind = r.indicator
     outcomes = monitoring_stats.pendamping_outcomes(ind.unit_id, ind.pendamping_type, period=period)
@@ -110,7 +110,7 @@ def pendamping(r: Realisasi, period: Period) -> None:
 
 
 def income(r: Realisasi, period: Period) -> None:
-    from app.services import monitoring_stats
+    from app.monitoring import stats as monitoring_stats
 
     ind = r.indicator
     outcome = monitoring_stats.income_outcomes(ind.unit_id, ind.income_program, ind.income_measure, period=period)

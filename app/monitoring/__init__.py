@@ -5,13 +5,14 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.blueprints import field, field_admin
-    from app.core import demo, reference
-    from app.services import monitoring_demo, monitoring_reference, monitoring_scope
+    from app.core import demo as core_demo
+    from app.core import reference as core_reference
+    from app.monitoring import admin_routes, cli, demo, reference, routes, scope
 
-    app.register_blueprint(field.bp)
-    app.register_blueprint(field_admin.bp)
-    monitoring_scope.register_scopes()
-    reference.register_default_loader(monitoring_reference.ensure_pendamping_types)
-    reference.register_default_loader(monitoring_reference.ensure_programs)
-    demo.register_seeder(monitoring_demo.seed)
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(admin_routes.bp)
+    cli.init_app(app)
+    scope.register_scopes()
+    core_reference.register_default_loader(reference.ensure_pendamping_types)
+    core_reference.register_default_loader(reference.ensure_programs)
+    core_demo.register_seeder(demo.seed)

@@ -11,11 +11,11 @@ import pytest
 from app.extensions import db
 from app.indicators import compute as indicator_compute
 from app.models import Indicator, PovertyLine
-from app.services.income_samples import save
+from app.monitoring.income_samples import save
 from tests.helpers import login
 from tests.monitoring_fixtures import program, region
 
-PAIRED = json.loads((Path(__file__).parent / "analysis" / "fixtures" / "paired_change.json").read_text("utf-8"))
+PAIRED = json.loads((Path(__file__).parents[1] / "analysis" / "fixtures" / "paired_change.json").read_text("utf-8"))
 
 
 def _nik(i: int) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from app.services import income_import, pendamping_import, reference_lines_import
+from app.monitoring import income_import, pendamping_import, reference_lines_import
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Is a pendamping check's visit date plausible for its period?
 
-A check counts for its period (monitoring_stats filters by period_start/end),
+A check counts for its period (app.monitoring.stats filters by period_start/end),
 so a visit outside that period would be counted in the wrong year or quarter.
 A visit after today cannot have happened; that rule, with "today" taken in the
-recording unit's time zone, lives in app.services.observation_dates and is
+recording unit's time zone, lives in app.monitoring.observation_dates and is
 shared with the income samples.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import calendar
 from datetime import date
 
 from app.core.periods import Period
-from app.services.observation_dates import observation_errors
+from app.monitoring.observation_dates import observation_errors
 
 
 def period_days(period: Period) -> tuple[date, date]:

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.core.tabular import read_table
-from app.services import income_import, pendamping_import, reference_lines_import
+from app.monitoring import income_import, pendamping_import, reference_lines_import
 from tests.helpers import login
 from tests.monitoring_fixtures import as_user
 

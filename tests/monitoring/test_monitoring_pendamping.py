@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, ChecklistCriterion, ChecklistVersion, PendampingCheck, utcnow
-from app.services import monitoring_stats
+from app.monitoring import stats as monitoring_stats
 from tests.monitoring_fixtures import JSON, as_user, check_payload, login, ptype
 
 
@@ -115,7 +115,7 @@ def test_correction_within_window_is_audited_and_refused_after(client, field, ap
     assert page.status_code == 200
     data = check_payload(client, field["pendamping"]["PKH-001"], answers=("ya", "ya", "tidak"), method="telepon")
     res = client.post(f"/pantau/pendamping/{record_id}/ubah", data=data)
-    assert res.status_code == 302
+    assert res.status_code == 303  # queue_replies.saved: See Other after a POST
     record = db.session.get(PendampingCheck, record_id)
     db.session.refresh(record)
     assert record.optimal is False and record.method == "telepon"

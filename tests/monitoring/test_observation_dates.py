@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import IncomeSample
-from app.services import income_import, income_samples, monitoring_demo
-from app.services.observation_dates import today_in, unit_today
+from app.monitoring import demo as monitoring_demo
+from app.monitoring import income_import, income_samples
+from app.monitoring.observation_dates import today_in, unit_today
 from tests.monitoring_fixtures import JSON, as_user, income_payload, program, region
 
 HEADER = ("nik,program,unit,kabkota,cohort_year,intervention_date,monitoring_date,household_size,measure,"

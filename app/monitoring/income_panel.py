@@ -16,8 +16,8 @@ from analysis.income import MeanChange, PairedProportions, above_line, mean_chan
 from app.core.periods import Period
 from app.extensions import db
 from app.models import Region
-from app.services import monitoring_stats
-from app.services.income_samples import BANDED_MEASURES, poverty_line_for
+from app.monitoring import stats
+from app.monitoring.income_bands import BANDED_MEASURES, poverty_line_for
 
 LEVEL = 0.95
 LINES = (("extreme_line", "Garis kemiskinan ekstrem"), ("poverty_line", "Garis kemiskinan"))
@@ -35,7 +35,7 @@ class IncomePanel:
 
 def build(unit_id: int, program: str | None, measure: str | None, period: Period) -> IncomePanel | None:
     """The panel for an income indicator's KPM, or None when no KPM has an eligible round."""
-    pairs = monitoring_stats.income_pairs(unit_id, program, measure, period=period)
+    pairs = stats.income_pairs(unit_id, program, measure, period=period)
     if not pairs:
         return None
     panel = IncomePanel(len(pairs), mean_change([p.before for p in pairs], [p.after for p in pairs], LEVEL))

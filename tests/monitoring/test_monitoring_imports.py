@@ -116,7 +116,7 @@ def test_reference_lines_import_and_demo_label(app, field, tmp_path):
 
 
 def test_import_refuses_units_outside_the_importers_scope(app, field):
-    from app.services import income_import, pendamping_import
+    from app.monitoring import income_import, pendamping_import
 
     allowed = {field["tree"]["dayasos"].id}  # an admin of DAYASOS, importing from the admin page
     outside = PENDAMPING_CSV.replace("TKSK-2,Euis,Pendamping PKH,DAYASOS", "TKSK-2,Euis,Pendamping PKH,REHSOS")

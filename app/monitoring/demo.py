@@ -1,12 +1,15 @@
 """Demo field-monitoring data for `seed-demo`: pendamping in the demo regions, a
 few checks and KPM income samples (some eligible, some not) and poverty lines /
 UMK clearly labelled DEMO. Keys are fixed (identifiers, UUIDv5 instance ids),
-so running it again adds nothing."""
+so running it again adds nothing. Checks and samples are stored through the
+same write path as the web form (app.monitoring.checks, income_samples), so
+demo data obeys every rule real data does (e.g. the configured period kind)."""
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.core.idempotent import insert_or_nothing
@@ -14,7 +17,6 @@ from app.extensions import db
 from app.models import (
     IncomeProgram,
     Pendamping,
-    PendampingCheck,
     PendampingType,
     PovertyLine,
     Region,
@@ -23,7 +25,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import checklists, income_samples, observation_dates
+from app.monitoring import checks, income_samples, observation_dates
 
 DEMO_SOURCE = "DEMO — bukan angka resmi BPS/Kemnaker"
 _NS = uuid.UUID("0b7c52a4-3c55-4a8e-9d0f-2f8a1c3d5e61")
@@ -66,31 +68,26 @@ def seed() -> int:
     db.session.flush()
 
     today = observation_dates.today_in(unit.timezone)
+    kind = current_app.config["PENDAMPING_PERIOD_KIND"]
+    period = checks.default_period(monitor, kind).code
     for ident, answers in (("DEMO-PKH-001", {"K1": True, "K2": True, "K3": True}),
                            ("DEMO-PKH-002", {"K1": True, "K2": False, "K3": True})):
-        pend = existing[ident]
-        version = checklists.version_in_force(pend.type_id)
-        added += insert_or_nothing(PendampingCheck, {
-            "instance_id": uuid.uuid5(_NS, f"check:{ident}:{today.year}"), "pendamping_id": pend.id,
-            "period": str(today.year), "period_start": f"{today.year}-01", "period_end": f"{today.year}-12",
-            "visit_date": today, "monitor_id": monitor.id, "unit_id": unit.id, "region_id": pend.region_id,
-            "type_id": pend.type_id, "method": "kunjungan", "checklist_version_id": version.id, "answers": answers,
-            "optimal": checklists.optimal(version, answers), "gps_warning": False, "status": "valid",
-            "created_at": utcnow(), "updated_at": utcnow(),
-        })
+        outcome = checks.create_check(checks.CheckInput(
+            instance_id=uuid.uuid5(_NS, f"check:{ident}:{today.year}"), pendamping_id=existing[ident].id,
+            period=period, visit_date=today, method="kunjungan", answers=answers), monitor=monitor, period_kind=kind)
+        added += outcome.status == "ok"
 
     pena = db.session.scalar(select(IncomeProgram).where(IncomeProgram.code == "PENA"))
     for nik, months, before, after in INCOME:
         intervention = today - timedelta(days=months * 31)
-        _, created = income_samples.save({
+        added += income_samples.save({
             "instance_id": uuid.uuid5(_NS, f"income:{nik}"),
             "program_id": pena.id, "unit_id": unit.id, "region_id": regions["32.73"].id, "monitor_id": monitor.id,
             "source": "web", "cohort_year": intervention.year, "intervention_date": intervention,
             "monitoring_date": today, "household_size": 4, "measure": "pendapatan_rt", "income_before": before,
             "income_after": after, "business_status": "berjalan", "status": "valid",
             "created_at": utcnow(), "updated_at": utcnow(),
-        }, nik=nik)
-        added += created
+        }, nik=nik).created
 
     for year in (today.year - 1, today.year):
         added += insert_or_nothing(PovertyLine, {

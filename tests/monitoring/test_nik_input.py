@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.core import nik as nik_service
 from app.extensions import db
 from app.models import IncomeSample, Kpm
-from app.services import income_import
+from app.monitoring import income_import
 from tests.helpers import csrf_from
 from tests.monitoring_fixtures import JSON, as_user, income_payload
 

@@ -84,7 +84,7 @@ def test_root_admin_adds_types_and_programmes(app, field):
 
 def test_service_refuses_a_sub_unit_whatever_the_caller(field):
     from app.core.reference_authority import NationalReferenceLocked
-    from app.services import reference_lines_import
+    from app.monitoring import reference_lines_import
 
     with pytest.raises(NationalReferenceLocked):
         reference_lines_import.import_umk(io.BytesIO(b"kabkota,year,amount\n53.71,2025,1\n"), "u.csv",

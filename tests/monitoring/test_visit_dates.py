@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from app.core.periods import parse_period
 from app.extensions import db
 from app.models import PendampingCheck
-from app.services.observation_dates import today_in
-from app.services.visit_dates import period_days, visit_date_errors
+from app.monitoring.observation_dates import today_in
+from app.monitoring.visit_dates import period_days, visit_date_errors
 from tests.monitoring_fixtures import JSON, as_user, check_payload, login
 
 TODAY = date(2026, 11, 24)
@@ -113,6 +113,6 @@ def test_correction_cannot_move_the_visit_out_of_its_period(client, field, app):
     db.session.expire_all()
     assert db.session.get(PendampingCheck, record_id).visit_date == date(2025, 5, 10)
     inside = check_payload(client, pend, visit_date="2025-12-31")
-    assert client.post(f"/pantau/pendamping/{record_id}/ubah", data=inside).status_code == 302
+    assert client.post(f"/pantau/pendamping/{record_id}/ubah", data=inside).status_code == 303  # queue_replies.saved
     db.session.expire_all()
     assert db.session.get(PendampingCheck, record_id).visit_date == date(2025, 12, 31)

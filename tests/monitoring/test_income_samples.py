@@ -7,8 +7,9 @@ from sqlalchemy import String, Text, func, inspect, select, text
 
 from app.extensions import db
 from app.models import IncomeSample, Kpm, PovertyLine, Umk
-from app.services import income_samples, monitoring_stats
-from app.services.eligibility import add_months, earliest_eligible, is_eligible
+from app.monitoring import income_bands, income_samples
+from app.monitoring import stats as monitoring_stats
+from app.monitoring.eligibility import add_months, earliest_eligible, is_eligible
 from tests.monitoring_fixtures import JSON, as_user, income_payload, region
 
 NIK = "3273010101900001"
@@ -123,14 +124,14 @@ def test_bands_at_the_line_values(field):
              (2_200_000, "above-poverty-line"), (3_999_999, "above-poverty-line"), (4_000_000, "above-UMK")]
     for month, (after, expected) in enumerate(cases, start=4):
         sample = _sample(**base, income_after=after, monitoring_date=date(2025, month, 1))
-        band = income_samples.band_for(sample)
+        band = income_bands.band_for(sample)
         assert band.code == expected, (after, band)
         assert band.demo is True
     # before the first published line: no band, said plainly
     early = _sample(**base, income_after=1, monitoring_date=date(2025, 2, 1))
-    assert income_samples.band_for(early).code is None
+    assert income_bands.band_for(early).code is None
     omzet = _sample(**base, measure="omzet", monitoring_date=date(2025, 12, 1))
-    assert income_samples.band_for(omzet).code is None
+    assert income_bands.band_for(omzet).code is None
 
 
 def test_graduation_ready_needs_three_consecutive_months_above_umk(field):
@@ -141,13 +142,13 @@ def test_graduation_ready_needs_three_consecutive_months_above_umk(field):
     base = {"kpm_id": _kpm(NIK), "program_id": program().id, "unit_id": field["tree"]["dayasos"].id}
     s1 = _sample(**base, income_after=3_100_000, monitoring_date=date(2025, 5, 10))
     s2 = _sample(**base, income_after=3_000_000, monitoring_date=date(2025, 6, 10))
-    assert income_samples.graduation_for([s1, s2]) is False
+    assert income_bands.graduation_for([s1, s2]) is False
     s4 = _sample(**base, income_after=3_500_000, monitoring_date=date(2025, 8, 10))
-    assert income_samples.graduation_for([s1, s2, s4]) is False  # July missing breaks the run
+    assert income_bands.graduation_for([s1, s2, s4]) is False  # July missing breaks the run
     s3 = _sample(**base, income_after=3_200_000, monitoring_date=date(2025, 7, 10))
-    assert income_samples.graduation_for([s1, s2, s3, s4]) is True
+    assert income_bands.graduation_for([s1, s2, s3, s4]) is True
     s5 = _sample(**base, income_after=2_999_999, monitoring_date=date(2025, 9, 10))
-    assert income_samples.graduation_for([s1, s2, s3, s4, s5]) is False
+    assert income_bands.graduation_for([s1, s2, s3, s4, s5]) is False
 
 
 def test_outcomes_use_latest_eligible_round_per_kpm(field):
