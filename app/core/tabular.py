@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO
 
+from sqlalchemy import select
+
+from app.core import audit
+from app.extensions import db
+
 MAX_ROWS = 100_000
 # XLSX is a zip of XML: a few hundred KB can inflate to gigabytes (a "zip bomb") or declare
 # millions of cells. These limits are checked before openpyxl parses anything; see xlsx_guard.
@@ -55,6 +60,46 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+class RowChecker(list):
+    """One row's problems, in the one "Baris N, kolom X" form every import reports.
+
+    `check(column, (value, message))` keeps the value a cell parser returned and files its
+    message; `add(column, message)` files a rule's own. The checker is the row's error list.
+    """
+
+    def __init__(self, row: int) -> None:
+        super().__init__()
+        self.row = row
+
+    def check(self, column: str, result: tuple):
+        value, message = result
+        if message:
+            self.add(column, message)
+        return value
+
+    def add(self, column: str, message: str) -> None:
+        self.append(RowError(self.row, column, message))
+
+
+def write_imported(model, key: dict, values: dict, report: ImportReport, *, actor, row=None):
+    """Create (key + values) or update (values) one imported row, count it and audit it as "import".
+    `row` is the stored row when the caller already looked it up; otherwise it is found by `key`."""
+    if row is None:
+        row = db.session.scalar(select(model).filter_by(**key))
+    before = audit.snapshot(row) if row is not None else None
+    if row is None:
+        row = model(**key)
+        db.session.add(row)
+        report.created += 1
+    else:
+        report.updated += 1
+    for name, value in values.items():
+        setattr(row, name, value)
+    db.session.flush()
+    audit.record("import", row, before=before, actor=actor)
+    return row
 
 
 def read_table(handle: IO[bytes], filename: str, required: tuple[str, ...]) -> list[tuple[int, dict]]:

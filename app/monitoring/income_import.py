@@ -20,6 +20,7 @@ from sqlalchemy import select
 from app.core import nik as nik_service
 from app.core.tabular import (
     ImportReport,
+    RowChecker,
     RowError,
     lookup_unit,
     outside_scope,
@@ -58,13 +59,8 @@ def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
     valid: list[tuple[str, dict, IncomeSample | None, bool]] = []
     seen: set[uuid.UUID] = set()
     for number, row in rows:
-        errors: list[RowError] = []
-
-        def check(column, result, _errors=errors, _number=number):
-            value, message = result
-            if message:
-                _errors.append(RowError(_number, column, message))
-            return value
+        errors = RowChecker(number)
+        check = errors.check
 
         raw_nik = row.get("nik")
         nik = None if isinstance(raw_nik, float) else nik_service.normalise(str(raw_nik or ""))

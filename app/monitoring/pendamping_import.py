@@ -10,8 +10,17 @@ from typing import IO
 
 from sqlalchemy import select
 
-from app.core import audit
-from app.core.tabular import ImportReport, RowError, lookup_unit, outside_scope, parse_date, read_table, text
+from app.core.tabular import (
+    ImportReport,
+    RowChecker,
+    RowError,
+    lookup_unit,
+    outside_scope,
+    parse_date,
+    read_table,
+    text,
+    write_imported,
+)
 from app.extensions import db
 from app.models import Pendamping, PendampingType, Region, Unit
 from app.models.pendamping import PENDAMPING_STATUS
@@ -36,13 +45,8 @@ def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
     valid: list[dict] = []
     seen: set[str] = set()
     for number, row in rows:
-        errors: list[RowError] = []
-
-        def check(column, result, _errors=errors, _number=number):
-            value, message = result
-            if message:
-                _errors.append(RowError(_number, column, message))
-            return value
+        errors = RowChecker(number)
+        check = errors.check
 
         identifier = check("identifier", text(row.get("identifier"), 60))
         name = check("name", text(row.get("name"), 200))
@@ -87,18 +91,8 @@ def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
         report.skipped = len(rows)
         return report
     for item in valid:
-        pendamping = existing.get(item["identifier"])
-        before = audit.snapshot(pendamping) if pendamping else None
-        if pendamping is None:
-            pendamping = Pendamping(identifier=item["identifier"])
-            db.session.add(pendamping)
-            existing[item["identifier"]] = pendamping
-            report.created += 1
-        else:
-            report.updated += 1
-        for key, value in item.items():
-            setattr(pendamping, key, value)
-        db.session.flush()
-        audit.record("import", pendamping, before=before, actor=actor)
+        key = {"identifier": item["identifier"]}
+        existing[item["identifier"]] = write_imported(Pendamping, key, item, report, actor=actor,
+                                                      row=existing.get(item["identifier"]))
     report.written = True
     return report
