@@ -6,7 +6,9 @@ Features add their own loaders to DEFAULT_LOADERS from their init_app.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import select
 
 from app.extensions import db
 
@@ -22,4 +24,20 @@ def register_default_loader(loader: Callable[[], int]) -> None:
 def ensure_defaults() -> int:
     added = sum(loader() for loader in DEFAULT_LOADERS)
     db.session.flush()
+    return added
+
+
+def add_missing(model, defaults: Iterable[dict]) -> int:
+    """Add each default row of a small code/name/active/sort_order table whose `code` is missing.
+
+    `sort_order` is the default's position (from 1), so the lists keep the order the
+    regulation or the seed gives; rows an admin already changed are left alone.
+    Returns how many rows were added.
+    """
+    existing = set(db.session.scalars(select(model.code)))
+    added = 0
+    for order, values in enumerate(defaults, start=1):
+        if values["code"] not in existing:
+            db.session.add(model(**values, active=True, sort_order=order))
+            added += 1
     return added

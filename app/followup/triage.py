@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, insert, select
 
 from app.core import audit
 from app.core.periods import Period, parse_period
+from app.core.reference import add_missing
 from app.core.scoping import unit_subtree_ids
 from app.extensions import db
 from app.followup.rtl import FollowupError, NotPermitted, in_scope
@@ -23,13 +24,8 @@ SEARCH_MAX = 100
 
 
 def ensure_default_themes() -> int:
-    existing = set(db.session.scalars(select(KritikTheme.code)))
-    added = 0
-    for order, (code, name, unsur) in enumerate(DEFAULT_THEMES, start=1):
-        if code not in existing:
-            db.session.add(KritikTheme(code=code, name=name, unsur=unsur, active=True, sort_order=order))
-            added += 1
-    return added
+    return add_missing(KritikTheme,
+                       ({"code": code, "name": name, "unsur": unsur} for code, name, unsur in DEFAULT_THEMES))
 
 
 # ---- theme catalogue (admin) --------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.core import audit
+from app.core.reference import add_missing
 from app.extensions import db
 from app.models import ChecklistCriterion, ChecklistVersion, IncomeProgram, PendampingType, PovertyLine, Umk
 from app.models.kpm import DEFAULT_PROGRAMS
@@ -39,13 +40,7 @@ def ensure_pendamping_types() -> int:
 
 
 def ensure_programs() -> int:
-    existing = set(db.session.scalars(select(IncomeProgram.code)))
-    added = 0
-    for order, (code, name) in enumerate(DEFAULT_PROGRAMS, start=1):
-        if code not in existing:
-            db.session.add(IncomeProgram(code=code, name=name, active=True, sort_order=order))
-            added += 1
-    return added
+    return add_missing(IncomeProgram, ({"code": code, "name": name} for code, name in DEFAULT_PROGRAMS))
 
 
 # ---- the admin pages: national references, changed only by admins of the root unit ----------------

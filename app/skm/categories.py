@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.core import audit
+from app.core.reference import add_missing
 from app.extensions import db
 from app.models import RespondentCategory
 from app.models.skm import DEFAULT_RESPONDENT_CATEGORIES
@@ -25,13 +26,8 @@ class CodeTaken(ValueError):
 
 def ensure_defaults() -> int:
     """Put back any default category that is missing; returns how many were added."""
-    existing = set(db.session.scalars(select(RespondentCategory.code)))
-    added = 0
-    for order, (code, name) in enumerate(DEFAULT_RESPONDENT_CATEGORIES, start=1):
-        if code not in existing:
-            db.session.add(RespondentCategory(code=code, name=name, active=True, sort_order=order))
-            added += 1
-    return added
+    return add_missing(RespondentCategory,
+                       ({"code": code, "name": name} for code, name in DEFAULT_RESPONDENT_CATEGORIES))
 
 
 def in_order() -> list[RespondentCategory]:
