@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, utcnow
+from app.models.base import Base, CodeNameRow, utcnow
 from app.models.skm import BigId
 
 RTL_STATUSES = {"rencana": "Rencana", "berjalan": "Berjalan", "selesai": "Selesai", "dibatalkan": "Dibatalkan"}
@@ -81,17 +81,15 @@ kritik_triage_theme = Table(
 )
 
 
-class KritikTheme(Base):
+class KritikTheme(CodeNameRow, Base):
     """One theme in the admin-managed catalogue."""
 
     __tablename__ = "kritik_theme"
+    CODE_LENGTH = 30
+    NAME_LENGTH = 100
+    SORT_TYPE = Integer
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(30), unique=True)
-    name: Mapped[str] = mapped_column(String(100))
     unsur: Mapped[str | None] = mapped_column(String(3))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    sort_order: Mapped[int] = mapped_column(default=0)
 
 
 class KritikTriage(Base):

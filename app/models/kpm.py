@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, sql_in, utcnow
+from app.models.base import Base, CodeNameRow, sql_in, utcnow
 from app.models.org import Region, Unit
 from app.models.pendamping import RECORD_STATUS
 from app.models.skm import BigId
@@ -47,14 +47,8 @@ DEFAULT_PROGRAMS = (
 )
 
 
-class IncomeProgram(Base):
+class IncomeProgram(CodeNameRow, Base):
     __tablename__ = "income_program"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    sort_order: Mapped[int] = mapped_column(SmallInteger, default=0)
 
 
 class Kpm(Base):

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, sql_in, utcnow
+from app.models.base import Base, CodeNameRow, sql_in, utcnow
 from app.models.org import Region, Unit
 from app.models.skm import BigId
 from app.models.user import User
@@ -57,14 +57,8 @@ DEFAULT_CRITERIA = (
 )
 
 
-class PendampingType(Base):
+class PendampingType(CodeNameRow, Base):
     __tablename__ = "pendamping_type"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    sort_order: Mapped[int] = mapped_column(SmallInteger, default=0)
 
 
 class ChecklistVersion(Base):

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, sql_in, utcnow
+from app.models.base import Base, CodeNameRow, sql_in, utcnow
 from app.models.org import Layanan
 
 UNSUR_COLUMNS = tuple(f"u{i}" for i in range(1, 10))
@@ -52,16 +52,11 @@ DEFAULT_RESPONDENT_CATEGORIES = (
 BigId = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER keys
 
 
-class RespondentCategory(Base):
+class RespondentCategory(CodeNameRow, Base):
     """"Unsur responden" categories; admins edit them, responses keep the id."""
 
     __tablename__ = "respondent_category"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    sort_order: Mapped[int] = mapped_column(SmallInteger, default=0)
+    NAME_LENGTH = 120
 
 
 class SkmResponse(Base):
