@@ -65,16 +65,16 @@ def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
         raw_nik = row.get("nik")
         nik = None if isinstance(raw_nik, float) else nik_service.normalise(str(raw_nik or ""))
         if nik is None:
-            errors.append(RowError(number, "nik", nik_service.INVALID_NIK + " Tulis NIK sebagai teks."))
+            errors.add("nik", nik_service.INVALID_NIK + " Tulis NIK sebagai teks.")
         program_code = check("program", text(row.get("program"), 40))
         program = programs.get(program_code.upper()) if program_code else None
         if program_code and program is None:
-            errors.append(RowError(number, "program", f"program '{program_code}' tidak dikenal."))
+            errors.add("program", f"program '{program_code}' tidak dikenal.")
         unit = lookup_unit(row.get("unit"), units, allowed_unit_ids, number, errors)
         kab_code = check("kabkota", text(row.get("kabkota"), 20))
         kabkota = regions.get(kab_code) if kab_code else None
         if kab_code and kabkota is None:
-            errors.append(RowError(number, "kabkota", f"kode kab/kota '{kab_code}' tidak dikenal."))
+            errors.add("kabkota", f"kode kab/kota '{kab_code}' tidak dikenal.")
         cohort = check("cohort_year", parse_int(row.get("cohort_year"), 2000, 2100))
         intervention = check("intervention_date", parse_date(row.get("intervention_date")))
         monitoring = check("monitoring_date", parse_date(row.get("monitoring_date")))
@@ -90,7 +90,7 @@ def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
             try:
                 instance_id = uuid.UUID(given_id)
             except ValueError:
-                errors.append(RowError(number, "instance_id", "bukan UUID yang valid."))
+                errors.add("instance_id", "bukan UUID yang valid.")
 
         values = {
             "instance_id": instance_id, "program_id": program.id if program else None,

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from app.core.tabular import (
     ImportReport,
     RowChecker,
-    RowError,
     lookup_unit,
     outside_scope,
     parse_date,
@@ -53,31 +52,31 @@ def import_file(handle: IO[bytes], filename: str, *, valid_only: bool = False,
         type_text = check("type", text(row.get("type"), 200))
         ptype = types.get(type_text.lower()) if type_text else None
         if type_text and ptype is None:
-            errors.append(RowError(number, "type", f"jenis pendamping '{type_text}' tidak dikenal."))
+            errors.add("type", f"jenis pendamping '{type_text}' tidak dikenal.")
         unit = lookup_unit(row.get("unit"), units, allowed_unit_ids, number, errors)
         kab_code = check("kabkota", text(row.get("kabkota"), 20))
         kabkota = regions.get(kab_code) if kab_code else None
         if kab_code and (kabkota is None or kabkota.level != "kabkota"):
-            errors.append(RowError(number, "kabkota", f"kode kab/kota '{kab_code}' tidak dikenal."))
+            errors.add("kabkota", f"kode kab/kota '{kab_code}' tidak dikenal.")
             kabkota = None
         kec_code = check("kecamatan", text(row.get("kecamatan"), 20, required=False))
         kecamatan = regions.get(kec_code) if kec_code else None
         if kec_code and (kecamatan is None or kecamatan.level != "kecamatan"
                          or (kabkota is not None and kecamatan.parent_id != kabkota.id)):
-            errors.append(RowError(number, "kecamatan", f"kecamatan '{kec_code}' tidak dikenal di kab/kota ini."))
+            errors.add("kecamatan", f"kecamatan '{kec_code}' tidak dikenal di kab/kota ini.")
         status = (check("status", text(row.get("status"), 10, required=False)) or "aktif").lower()
         if status not in PENDAMPING_STATUS:
-            errors.append(RowError(number, "status", "harus 'aktif' atau 'berhenti'."))
+            errors.add("status", "harus 'aktif' atau 'berhenti'.")
         status_date = check("status_date", parse_date(row.get("status_date"), required=False))
         if status == "berhenti" and status_date is None and not any(e.column == "status_date" for e in errors):
-            errors.append(RowError(number, "status_date", "wajib diisi bila status berhenti."))
+            errors.add("status_date", "wajib diisi bila status berhenti.")
         if identifier:
             if identifier in seen:
-                errors.append(RowError(number, "identifier", f"identifier '{identifier}' muncul dua kali."))
+                errors.add("identifier", f"identifier '{identifier}' muncul dua kali.")
             seen.add(identifier)
             current = existing.get(identifier)
             if current is not None and outside_scope(current.unit_id, allowed_unit_ids):
-                errors.append(RowError(number, "identifier", "identifier sudah dipakai unit di luar wewenang Anda."))
+                errors.add("identifier", "identifier sudah dipakai unit di luar wewenang Anda.")
 
         if errors:
             report.errors.extend(errors)

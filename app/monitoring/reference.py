@@ -53,27 +53,28 @@ def income_programs() -> list[IncomeProgram]:
     return list(db.session.scalars(select(IncomeProgram).order_by(IncomeProgram.sort_order, IncomeProgram.name)))
 
 
+def _add_listed(model, code: str, name: str, taken: str, *, actor):
+    """Add one row to a national code/name list; (row, None), or (None, the code field's error)."""
+    if db.session.scalar(select(model.id).where(model.code == code)):
+        return None, taken
+    row = model(code=code, name=name, active=True, sort_order=100)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("create", row, actor=actor)
+    return row, None
+
+
 def add_type(code: str, name: str, *, actor) -> str | None:
     """Add a pendamping type with the default checklist; the error for the code field, or None when added."""
-    if db.session.scalar(select(PendampingType.id).where(PendampingType.code == code)):
-        return "Kode jenis sudah dipakai."
-    ptype = PendampingType(code=code, name=name, active=True, sort_order=100)
-    db.session.add(ptype)
-    db.session.flush()
-    add_default_checklist(ptype)
-    audit.record("create", ptype, actor=actor)
-    return None
+    ptype, error = _add_listed(PendampingType, code, name, "Kode jenis sudah dipakai.", actor=actor)
+    if ptype is not None:
+        add_default_checklist(ptype)
+    return error
 
 
 def add_program(code: str, name: str, *, actor) -> str | None:
     """Add an income programme; the error for the code field, or None when added."""
-    if db.session.scalar(select(IncomeProgram.id).where(IncomeProgram.code == code)):
-        return "Kode program sudah dipakai."
-    program = IncomeProgram(code=code, name=name, active=True, sort_order=100)
-    db.session.add(program)
-    db.session.flush()
-    audit.record("create", program, actor=actor)
-    return None
+    return _add_listed(IncomeProgram, code, name, "Kode program sudah dipakai.", actor=actor)[1]
 
 
 def pendamping_type(type_id: int) -> PendampingType | None:
