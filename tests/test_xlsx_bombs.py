@@ -8,23 +8,15 @@ import time
 import zipfile
 
 import pytest
-from openpyxl import Workbook
 
 from app.core import tabular
 from app.core.tabular import TableError, read_table
+from tests.factories import xlsx_bytes
 from tests.helpers import csrf_from
 from tests.monitoring_fixtures import as_user
 
 HEADER = ["identifier", "name", "type", "unit", "kabkota"]
 
-
-def _workbook(rows) -> bytes:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _rezip(data: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None) -> bytes:
@@ -50,13 +42,13 @@ def _read(data: bytes, name: str = "p.xlsx"):
 
 
 def test_a_normal_workbook_still_reads():
-    rows = _read(_workbook([HEADER, ["X-1", "Rina", "TAGANA", "DAYASOS", "32.73"]]))
+    rows = _read(xlsx_bytes([HEADER, ["X-1", "Rina", "TAGANA", "DAYASOS", "32.73"]]))
     assert rows == [(2, dict(zip(HEADER, ["X-1", "Rina", "TAGANA", "DAYASOS", "32.73"], strict=True)))]
 
 
 def _streamed_bomb(path, inflated_mb: int) -> None:
     """A workbook whose sheet inflates to `inflated_mb` MB, written in 1 MB chunks (low test memory)."""
-    base = _workbook([HEADER, ["X-1", "Rina", "TAGANA", "DAYASOS", "32.73"]])
+    base = xlsx_bytes([HEADER, ["X-1", "Rina", "TAGANA", "DAYASOS", "32.73"]])
     head, tail = _sheet_xml("A1:E2").split(b"</sheetData>")
     chunk = b"<row/>" * (1024 * 1024 // 6)
     with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -87,7 +79,7 @@ def test_300_kb_expanding_to_300_mb_is_refused_before_parsing(tmp_path):
 
 
 def test_a_member_compressed_beyond_the_ratio_limit_is_refused():
-    base = _workbook([HEADER])
+    base = xlsx_bytes([HEADER])
     bomb = _rezip(base, add={"xl/media/filler.bin": b"\0" * (8 * 1024 * 1024)})  # ~1000:1, small in total
     with pytest.raises(TableError) as err:
         _read(bomb)
@@ -96,7 +88,7 @@ def test_a_member_compressed_beyond_the_ratio_limit_is_refused():
 
 def test_32_million_declared_cells_are_refused_without_reading_them():
     """The issue's second file: a sheet declaring 32 million cells."""
-    base = _workbook([HEADER])
+    base = xlsx_bytes([HEADER])
     lying = _rezip(base, replace={"xl/worksheets/sheet1.xml": _sheet_xml("A1:AF1000000")})
     started = time.monotonic()
     with pytest.raises(TableError) as err:
@@ -106,7 +98,7 @@ def test_32_million_declared_cells_are_refused_without_reading_them():
 
 
 def test_too_many_columns_are_refused():
-    base = _workbook([HEADER])
+    base = xlsx_bytes([HEADER])
     wide = _rezip(base, replace={"xl/worksheets/sheet1.xml": _sheet_xml("A1:XFD10")})
     with pytest.raises(TableError) as err:
         _read(wide)
@@ -117,7 +109,7 @@ def test_rows_beyond_the_declared_dimension_are_still_bounded(monkeypatch):
     """A sheet may declare A1:A1 and hold more: reading stops at the row limit all the same."""
     monkeypatch.setattr(tabular, "MAX_ROWS", 3)
     rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>x{i}</t></is></c></row>' for i in range(1, 10))
-    base = _workbook([HEADER])
+    base = xlsx_bytes([HEADER])
     lying = _rezip(base, replace={"xl/worksheets/sheet1.xml": _sheet_xml("A1:A1", rows)})
     with pytest.raises(TableError) as err:
         read_table(io.BytesIO(lying), "p.xlsx", ())
@@ -127,7 +119,7 @@ def test_rows_beyond_the_declared_dimension_are_still_bounded(monkeypatch):
 def test_the_admin_import_page_answers_400_with_the_message(app, field):
     admin = as_user(app, "admin@x.id")
     token = csrf_from(admin.get("/pantau/admin/impor").get_data(as_text=True))
-    base = _workbook([HEADER])
+    base = xlsx_bytes([HEADER])
     bomb = _rezip(base, replace={"xl/worksheets/sheet1.xml": _sheet_xml("A1:AF1000000")})
     res = admin.post("/pantau/admin/impor", data={"csrf_token": token, "kind": "pendamping",
                                                   "file": (io.BytesIO(bomb), "p.xlsx")},

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import IncomeSample, PendampingCheck
 from tests.browser.conftest import outbox, wait_outbox
+from tests.factories import browser_login
 from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -32,13 +33,6 @@ def _wait(model, expected: int, seconds: float = 25.0) -> int:
     return _count(model)
 
 
-def _login(page, base: str, email: str, next_path: str = "") -> None:
-    page.goto(f"{base}/login" + (f"?next={next_path}" if next_path else ""))
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-
 
 def _fill_income(page, nik: str, monitoring: str, after: str) -> None:
     page.fill("input[name=nik]", nik)
@@ -56,7 +50,7 @@ def test_offline_check_and_two_income_samples_survive_expired_session(phone, liv
     base = live_server
     pend = field["pendamping"]["PKH-001"]
     check_page = phone.new_page()
-    _login(check_page, base, "mona@x.id")
+    browser_login(check_page, base, "mona@x.id")
     check_page.goto(f"{base}/pantau/pendamping/catat?jenis=PKH")
     income_page = phone.new_page()
     income_page.goto(f"{base}/pantau/pendapatan/catat")
@@ -123,7 +117,7 @@ def test_offline_check_and_two_income_samples_survive_expired_session(phone, liv
 
     analyst = phone.new_page()
     phone.clear_cookies()
-    _login(analyst, base, "analis@x.id", "/pantau/pendapatan")
+    browser_login(analyst, base, "analis@x.id", "/pantau/pendapatan")
     text = analyst.inner_text("main")
     assert "Memenuhi" in text and "Belum 3 bulan (tidak dihitung)" in text
     assert "3273010101900001" not in analyst.content()

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import IncomeSample, PendampingCheck
 from tests.browser.conftest import outbox, wait_js, wait_outbox
-from tests.helpers import TEST_PASSWORD
+from tests.factories import browser_login
 
 pytestmark = pytest.mark.browser
 FIELD_POSTS = "**/pantau/*/catat*"
@@ -38,13 +38,6 @@ def _wait(model, expected: int, seconds: float = 25.0) -> int:
         time.sleep(0.25)
     return db.session.scalar(select(func.count(model.id)))
 
-
-def _login(page, base: str, email: str, next_path: str = "") -> None:
-    page.goto(f"{base}/login" + (f"?next={next_path}" if next_path else ""))
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
 
 
 def _logout(page) -> str:
@@ -101,7 +94,7 @@ def test_monitor_pages_open_offline_in_a_new_tab_and_items_land_once(phone, live
     """Scenario 1."""
     base, mona = live_server, field["users"]["mon_a"]
     page = phone.new_page()
-    _login(page, base, "mona@x.id", "/pantau/pendapatan/catat")
+    browser_login(page, base, "mona@x.id", "/pantau/pendapatan/catat")
     page.goto(f"{base}/pantau/pendamping/catat?jenis=PKH")
     _ready(page)
     wait_js(page, """async () => {
@@ -154,7 +147,7 @@ def test_needs_fixing_is_edited_in_its_form_and_conflict_is_resolved_or_discarde
     base, mona = live_server, field["users"]["mon_a"]
     mine = f"user:{mona.id}"
     page = phone.new_page()
-    _login(page, base, "mona@x.id", "/pantau/pendamping/catat?jenis=PKH")
+    browser_login(page, base, "mona@x.id", "/pantau/pendamping/catat?jenis=PKH")
     _check(page, field["pendamping"]["PKH-001"].id)  # online: stored now
     assert _wait(PendampingCheck, 1) == 1
     existing = _rows(PendampingCheck)[0]
@@ -214,7 +207,7 @@ def test_shared_phone_items_land_only_under_their_owner(phone, live_server, fiel
     """Scenario 4."""
     base, mona, monb = live_server, field["users"]["mon_a"], field["users"]["mon_b"]
     page = phone.new_page()
-    _login(page, base, "mona@x.id", "/pantau/pendapatan/catat")
+    browser_login(page, base, "mona@x.id", "/pantau/pendapatan/catat")
     _ready(page)
     phone.set_offline(True)
     _income(page, "3273010101900001")
@@ -234,7 +227,7 @@ def test_shared_phone_items_land_only_under_their_owner(phone, live_server, fiel
         return !reqs.some(r => new URL(r.url).pathname.startsWith('/pantau/'));
     }""")
 
-    _login(page, base, "monb@x.id", "/pantau/pendapatan/catat")
+    browser_login(page, base, "monb@x.id", "/pantau/pendapatan/catat")
     _income(page, "3273010101900002", after="1100000")  # B's own item, online
     assert _wait(IncomeSample, 1) == 1
     page.goto(f"{base}/pantau/antrean")
@@ -247,7 +240,7 @@ def test_shared_phone_items_land_only_under_their_owner(phone, live_server, fiel
     page.screenshot(path=str(artifacts / "shared-phone-b-outbox.png"), full_page=True)
 
     _logout(page)
-    _login(page, base, "mona@x.id", "/pantau/antrean")
+    browser_login(page, base, "mona@x.id", "/pantau/antrean")
     assert _wait(IncomeSample, 2) == 2
     samples = {s.income_after: s.monitor_id for s in _rows(IncomeSample)}
     assert samples == {1_500_000: mona.id, 1_100_000: monb.id}
@@ -257,7 +250,7 @@ def test_new_service_worker_version_keeps_queued_items(phone, live_server, field
     """Scenario 6."""
     base, mona = live_server, field["users"]["mon_a"]
     page = phone.new_page()
-    _login(page, base, "mona@x.id", "/pantau/pendapatan/catat")
+    browser_login(page, base, "mona@x.id", "/pantau/pendapatan/catat")
     _ready(page)
     old = page.evaluate("caches.keys()")
     phone.set_offline(True)

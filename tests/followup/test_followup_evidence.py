@@ -8,24 +8,17 @@ from datetime import date
 
 import pytest
 from PIL import Image
-from pypdf import PdfWriter
 from sqlalchemy import select
 
 from app.core.periods import current_period, parse_period
 from app.extensions import db
 from app.followup import evidence_files, rtl
 from app.models import RtlAction, User
+from tests.factories import blank_pdf
 from tests.helpers import csrf_from, login
 
 GPS_IFD = 0x8825
 
-
-def _pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _jpeg_with_gps() -> bytes:
@@ -74,14 +67,14 @@ def test_image_with_gps_exif_comes_out_stripped(app, tmp_path):
 
 
 def test_pdf_and_png_are_accepted(app, tmp_path):
-    assert evidence_files.store(_pdf(), str(tmp_path)).endswith(".pdf")
+    assert evidence_files.store(blank_pdf(), str(tmp_path)).endswith(".pdf")
     name = evidence_files.store(_png(), str(tmp_path))
     with Image.open(tmp_path / "evidence" / name) as image:
         assert image.format == "PNG"
 
 
 def test_path_for_accepts_only_names_it_made(app, tmp_path):
-    name = evidence_files.store(_pdf(), str(tmp_path))
+    name = evidence_files.store(blank_pdf(), str(tmp_path))
     assert evidence_files.path_for(name, str(tmp_path))
     (tmp_path / "secret.txt").write_text("x")
     for evil in ("../secret.txt", "..%2Fsecret.txt", "/etc/passwd", f"../evidence/{name}", name + "/..", ""):
@@ -130,7 +123,7 @@ def test_who_may_download_evidence(app, client, world):
     for key, layanan in (("pub", world["lay"]), ("private", world["hidden"])):
         made[key] = rtl.create_action(analyst, world["psds"], layanan, period, rtl.ActionInput(
             unsur="U9", problem="p", action="a", pic="PPK", status="selesai", completed_on=date(world["year"], 2, 1),
-            evidence=_pdf()), app.instance_path)
+            evidence=blank_pdf()), app.instance_path)
     db.session.commit()
     pub, private = made["pub"].id, made["private"].id
 
@@ -166,7 +159,7 @@ def _action_with_evidence(app, world):
     analyst = db.session.scalar(select(User).where(User.email == "analis@x.id"))
     period = parse_period(str(world["year"]))
     data = rtl.ActionInput(unsur="U9", problem="p", action="a", pic="PPK", status="selesai",
-                           completed_on=date(world["year"], 2, 1), evidence=_pdf())
+                           completed_on=date(world["year"], 2, 1), evidence=blank_pdf())
     action = rtl.create_action(analyst, world["psds"], world["lay"], period, data, app.instance_path)
     db.session.commit()
     return analyst, action, data
@@ -230,7 +223,7 @@ def test_a_failed_commit_keeps_a_deleted_publications_evidence(app, world):
     analyst = db.session.scalar(select(User).where(User.email == "analis@x.id"))
     period = parse_period(str(world["year"]))
     record = publication.add_record(analyst, world["psds"].id, period, publication.RecordInput(
-        "papan", date(world["year"], 1, 2), evidence=_pdf()), app.instance_path)
+        "papan", date(world["year"], 1, 2), evidence=blank_pdf()), app.instance_path)
     db.session.commit()
     record_id, name = record.id, record.evidence_file
     publication.delete_record(analyst, record, app.instance_path)

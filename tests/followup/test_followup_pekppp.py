@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 from sqlalchemy import insert
 
 from app.core.periods import parse_period
@@ -17,15 +17,8 @@ from app.followup import pekppp_pack, rtl
 from app.followup import publication as pub
 from app.models import SkmResponse
 from app.models.indicator import ServicePopulation
+from tests.factories import blank_pdf
 from tests.helpers import login
-
-
-def _pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=100, height=100)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 @pytest.fixture()
@@ -48,7 +41,7 @@ def world(app, tree, make_layanan, make_user):
     rtl.create_action(analyst, tree["dayasos"], lay, year, rtl.ActionInput(
         unsur="U9", problem="Ruang panas", action="Pasang kipas", pic="PPK", status="berjalan"))
     pub.add_record(analyst, tree["dayasos"].id, year, pub.RecordInput(
-        "website", date(2025, 7, 1), url="https://dayasos.go.id/skm", evidence=_pdf()), app.instance_path)
+        "website", date(2025, 7, 1), url="https://dayasos.go.id/skm", evidence=blank_pdf()), app.instance_path)
     pub.add_record(analyst, tree["dayasos"].id, year, pub.RecordInput("papan", date(2025, 7, 2)))
     db.session.commit()
     return {**tree, "lay": lay}

@@ -5,7 +5,6 @@ import io
 from datetime import date
 
 import pytest
-from pypdf import PdfWriter
 from sqlalchemy import select
 
 from app.core.periods import parse_period
@@ -13,17 +12,11 @@ from app.extensions import db
 from app.followup import publication as pub
 from app.followup import rtl
 from app.models import AuditEvent, PublicationRecord
+from tests.factories import blank_pdf
 from tests.helpers import csrf_from, login
 
 YEAR = parse_period("2025")
 
-
-def _pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=100, height=100)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 @pytest.fixture()
@@ -74,7 +67,7 @@ def test_routes_for_each_role_and_sibling_units(app, client, world):
     token = csrf_from(client.get(url).get_data(as_text=True))
     reply = client.post(url, content_type="multipart/form-data", data={
         "csrf_token": token, "medium": "spanduk", "published_on": "2025-07-03",
-        "evidence": (io.BytesIO(_pdf()), "../../foto.pdf")})
+        "evidence": (io.BytesIO(blank_pdf()), "../../foto.pdf")})
     assert reply.status_code == 302
     record = db.session.scalar(select(PublicationRecord))
     assert record.evidence_file and record.period == "2025"

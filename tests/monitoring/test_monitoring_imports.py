@@ -1,11 +1,11 @@
 """Validate-first imports: good, bad, valid rows only, re-import (CSV and XLSX, CLI and admin page)."""
 import io
 
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import IncomeSample, Pendamping, PovertyLine, Umk
+from tests.factories import xlsx_bytes
 from tests.helpers import csrf_from
 from tests.monitoring_fixtures import as_user
 
@@ -72,19 +72,11 @@ def test_income_cli_import_flags_eligibility_and_reimport_is_idempotent(app, fie
     assert "32730101" not in result.output
 
 
-def _xlsx(rows) -> bytes:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
 
 def test_admin_page_imports_xlsx_with_valid_rows_only(app, field):
     admin = as_user(app, "admin@x.id")
     token = csrf_from(admin.get("/pantau/admin/impor").get_data(as_text=True))
-    content = _xlsx([["identifier", "name", "type", "unit", "kabkota"],
+    content = xlsx_bytes([["identifier", "name", "type", "unit", "kabkota"],
                      ["X-1", "Rina", "TAGANA", "DAYASOS", "32.73"],
                      ["X-2", "Dedi", "TAGANA", "DAYASOS", ""]])
     res = admin.post("/pantau/admin/impor", data={"csrf_token": token, "kind": "pendamping",

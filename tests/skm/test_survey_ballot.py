@@ -10,7 +10,6 @@ import time
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
 
 from app.core.periods import parse_period
 from app.extensions import db
@@ -19,6 +18,7 @@ from app.reports.ikm import build_report
 from app.reports.pdf_report import render_pdf
 from app.skm import submit as skm_submit
 from app.skm import summary as skm_stats
+from tests.factories import stored_responses
 from tests.survey_helpers import JSON, payload
 
 
@@ -26,10 +26,6 @@ from tests.survey_helpers import JSON, payload
 def layanan(tree, make_layanan):
     return make_layanan("izin-ugb", tree["psds"], name="Izin UGB", active=True, published=True)
 
-
-def _rows() -> list[SkmResponse]:
-    db.session.expire_all()
-    return db.session.scalars(select(SkmResponse).order_by(SkmResponse.id)).all()
 
 
 def _varied(i: int) -> dict:
@@ -43,7 +39,7 @@ def test_one_old_stamp_replayed_30_times_without_cookie_is_flagged_not_dropped(a
         bot = app.test_client()  # a fresh client: never sends the device cookie
         answer = bot.post("/s/izin-ugb", data=payload(layanan.id, started=old_stamp, **_varied(i)), headers=JSON)
         assert answer.json["status"] == "ok"
-    rows = _rows()
+    rows = stored_responses()
     assert len(rows) == 30  # flags, not drops
     assert all(r.device_hash is None and not r.flag_too_fast and not r.flag_straightline for r in rows)
     assert [r.flag_stamp_reused for r in rows] == [False] + [True] * 29
@@ -60,7 +56,7 @@ def test_reused_stamp_shows_in_the_report_and_its_pdf(app, client, layanan):
     old_stamp = skm_submit.start_token(layanan.id, now=time.time() - 3600)
     for i in range(3):
         app.test_client().post("/s/izin-ugb", data=payload(layanan.id, started=old_stamp, **_varied(i)))
-    year = _rows()[0].period[:4]
+    year = stored_responses()[0].period[:4]
     report = build_report(layanan.unit, parse_period(year), exclude_flagged=False)
     assert report.flags["stamp_reused"] == 2
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(report))).pages)
@@ -74,7 +70,7 @@ def test_one_device_finishing_several_forms_from_one_opened_page_is_not_stamp_fl
     stamp = skm_submit.start_token(layanan.id, now=time.time() - 600)
     for i in range(2):
         client.post("/s/izin-ugb", data=payload(layanan.id, started=stamp, **_varied(i)))
-    rows = _rows()
+    rows = stored_responses()
     assert [r.flag_stamp_reused for r in rows] == [False, False]
     assert [r.flag_repeat_device for r in rows] == [False, True]
 
@@ -86,7 +82,7 @@ def test_another_device_replaying_a_stamp_is_flagged(app, client, layanan):
     other = app.test_client()
     other.get("/s/izin-ugb")  # its own device cookie
     other.post("/s/izin-ugb", data=payload(layanan.id, started=stamp))
-    assert [r.flag_stamp_reused for r in _rows()] == [False, True]
+    assert [r.flag_stamp_reused for r in stored_responses()] == [False, True]
 
 
 def test_a_resent_copy_of_the_same_answer_is_not_a_reuse(app, layanan):
@@ -94,7 +90,7 @@ def test_a_resent_copy_of_the_same_answer_is_not_a_reuse(app, layanan):
     app.test_client().post("/s/izin-ugb", data=data)
     again = app.test_client().post("/s/izin-ugb", data=data, headers=JSON)
     assert again.json["status"] == "duplicate"
-    [row] = _rows()
+    [row] = stored_responses()
     assert not row.flag_stamp_reused
 
 
@@ -116,7 +112,7 @@ def test_stamps_rendered_before_the_nonce_still_give_a_duration(layanan, app):
 def test_missing_stamp_is_still_flagged_and_never_counts_as_reuse(app, layanan):
     for _ in range(2):
         app.test_client().post("/s/izin-ugb", data=payload(layanan.id, started=""))
-    rows = _rows()
+    rows = stored_responses()
     assert [r.flag_too_fast for r in rows] == [True, True]
     assert [r.flag_stamp_reused for r in rows] == [False, False] and rows[0].stamp_hash is None
 

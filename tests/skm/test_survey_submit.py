@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import RespondentCategory, SkmResponse
 from app.skm import submit as skm_submit
 from app.skm import summary as skm_stats
+from tests.factories import stored_responses
 from tests.survey_helpers import JSON, payload
 
 
@@ -22,10 +23,6 @@ from tests.survey_helpers import JSON, payload
 def layanan(tree, make_layanan):
     return make_layanan("izin-ugb", tree["psds"], name="Izin UGB", active=True, published=True)
 
-
-def _rows() -> list[SkmResponse]:
-    db.session.expire_all()
-    return db.session.scalars(select(SkmResponse).order_by(SkmResponse.id)).all()
 
 
 def _count() -> int:
@@ -38,7 +35,7 @@ def test_valid_post_stores_one_row_and_redirects_to_thanks(client, layanan):
                    kritik_saran="  Antrean <panjang>  ")
     response = client.post("/s/izin-ugb", data=data)
     assert response.status_code == 303 and response.headers["Location"].endswith("/s/izin-ugb/terima-kasih")
-    [row] = _rows()
+    [row] = stored_responses()
     assert str(row.instance_id) == data["instance_id"] and row.channel == "web"
     assert row.answers == {"U1": 3, "U2": 4, "U3": 3, "U4": 4, "U5": 3, "U6": 4, "U7": 4, "U8": 2, "U9": 3}
     assert (row.jenis_kelamin, row.usia, row.pendidikan, row.pekerjaan) == ("L", 41, "D4/S1", "PNS")
@@ -50,7 +47,7 @@ def test_valid_post_stores_one_row_and_redirects_to_thanks(client, layanan):
 def test_profile_is_optional(client, layanan):
     data = payload(layanan.id, jenis_kelamin="", usia="", pendidikan="", pekerjaan="", kritik_saran="")
     assert client.post("/s/izin-ugb", data=data, headers=JSON).json["status"] == "ok"
-    [row] = _rows()
+    [row] = stored_responses()
     assert row.jenis_kelamin is None and row.usia is None and row.pendidikan is None and row.kritik_saran is None
 
 
@@ -91,7 +88,7 @@ def test_bad_input_is_a_422_with_the_field_error_and_stores_nothing(client, laya
 
 def test_longest_allowed_kritik_saran_is_accepted(client, layanan):
     response = client.post("/s/izin-ugb", data=payload(layanan.id, kritik_saran="y" * 2000), headers=JSON)
-    assert response.status_code == 200 and len(_rows()[0].kritik_saran) == 2000
+    assert response.status_code == 200 and len(stored_responses()[0].kritik_saran) == 2000
 
 
 def test_errors_keep_the_answers_already_given_and_escape_them(client, layanan):
@@ -187,13 +184,13 @@ def test_no_session_csrf_token_needed(app, client, layanan, monkeypatch):
 def test_plain_response_has_no_flags_and_records_duration(client, layanan):
     client.get("/s/izin-ugb")  # sets the device cookie
     client.post("/s/izin-ugb", data=payload(layanan.id, seconds_ago=75))
-    [row] = _rows()
+    [row] = stored_responses()
     assert not row.flagged and 74 <= row.duration_seconds <= 80
 
 
 def test_straightlining_is_flagged(client, layanan):
     client.post("/s/izin-ugb", data=payload(layanan.id, **{f"u{i}": "4" for i in range(1, 10)}))
-    [row] = _rows()
+    [row] = stored_responses()
     assert row.flag_straightline and not row.flag_too_fast
 
 
@@ -208,7 +205,7 @@ def test_under_20_seconds_or_unverifiable_start_is_flagged_too_fast(client, laya
         "other-layanan": skm_submit.start_token(layanan.id + 1000),
     }[started]
     client.post("/s/izin-ugb", data=payload(layanan.id, started=token))
-    [row] = _rows()
+    [row] = stored_responses()
     assert row.flag_too_fast and not row.flag_straightline
     assert row.duration_seconds == duration if duration is None else 4 <= row.duration_seconds <= 7
 
@@ -220,7 +217,7 @@ def test_same_device_same_layanan_same_day_is_flagged(app, client, tree, make_la
     client.post("/s/izin-pub", data=payload(other.id))  # another layanan: fine
     client.post("/s/izin-ugb", data=payload(layanan.id))  # same device again: flagged
     app.test_client().post("/s/izin-ugb", data=payload(layanan.id))  # another device (no cookie): fine
-    rows = _rows()
+    rows = stored_responses()
     assert [r.flag_repeat_device for r in rows] == [False, False, True, False]
     assert rows[0].device_hash == rows[2].device_hash and rows[3].device_hash is None
     cookie = client.get_cookie(skm_submit.DEVICE_COOKIE).value
@@ -230,11 +227,11 @@ def test_same_device_same_layanan_same_day_is_flagged(app, client, tree, make_la
 def test_same_device_on_a_later_day_is_not_flagged(client, layanan):
     client.get("/s/izin-ugb")
     client.post("/s/izin-ugb", data=payload(layanan.id))
-    first = _rows()[0]
+    first = stored_responses()[0]
     first.submitted_at -= timedelta(days=1)
     db.session.commit()
     client.post("/s/izin-ugb", data=payload(layanan.id))
-    assert [r.flag_repeat_device for r in _rows()] == [False, False]
+    assert [r.flag_repeat_device for r in stored_responses()] == [False, False]
 
 
 def test_analysts_can_exclude_flagged_responses(client, layanan):
@@ -251,7 +248,7 @@ def test_period_is_the_month_in_the_units_zone(client, make_unit, make_layanan, 
     item = make_layanan("sentra", unit, active=True)
     monkeypatch.setattr(skm_submit, "utcnow", lambda: datetime(2025, 3, 31, 15, 30))  # 22:30 WIB = 00:30 WIT
     client.post("/s/sentra", data=payload(item.id))
-    [row] = _rows()
+    [row] = stored_responses()
     assert row.period == period and row.submitted_at == datetime(2025, 3, 31, 15, 30)
 
 
