@@ -18,7 +18,7 @@ class RefusedUrl(ValueError):
 
 def parse(url: str) -> tuple[str, str, int]:
     """(scheme, host, port) of an acceptable-looking http(s) URL, else RefusedUrl (Indonesian text)."""
-    if not isinstance(url, str) or len(url) > 2000 or any(c.isspace() for c in url):
+    if not isinstance(url, str) or len(url) > 2000 or any(c.isspace() or not c.isprintable() for c in url):
         raise RefusedUrl("URL tidak valid.")
     try:
         parts = urlsplit(url)
