@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -26,5 +27,5 @@ class WebhookForm(FlaskForm):
     unit_id = IdSelectField("Unit (termasuk unit di bawahnya)", validators=[DataRequired(REQUIRED)])
     url = StringField("URL penerima",
                       validators=[DataRequired(REQUIRED), Length(max=2000, message="Maksimal 2000 karakter.")])
-    events = EventsField("Peristiwa", choices=[(e, e) for e in EVENTS],
+    events = EventsField("Peristiwa", choices=[SelectChoice(e, e) for e in EVENTS],
                          validators=[DataRequired("Pilih minimal satu peristiwa.")])
