@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import WebhookDelivery, utcnow
@@ -27,6 +27,7 @@ TIMEOUT_SECONDS = 5.0
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=6)
 GIVE_UP_AFTER = timedelta(hours=24)
+LEASE = timedelta(minutes=2)  # far longer than one attempt can take (TIMEOUT_SECONDS)
 USER_AGENT = "Pantau-Webhook/1"
 
 
@@ -88,17 +89,27 @@ def backoff(attempts: int) -> timedelta:
     return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
 
 
-def deliver(delivery_id: int, *, now: datetime | None = None, send=post) -> str | None:
-    """Attempt one pending, due delivery; returns its new status (None: nothing to do). Adds, never commits.
+def claim(delivery_id: int, now: datetime) -> bool:
+    """Take a pending, due delivery for one attempt: one conditional UPDATE, so of two workers (the
+    queued task and the sweep, or two hosts) exactly one wins, on SQLite as on PostgreSQL. The claim
+    pushes next_attempt_at one LEASE ahead: if this worker dies before recording the outcome, a later
+    sweep tries again (nothing is lost; a receiver may see the event twice and dedupes on its id)."""
+    result = db.session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending",
+               WebhookDelivery.next_attempt_at <= now)
+        .values(next_attempt_at=now + LEASE)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
 
-    Locked FOR UPDATE on PostgreSQL, so two workers never send the same delivery at once."""
-    now = now or utcnow()
-    delivery = db.session.scalar(select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update())
-    if delivery is None or delivery.status != "pending" or delivery.next_attempt_at > now:
-        return None
+
+def send_claimed(delivery_id: int, *, now: datetime, send=post) -> str:
+    """Send a claimed delivery once and record the outcome (status, attempts, code, next try)."""
+    delivery = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
     subscription = delivery.subscription
     if not subscription.active:
         delivery.status, delivery.last_error = "failed", "Langganan dinonaktifkan."
+        db.session.flush()
         return delivery.status
     body = body_of(delivery)
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
@@ -109,15 +120,24 @@ def deliver(delivery_id: int, *, now: datetime | None = None, send=post) -> str 
     delivery.last_status_code = answer.status
     if answer.status is not None and 200 <= answer.status < 300:
         delivery.status, delivery.delivered_at, delivery.last_error = "delivered", now, None
-        return delivery.status
-    delivery.last_error = (answer.error or f"HTTP {answer.status}")[:200]
-    retry_at = now + backoff(delivery.attempts)
-    if retry_at > delivery.event.created_at + GIVE_UP_AFTER:
-        delivery.status = "failed"
     else:
-        delivery.next_attempt_at = retry_at
+        delivery.last_error = (answer.error or f"HTTP {answer.status}")[:200]
+        retry_at = now + backoff(delivery.attempts)
+        if retry_at > delivery.event.created_at + GIVE_UP_AFTER:
+            delivery.status = "failed"
+        else:
+            delivery.next_attempt_at = retry_at
     db.session.flush()
     return delivery.status
+
+
+def deliver(delivery_id: int, *, now: datetime | None = None, send=post) -> str | None:
+    """Claim and attempt one delivery; its new status, or None when it is not pending and due (or
+    another worker has it). Adds, never commits (app.webhooks.queue.attempt commits the claim first)."""
+    now = now or utcnow()
+    if not claim(delivery_id, now):
+        return None
+    return send_claimed(delivery_id, now=now, send=send)
 
 
 def due_ids(*, now: datetime | None = None, limit: int = 500) -> list[int]:

@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from app.core import transaction
+from app.models import utcnow
 from app.webhooks import delivery
 
 EXTENSION = "webhooks_queue"
@@ -33,10 +34,15 @@ def _storage(app: Flask) -> Huey:
 
 
 def attempt(app: Flask, delivery_id: int) -> str | None:
-    """One delivery attempt in its own transaction (the worker's unit of work)."""
+    """One delivery attempt (the worker's unit of work): the claim and the outcome are two commits."""
     with app.app_context():
         try:
-            status = delivery.deliver(delivery_id)
+            now = utcnow()
+            claimed = delivery.claim(delivery_id, now)
+            transaction.commit()  # the claim is seen by every other worker before anything is sent
+            if not claimed:
+                return None
+            status = delivery.send_claimed(delivery_id, now=now)
             transaction.commit()
             return status
         except Exception:
@@ -90,6 +96,7 @@ def enqueue_after_commit(ids) -> None:
 
 
 def run_worker(app: Flask, workers: int) -> None:
-    """The consumer in the foreground (`flask --app wsgi worker`)."""
+    """The consumer in the foreground (`flask --app wsgi worker`), logging to stderr."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     consumer = get(app).create_consumer(workers=workers, worker_type="thread", periodic=True)
     consumer.run()

@@ -159,3 +159,28 @@ def test_production_refuses_an_internal_address_again_at_delivery(app, client, l
     transaction.commit()
     [row] = _deliveries()
     assert receiver.requests == [] and "tidak diizinkan" in row.last_error and row.last_status_code is None
+
+
+def test_two_workers_racing_for_one_delivery_send_it_once(app, client, layanan, receiver, subscribe):
+    """The queued task and the sweep (or two hosts) may reach the same delivery together."""
+    import threading
+
+    subscribe("KEMENSOS", receiver.url, ["skm.response.created"])
+    client.post("/s/izin-ugb", data=payload(layanan.id), headers=JSON)
+    [row] = _deliveries()
+    row_id = row.id
+    transaction.commit()
+    start = threading.Barrier(4)
+    outcomes = []
+
+    def work():
+        start.wait()
+        outcomes.append(queue.attempt(app, row_id))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == [None, None, None, "delivered"]
+    assert len(receiver.requests) == 1 and _deliveries()[0].attempts == 1
