@@ -184,3 +184,16 @@ def test_two_workers_racing_for_one_delivery_send_it_once(app, client, layanan, 
         thread.join()
     assert sorted(outcomes, key=str) == [None, None, None, "delivered"]
     assert len(receiver.requests) == 1 and _deliveries()[0].attempts == 1
+
+
+def test_the_queue_is_sqlite_under_instance_by_default_and_redis_when_configured(app, monkeypatch):
+    from huey import RedisHuey, SqliteHuey
+
+    monkeypatch.delitem(app.extensions, queue.EXTENSION, raising=False)
+    monkeypatch.setitem(app.config, "WEBHOOK_QUEUE_URL", None)
+    default = queue.get(app)
+    assert isinstance(default, SqliteHuey) and default.storage.filename.startswith(app.instance_path)
+    app.extensions.pop(queue.EXTENSION)
+    monkeypatch.setitem(app.config, "WEBHOOK_QUEUE_URL", "redis://127.0.0.1:6399/1")
+    assert isinstance(queue.get(app), RedisHuey)  # no connection is made until a task is queued
+    app.extensions.pop(queue.EXTENSION)
