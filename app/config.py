@@ -84,6 +84,10 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "GPS_ACCURACY_WARN_METERS": float(os.environ.get("GPS_ACCURACY_WARN_METERS", "100")),
         "INCOME_SANITY_MAX": int(os.environ.get("INCOME_SANITY_MAX", "100000000")),
         "PENDAMPING_PERIOD_KIND": os.environ.get("PENDAMPING_PERIOD_KIND", "year"),
+        # Webhook job queue (huey): unset = SQLite file instance/webhooks-queue.db; redis://… in production.
+        "WEBHOOK_QUEUE_URL": os.environ.get("WEBHOOK_QUEUE_URL") or None,
+        # Seconds another process may keep believing nobody subscribes to an event (app.webhooks.outbox).
+        "WEBHOOK_LOOKUP_TTL": float(os.environ.get("WEBHOOK_LOOKUP_TTL", "30")),
     }
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])

@@ -16,6 +16,7 @@ from app.core import reference
 from app.extensions import db, limiter
 from app.models import Layanan, Unit, User
 from app.skm import lookup as survey_lookup
+from app.webhooks import outbox as webhook_outbox
 from tests.helpers import TEST_PASSWORD, IsolatedClient
 from tests.monitoring_fixtures import field  # noqa: F401 - field-monitoring fixture, shared by its test files
 
@@ -93,6 +94,7 @@ def _clean(request):
         _empty_all_tables()
     limiter.reset()
     survey_lookup.clear()  # the tables were emptied by raw SQL, which production never does
+    webhook_outbox.clear()
 
 
 @pytest.fixture()

@@ -16,6 +16,7 @@ from app.core import audit
 from app.extensions import db
 from app.indicators.sources import manual_row
 from app.models import Indicator, IndicatorManualValue, IndicatorTarget, User
+from app.webhooks import events as webhook_events
 
 
 class RevisionTaken(ValueError):
@@ -39,6 +40,7 @@ def add_target(indicator: Indicator, *, year: int, revision: str, effective_date
     db.session.add(target)
     db.session.flush()
     audit.record("create", target, actor=actor)
+    webhook_events.indicator_value(indicator, kind="target", year=year, value=target.value, revision=revision)
     return target
 
 
@@ -53,4 +55,5 @@ def set_manual_value(indicator: Indicator, *, year: int, value: Decimal | float 
     db.session.add(row)
     db.session.flush()
     audit.record("update" if before else "create", row, before=before, actor=actor)
+    webhook_events.indicator_value(indicator, kind="manual", year=year, value=row.value)
     return row

@@ -9,6 +9,7 @@ from app.models.pendamping import ChecklistCriterion, ChecklistVersion, Pendampi
 from app.models.skm import RespondentCategory, SkmResponse
 from app.models.skm_summary import SkmProfileCount, SkmSummary, SkmSummaryCross
 from app.models.user import ROLES, User
+from app.models.webhook import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 __all__ = [
     "AuditEvent", "Base", "Layanan", "ROLES", "Region", "RespondentCategory", "SkmResponse", "Unit", "User", "utcnow",
@@ -16,5 +17,5 @@ __all__ = [
     "PendampingCheck", "PendampingType", "PovertyLine", "Umk",
     "Indicator", "IndicatorManualValue", "IndicatorTarget", "ServicePopulation", "SkmProfileCount", "SkmSummary",
     "SkmSummaryCross", "RtlAction", "RtlSetting", "KritikTheme", "KritikTriage",
-    "PublicationRecord",
+    "PublicationRecord", "WebhookDelivery", "WebhookEvent", "WebhookSubscription",
 ]

@@ -26,6 +26,7 @@ from app.core.scoping import scoped
 from app.extensions import db
 from app.models import ChecklistVersion, Pendamping, PendampingCheck, PendampingType, User, utcnow
 from app.monitoring import checklists, observation_dates, visit_dates
+from app.webhooks import events as webhook_events
 
 ANSWERS = {"ya": True, "tidak": False}
 EDITABLE_FIELDS = ("visit_date", "method", "latitude", "longitude", "gps_accuracy_m")
@@ -192,6 +193,7 @@ def create_check(data: CheckInput, *, monitor: User, period_kind: str, gps_limit
             PendampingCheck.pendamping_id == pendamping.id, PendampingCheck.period == period.code))
         return outcome
     audit.record("create", record, actor=monitor if actor is None else actor)
+    webhook_events.pendamping_check(record, "monitoring.check.created")
     outcome.status, outcome.record = "ok", record
     verdict = "optimal sesuai standar" if record.optimal else "belum optimal"
     outcome.message = f"Monitoring {pendamping.name} tersimpan: {verdict}."
@@ -219,6 +221,7 @@ def correct_check(record: PendampingCheck, data: CheckInput, *, actor, gps_limit
     record.optimal = checklists.optimal(version, answers)
     db.session.flush()
     audit.record("update", record, before=before, actor=actor)
+    webhook_events.pendamping_check(record, "monitoring.check.corrected")
     outcome.status, outcome.message = "ok", "Koreksi tersimpan."
     return outcome
 
@@ -234,4 +237,8 @@ def reject(record, reason: str, *, actor: User) -> bool:
     record.rejected_at = utcnow()
     db.session.flush()
     audit.record("reject", record, before=before, actor=actor)
+    if isinstance(record, PendampingCheck):
+        webhook_events.pendamping_check(record, "monitoring.check.rejected")
+    else:
+        webhook_events.income_sample(record, "monitoring.income.rejected")
     return True

@@ -27,6 +27,7 @@ from app.models import IncomeProgram, IncomeSample, Kpm, Region, User
 from app.models.kpm import BUSINESS_STATUS, INCOME_MEASURES
 from app.monitoring.eligibility import earliest_eligible, is_eligible
 from app.monitoring.observation_dates import intervention_errors, observation_errors, order_errors, unit_today
+from app.webhooks import events as webhook_events
 
 INCOME_MAX = 2**63 - 1  # the BIGINT column; the configurable sanity limit (with confirmation) is far below
 REQUIRED = ("program_id", "region_id", "cohort_year", "intervention_date", "monitoring_date", "household_size",
@@ -217,10 +218,12 @@ def save(values: dict, *, nik: str | None = None, existing: IncomeSample | None 
             setattr(existing, key, value)
         db.session.flush()
         audit.record("import" if imported else "update", existing, before=before, actor=actor)
+        webhook_events.income_sample(existing, "monitoring.income.corrected")
         return Saved(existing, False, eligibility_note(existing))
     created = insert_or_nothing(IncomeSample, derived({**values, "kpm_id": kpm_id_for(normalised)}), ["instance_id"])
     row = db.session.scalar(select(IncomeSample).where(IncomeSample.instance_id == values["instance_id"]))
     if not created:
         return Saved(row, False)
     audit.record("import" if imported else "create", row, actor=actor)
+    webhook_events.income_sample(row, "monitoring.income.created")
     return Saved(row, True, eligibility_note(row))

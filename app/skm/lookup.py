@@ -38,6 +38,7 @@ class LayananRef:
     slug: str
     name: str
     timezone: str  # the unit's IANA zone
+    unit_id: int | None = None  # for webhook events (app.webhooks.events)
 
 
 _lock = threading.Lock()
@@ -67,10 +68,10 @@ def active_layanan(slug: str) -> LayananRef | None:
         return hit[2]
     generation = _generation
     row = db.session.execute(
-        select(Layanan.id, Layanan.slug, Layanan.name, Unit.timezone)
+        select(Layanan.id, Layanan.slug, Layanan.name, Unit.timezone, Layanan.unit_id)
         .join(Layanan.unit).where(Layanan.slug == slug, Layanan.active, Unit.active)
     ).first()
-    ref = LayananRef(row.id, row.slug, row.name, row.timezone) if row is not None else None
+    ref = LayananRef(row.id, row.slug, row.name, row.timezone, row.unit_id) if row is not None else None
     with _lock:
         if generation == _generation:
             if len(_layanan) > 5000:  # slugs from the URL: bound what junk lookups can store

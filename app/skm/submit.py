@@ -28,6 +28,7 @@ from app.extensions import db
 from app.models import Layanan, SkmResponse, utcnow
 from app.models.skm import FORM_VERSION, UNSUR_COLUMNS
 from app.skm import lookup, rules
+from app.webhooks import events as webhook_events
 
 TOO_FAST_SECONDS = 20
 DEVICE_COOKIE = "pantau_perangkat"
@@ -234,7 +235,14 @@ def record(layanan, response: rules.SkmAnswers, *, channel: str, category_ids: C
     created = insert_ignoring_duplicate(values)
     if not created and _owner(instance_id) != layanan.id:
         raise rules.InvalidResponse({"instance_id": [rules.FOREIGN_INSTANCE_ID]})
+    if created:
+        webhook_events.skm_response(values, unit_id=getattr(layanan, "unit_id", None), layanan_slug=layanan.slug,
+                                    unit_of=lambda: _unit_of(layanan.id))
     return SubmitResult(created=created, instance_id=instance_id)
+
+
+def _unit_of(layanan_id: int) -> int:
+    return db.session.scalar(select(Layanan.unit_id).where(Layanan.id == layanan_id))
 
 
 def _owner(instance_id: uuid.UUID) -> int | None:
