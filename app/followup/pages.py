@@ -61,6 +61,32 @@ def rtl_page(actor: User, unit: Unit, layanan: Layanan | None, period: Period, n
     }, actions.has_next
 
 
+@dataclass(frozen=True)
+class DashboardPanel:
+    """The follow-up the IKM dashboard shows: the RTL page's proposals and the triage theme counts."""
+
+    unit_id: int
+    layanan_id: int | None
+    threshold: float
+    proposals: list[rtl.Proposal]
+    theme_counts: triage.ThemeCounts
+
+
+def dashboard_panel(actor: User, unit: Unit, layanan: Layanan | None, period: Period) -> DashboardPanel | None:
+    """What the dashboard proposes for this unit (or layanan) and period; None for a user who may not plan RTL.
+
+    The same call as the RTL page (rtl.proposals over rtl.target_layanan_ids with the
+    unit's threshold), so the dashboard and the page the link opens never disagree.
+    """
+    if not rtl.in_scope(actor, unit.id):
+        return None
+    layanan_id = layanan.id if layanan else None
+    layanan_ids = rtl.target_layanan_ids(unit.id, layanan_id)
+    threshold = rtl.settings_for(unit.id).nrr_threshold
+    return DashboardPanel(unit.id, layanan_id, threshold, rtl.proposals(layanan_ids, period, threshold),
+                          triage.theme_counts(layanan_ids, period))
+
+
 def kritik_page(actor: User, unit: Unit, layanan: Layanan | None, period: Period, filters: triage.Filters,
                 number: int, per_page: int) -> tuple[dict, bool]:
     """The triage list: answers with text (one page), each with the actions the user may link it to."""
