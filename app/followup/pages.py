@@ -106,7 +106,8 @@ def publications_page(unit: Unit, period: Period, number: int, per_page: int) ->
     """The publication log of a unit and period (one page) and the media count PEKPPP scores."""
     records = _slice(publication.records_stmt(unit.id, period.code), number, per_page)
     return {
-        "records": records.rows, "public_page": publication.has_public_page(unit.id),
+        "records": records.rows, "public_page": publication.public_page_medium(unit.id, period.code, unit.timezone),
+        "has_public_page": publication.has_public_page(unit.id),
         "media_count": publication.media_count(unit.id, period.code),
     }, records.has_next
 
