@@ -1,16 +1,22 @@
-"""The recorded follow-up in the IKM report: the RTL matrix of the "Laporan Hasil SKM" PDF and the XLSX RTL sheet.
+"""The recorded follow-up in the IKM report: the RTL matrix of the "Laporan Hasil SKM" PDF, the XLSX RTL
+sheet, and the kritik dan saran theme counts of the PDF.
 
 Rows come from rtl_action for the report's unit subtree (or its one layanan)
 and period, so the report shows what the unit actually decided, next to the
-proposals the PDF already derives from the lowest unsur.
+proposals the PDF already derives from the lowest unsur. Theme counts come from
+the analysts' triage (the catalogue's tags); the keyword grouping
+(app.followup.kritik_themes) is only an estimate for answers nobody has tagged.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from app.core.local_time import date_id
 from app.core.scoping import unit_subtree_ids
 from app.extensions import db
+from app.followup import kritik_themes, triage
 from app.followup.rtl import UNSUR_NAMES, Completion, completion_of
 from app.models import RtlAction
 from app.models.followup import RTL_STATUSES
@@ -57,3 +63,45 @@ def timing(action: RtlAction) -> str:
     start = date_id(action.planned_start) if action.planned_start else "—"
     end = date_id(action.planned_end) if action.planned_end else "—"
     return f"{start} – {end}"
+
+
+UNTAGGED_SAMPLE = 200  # the latest untagged answers the keyword estimate reads
+
+
+@dataclass(frozen=True)
+class ReportThemes:
+    """Kritik dan saran themes for a report: the tagged counts and a keyword estimate for the untagged rest."""
+
+    counts: triage.ThemeCounts  # every answer of the report's layanan and period; by_theme from the tags
+    unsur_of: dict[str, str | None]  # theme name -> unsur it belongs to
+    fallback: list[kritik_themes.Theme]  # keyword groups over the latest untagged answers only
+    fallback_read: int  # how many untagged answers the estimate read
+
+    @property
+    def tagged(self) -> int:
+        return self.counts.total - self.counts.untagged
+
+    def by_unsur(self) -> dict[str, int]:
+        """Answers per unsur: tagged counts when anything is tagged, else the keyword estimate."""
+        if self.counts.by_theme:
+            pairs = [(self.unsur_of.get(name), n) for name, n in self.counts.by_theme]
+        else:
+            pairs = [(t.unsur, t.count) for t in self.fallback]
+        return {code: n for code, n in pairs if code}
+
+    def top_named(self) -> tuple[str, int] | None:
+        """The most frequent theme tied to an unsur (tags first; the estimate only when nothing is tagged)."""
+        if self.counts.by_theme:
+            named = [(name, n) for name, n in self.counts.by_theme if self.unsur_of.get(name)]
+        else:
+            named = [(t.label, t.count) for t in self.fallback if t.unsur]
+        return named[0] if named else None
+
+
+def report_themes(report: IkmReport) -> ReportThemes:
+    ids = [line.id for line in report.lines]
+    counts = triage.theme_counts(ids, report.period, exclude_flagged=report.exclude_flagged)
+    texts = triage.untagged_texts(ids, report.period, report.exclude_flagged, UNTAGGED_SAMPLE) \
+        if counts.untagged else []
+    return ReportThemes(counts, {t.name: t.unsur for t in triage.themes(active_only=False)},
+                        kritik_themes.group([{"text": t} for t in texts]), len(texts))

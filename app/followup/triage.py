@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, not_, select
 
 from app.core import audit
 from app.core.periods import Period, parse_period
@@ -18,6 +18,7 @@ from app.extensions import db
 from app.followup.rtl import FollowupError, NotPermitted, in_scope
 from app.models import KritikTheme, KritikTriage, Layanan, RtlAction, SkmResponse, User
 from app.models.followup import DEFAULT_THEMES, TRIAGE_STATUSES, kritik_triage_theme, rtl_action_kritik
+from app.skm import summary as skm_stats
 
 SEARCH_MAX = 100
 
@@ -176,12 +177,21 @@ class ThemeCounts:
     by_theme: list[tuple[str, int]]  # (theme name, answers tagged), most frequent first
 
 
-def theme_counts(layanan_ids: list[int], period: Period, public: bool = False) -> ThemeCounts:
-    """How many answers carry each theme; `public` leaves out the answers hidden from the public."""
+def _answers_where(layanan_ids: list[int], period: Period, exclude_flagged: bool) -> list:
+    where = [SkmResponse.layanan_id.in_(layanan_ids), SkmResponse.period.between(period.start, period.end),
+             SkmResponse.kritik_saran.is_not(None), func.length(SkmResponse.kritik_saran) > 0]
+    if exclude_flagged:
+        where.append(not_(skm_stats.any_flag()))
+    return where
+
+
+def theme_counts(layanan_ids: list[int], period: Period, public: bool = False,
+                 exclude_flagged: bool = False) -> ThemeCounts:
+    """How many answers carry each theme; `public` leaves out the answers hidden from the public,
+    `exclude_flagged` the flagged responses (as a report that excludes them)."""
     if not layanan_ids:
         return ThemeCounts(0, 0, [])
-    base = [SkmResponse.layanan_id.in_(layanan_ids), SkmResponse.period.between(period.start, period.end),
-            SkmResponse.kritik_saran.is_not(None), func.length(SkmResponse.kritik_saran) > 0]
+    base = _answers_where(layanan_ids, period, exclude_flagged)
     if public:
         hidden = select(KritikTriage.response_id).where(KritikTriage.hidden_public)
         base.append(SkmResponse.id.not_in(hidden))
@@ -196,3 +206,15 @@ def theme_counts(layanan_ids: list[int], period: Period, public: bool = False) -
     tagged = db.session.scalar(select(func.count(func.distinct(kritik_triage_theme.c.response_id)))
                                .where(kritik_triage_theme.c.response_id.in_(answers)))
     return ThemeCounts(total or 0, (total or 0) - (tagged or 0), [(name, n) for name, n in rows])
+
+
+def untagged_texts(layanan_ids: list[int], period: Period, exclude_flagged: bool = False,
+                   limit: int = 200) -> list[str]:
+    """The latest answers no analyst has given a theme yet (what a report may only estimate by keyword)."""
+    if not layanan_ids:
+        return []
+    tagged = select(kritik_triage_theme.c.response_id)
+    return list(db.session.scalars(
+        select(SkmResponse.kritik_saran).where(*_answers_where(layanan_ids, period, exclude_flagged),
+                                               SkmResponse.id.not_in(tagged))
+        .order_by(SkmResponse.submitted_at.desc(), SkmResponse.id.desc()).limit(limit)))
