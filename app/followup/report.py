@@ -65,9 +65,6 @@ def timing(action: RtlAction) -> str:
     return f"{start} – {end}"
 
 
-UNTAGGED_SAMPLE = 200  # the latest untagged answers the keyword estimate reads
-
-
 @dataclass(frozen=True)
 class ReportThemes:
     """Kritik dan saran themes for a report: the tagged counts and a keyword estimate for the untagged rest."""
@@ -99,9 +96,13 @@ class ReportThemes:
 
 
 def report_themes(report: IkmReport) -> ReportThemes:
-    ids = [line.id for line in report.lines]
-    counts = triage.theme_counts(ids, report.period, exclude_flagged=report.exclude_flagged)
-    texts = triage.untagged_texts(ids, report.period, report.exclude_flagged, UNTAGGED_SAMPLE) \
-        if counts.untagged else []
-    return ReportThemes(counts, {t.name: t.unsur for t in triage.themes(active_only=False)},
-                        kritik_themes.group([{"text": t} for t in texts]), len(texts))
+    """Tagged counts over every answer of the report (one query); the keyword estimate over the report's
+    latest answers (report.kritik, already read for the appendix) that carry no theme."""
+    untagged = [item for item in report.kritik if not item.get("tagged") and (item.get("text") or "").strip()]
+    if report.kritik_total is not None and len(untagged) == report.kritik_total:
+        # every answer of the period was read and none carries a theme: the counts need no query
+        counts, unsur_of = triage.ThemeCounts(report.kritik_total, report.kritik_total, []), {}
+    else:
+        counts, unsur_of = triage.report_theme_counts([line.id for line in report.lines], report.period,
+                                                      report.exclude_flagged)
+    return ReportThemes(counts, unsur_of, kritik_themes.group(untagged), len(untagged))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, not_, select
+from sqlalchemy import delete, func, insert, literal, not_, null, select, union_all
 
 from app.core import audit
 from app.core.periods import Period, parse_period
@@ -208,13 +208,24 @@ def theme_counts(layanan_ids: list[int], period: Period, public: bool = False,
     return ThemeCounts(total or 0, (total or 0) - (tagged or 0), [(name, n) for name, n in rows])
 
 
-def untagged_texts(layanan_ids: list[int], period: Period, exclude_flagged: bool = False,
-                   limit: int = 200) -> list[str]:
-    """The latest answers no analyst has given a theme yet (what a report may only estimate by keyword)."""
+def report_theme_counts(layanan_ids: list[int], period: Period,
+                        exclude_flagged: bool = False) -> tuple[ThemeCounts, dict[str, str | None]]:
+    """theme_counts for a report, with each theme's unsur, in one round trip (the PDF counts its queries)."""
     if not layanan_ids:
-        return []
-    tagged = select(kritik_triage_theme.c.response_id)
-    return list(db.session.scalars(
-        select(SkmResponse.kritik_saran).where(*_answers_where(layanan_ids, period, exclude_flagged),
-                                               SkmResponse.id.not_in(tagged))
-        .order_by(SkmResponse.submitted_at.desc(), SkmResponse.id.desc()).limit(limit)))
+        return ThemeCounts(0, 0, []), {}
+    answers = select(SkmResponse.id).where(*_answers_where(layanan_ids, period, exclude_flagged))
+    link = kritik_triage_theme.c
+    by_theme = (select(literal("theme").label("kind"), KritikTheme.name, KritikTheme.unsur,
+                       KritikTheme.sort_order, func.count(link.response_id).label("n"))
+                .join(kritik_triage_theme, link.theme_id == KritikTheme.id)
+                .where(link.response_id.in_(answers))
+                .group_by(KritikTheme.id, KritikTheme.name, KritikTheme.unsur, KritikTheme.sort_order))
+    tagged = select(literal("tagged"), null(), null(), null(), func.count(func.distinct(link.response_id))) \
+        .where(link.response_id.in_(answers))
+    total = select(literal("total"), null(), null(), null(), func.count()).select_from(answers.subquery())
+    rows = db.session.execute(union_all(by_theme, tagged, total)).all()
+    found = {kind: n for kind, _name, _unsur, _order, n in rows if kind != "theme"}
+    themes = sorted((r for r in rows if r[0] == "theme"), key=lambda r: (-r[4], r[3]))
+    all_answers = found.get("total") or 0
+    return (ThemeCounts(all_answers, all_answers - (found.get("tagged") or 0), [(r[1], r[4]) for r in themes]),
+            {r[1]: r[2] for r in themes})
