@@ -61,6 +61,32 @@ def rtl_page(actor: User, unit: Unit, layanan: Layanan | None, period: Period, n
     }, actions.has_next
 
 
+@dataclass(frozen=True)
+class DashboardPanel:
+    """The follow-up the IKM dashboard shows: the RTL page's proposals and the triage theme counts."""
+
+    unit_id: int
+    layanan_id: int | None
+    threshold: float
+    proposals: list[rtl.Proposal]
+    theme_counts: triage.ThemeCounts
+
+
+def dashboard_panel(actor: User, unit: Unit, layanan: Layanan | None, period: Period) -> DashboardPanel | None:
+    """What the dashboard proposes for this unit (or layanan) and period; None for a user who may not plan RTL.
+
+    The same call as the RTL page (rtl.proposals over rtl.target_layanan_ids with the
+    unit's threshold), so the dashboard and the page the link opens never disagree.
+    """
+    if not rtl.in_scope(actor, unit.id):
+        return None
+    layanan_id = layanan.id if layanan else None
+    layanan_ids = rtl.target_layanan_ids(unit.id, layanan_id)
+    threshold = rtl.settings_for(unit.id).nrr_threshold
+    return DashboardPanel(unit.id, layanan_id, threshold, rtl.proposals(layanan_ids, period, threshold),
+                          triage.theme_counts(layanan_ids, period))
+
+
 def kritik_page(actor: User, unit: Unit, layanan: Layanan | None, period: Period, filters: triage.Filters,
                 number: int, per_page: int) -> tuple[dict, bool]:
     """The triage list: answers with text (one page), each with the actions the user may link it to."""
@@ -80,7 +106,8 @@ def publications_page(unit: Unit, period: Period, number: int, per_page: int) ->
     """The publication log of a unit and period (one page) and the media count PEKPPP scores."""
     records = _slice(publication.records_stmt(unit.id, period.code), number, per_page)
     return {
-        "records": records.rows, "public_page": publication.has_public_page(unit.id),
+        "records": records.rows, "public_page": publication.public_page_medium(unit.id, period.code, unit.timezone),
+        "has_public_page": publication.has_public_page(unit.id),
         "media_count": publication.media_count(unit.id, period.code),
     }, records.has_next
 

@@ -113,10 +113,11 @@ def build_pack(unit: Unit, period: Period, instance_path: str, generated_at: dat
         pub_rows.append((i, PUBLICATION_MEDIA.get(record.medium, record.medium)
                          + (f" ({record.description})" if record.description else ""),
                          record.published_on, record.url, record.description, name))
-    public_page = publication.has_public_page(unit.id)
+    public_page = publication.public_page_medium(unit.id, period.code, unit.timezone)
     if public_page:
-        pub_rows.append((len(pub_rows) + 1, "Halaman hasil publik Pantau", None, f"/hasil/{unit.code}",
-                         "dihitung otomatis: ada layanan yang dipublikasikan", None))
+        pub_rows.append((len(pub_rows) + 1, "Halaman hasil publik Pantau", public_page.first_shown_on,
+                         public_page.path, "dicatat otomatis: tanggal halaman pertama kali menampilkan hasil "
+                         "periode ini", None))
     files[PUB_XLSX] = _xlsx(Sheet("Publikasi", PUB_COLUMNS, pub_rows))
     files[PUB_PDF] = _simple_pdf(
         "Log publikasi hasil SKM", unit, period, ["No", "Media", "Tanggal", "Alamat web", "Bukti"],
@@ -130,7 +131,9 @@ def build_pack(unit: Unit, period: Period, instance_path: str, generated_at: dat
         Figure("Jumlah responden (n) vs target Krejcie-Morgan",
                f"{report.n} dari target {target}" + (" (terpenuhi)" if report.n >= target else " (belum terpenuhi)")
                if target else f"{report.n} (populasi belum diisi, target tidak dapat dihitung)", (LAPORAN, DATA)),
-        Figure("Jumlah media publikasi", str(publication.media_count(unit.id, period.code)),
+        Figure("Jumlah media publikasi", str(publication.media_count(unit.id, period.code))
+               + (f" (termasuk halaman hasil publik Pantau {public_page.path}, pertama tampil "
+                  f"{public_page.first_shown_text})" if public_page else ""),
                (PUB_PDF, PUB_XLSX, *sorted(n for n in files if n.startswith(EVIDENCE_DIR)))),
         Figure("Persentase RTL selesai",
                f"{fmt(completion.share, 1)}% ({completion.done} dari {completion.counted} tindak lanjut selesai, "

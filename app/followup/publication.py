@@ -1,25 +1,32 @@
 """The publication log: where and when a unit published a period's SKM results, with optional evidence.
 
 PEKPPP scores the number of media. The unit's public results page
-(/hasil/<unit>) counts as one medium on its own whenever the unit has a
-published layanan. Services take plain values and the acting user; the route
-owns the transaction.
+(/hasil/<unit>) counts as one medium on its own, dated by its first
+publication: the first time the page was served showing responses of that
+period on a published layanan. The page computes the current year from the
+monthly summary, so serving it is what publishes; `record_results_shown` stores
+that moment per period code (the year and each semester, quarter and month it
+had results for), and the first serve stays. A page nobody ever opened has
+published nothing provable, so it does not count. Services take plain values
+and the acting user; the route owns the transaction.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.core import audit
+from app.core.idempotent import insert_or_nothing
+from app.core.local_time import date_id, to_local
 from app.core.periods import Period
 from app.core.scoping import unit_subtree_ids
 from app.extensions import db
 from app.followup import evidence_files
 from app.followup.rtl import FollowupError, NotPermitted, in_scope
-from app.models import Layanan, PublicationRecord, User
+from app.models import Layanan, PublicationRecord, PublicResultsShown, SkmSummary, Unit, User
 from app.models.followup import PUBLICATION_MEDIA
 
 
@@ -83,13 +90,67 @@ def records_stmt(unit_id: int, period_code: str):
 
 
 def has_public_page(unit_id: int) -> bool:
-    """The unit's /hasil page shows results when any layanan of its subtree is published."""
+    """The unit's /hasil page lists layanan when any layanan of its subtree is published."""
     return db.session.scalar(select(Layanan.id).where(Layanan.unit_id.in_(unit_subtree_ids(unit_id)),
                                                       Layanan.published).limit(1)) is not None
 
 
+def _codes_of(month: str) -> set[str]:
+    """The period codes a month belongs to: its year, semester, quarter and itself."""
+    year, number = int(month[:4]), int(month[5:])
+    return {str(year), f"{year}-S{(number - 1) // 6 + 1}", f"{year}-Q{(number - 1) // 3 + 1}", month}
+
+
+def record_results_shown(unit_id: int, published_layanan_ids: list[int], year: Period, now: datetime) -> list[str]:
+    """Note that the unit's public page is being served now with `year`'s results of these published layanan.
+
+    Stamps every period code of the year that has responses and no stamp yet
+    (race-safe: a concurrent first serve keeps one row). Returns the codes stamped now.
+    """
+    if not published_layanan_ids:
+        return []
+    months = db.session.scalars(
+        select(SkmSummary.period)
+        .where(SkmSummary.layanan_id.in_(published_layanan_ids), SkmSummary.period.between(year.start, year.end))
+        .group_by(SkmSummary.period).having(func.sum(SkmSummary.n) > 0))
+    codes = set().union(*(_codes_of(m) for m in months))
+    if not codes:
+        return []
+    known = set(db.session.scalars(select(PublicResultsShown.period).where(
+        PublicResultsShown.unit_id == unit_id, PublicResultsShown.period.in_(codes))))
+    stamped = [code for code in sorted(codes - known) if insert_or_nothing(
+        PublicResultsShown, {"unit_id": unit_id, "period": code, "first_shown_at": now}, ["unit_id", "period"])]
+    return stamped
+
+
+@dataclass(frozen=True)
+class PublicPageMedium:
+    """The public results page as a medium of one period: its address and the date it first showed results."""
+
+    path: str
+    first_shown_at: datetime  # naive UTC
+    first_shown_on: date  # in the unit's time zone
+
+    @property
+    def first_shown_text(self) -> str:
+        """"20 Maret 2025"."""
+        return date_id(self.first_shown_on)
+
+
+def public_page_medium(unit_id: int, period_code: str, tz_name: str) -> PublicPageMedium | None:
+    """The page as a medium of this period, or None when it never showed this period's results."""
+    row = db.session.execute(
+        select(PublicResultsShown.first_shown_at, Unit.code).join(Unit, Unit.id == PublicResultsShown.unit_id)
+        .where(PublicResultsShown.unit_id == unit_id, PublicResultsShown.period == period_code)).first()
+    if row is None:
+        return None
+    return PublicPageMedium(f"/hasil/{row.code}", row.first_shown_at, to_local(row.first_shown_at, tz_name).date())
+
+
 def media_count(unit_id: int, period_code: str) -> int:
-    """Distinct media the period's results were published in, the public results page included."""
+    """Distinct media the period's results were published in, the public results page included once it showed them."""
     media = set(db.session.scalars(select(PublicationRecord.medium).where(
         PublicationRecord.unit_id == unit_id, PublicationRecord.period == period_code)))
-    return len(media) + (1 if has_public_page(unit_id) else 0)
+    shown = db.session.scalar(select(PublicResultsShown.id).where(
+        PublicResultsShown.unit_id == unit_id, PublicResultsShown.period == period_code))
+    return len(media) + (1 if shown is not None else 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, literal, not_, null, select, union_all
 
 from app.core import audit
 from app.core.periods import Period, parse_period
@@ -19,6 +19,7 @@ from app.extensions import db
 from app.followup.rtl import FollowupError, NotPermitted, in_scope
 from app.models import KritikTheme, KritikTriage, Layanan, RtlAction, SkmResponse, User
 from app.models.followup import DEFAULT_THEMES, TRIAGE_STATUSES, kritik_triage_theme, rtl_action_kritik
+from app.skm import summary as skm_stats
 
 SEARCH_MAX = 100
 
@@ -172,12 +173,21 @@ class ThemeCounts:
     by_theme: list[tuple[str, int]]  # (theme name, answers tagged), most frequent first
 
 
-def theme_counts(layanan_ids: list[int], period: Period, public: bool = False) -> ThemeCounts:
-    """How many answers carry each theme; `public` leaves out the answers hidden from the public."""
+def _answers_where(layanan_ids: list[int], period: Period, exclude_flagged: bool) -> list:
+    where = [SkmResponse.layanan_id.in_(layanan_ids), SkmResponse.period.between(period.start, period.end),
+             SkmResponse.kritik_saran.is_not(None), func.length(SkmResponse.kritik_saran) > 0]
+    if exclude_flagged:
+        where.append(not_(skm_stats.any_flag()))
+    return where
+
+
+def theme_counts(layanan_ids: list[int], period: Period, public: bool = False,
+                 exclude_flagged: bool = False) -> ThemeCounts:
+    """How many answers carry each theme; `public` leaves out the answers hidden from the public,
+    `exclude_flagged` the flagged responses (as a report that excludes them)."""
     if not layanan_ids:
         return ThemeCounts(0, 0, [])
-    base = [SkmResponse.layanan_id.in_(layanan_ids), SkmResponse.period.between(period.start, period.end),
-            SkmResponse.kritik_saran.is_not(None), func.length(SkmResponse.kritik_saran) > 0]
+    base = _answers_where(layanan_ids, period, exclude_flagged)
     if public:
         hidden = select(KritikTriage.response_id).where(KritikTriage.hidden_public)
         base.append(SkmResponse.id.not_in(hidden))
@@ -192,3 +202,26 @@ def theme_counts(layanan_ids: list[int], period: Period, public: bool = False) -
     tagged = db.session.scalar(select(func.count(func.distinct(kritik_triage_theme.c.response_id)))
                                .where(kritik_triage_theme.c.response_id.in_(answers)))
     return ThemeCounts(total or 0, (total or 0) - (tagged or 0), [(name, n) for name, n in rows])
+
+
+def report_theme_counts(layanan_ids: list[int], period: Period,
+                        exclude_flagged: bool = False) -> tuple[ThemeCounts, dict[str, str | None]]:
+    """theme_counts for a report, with each theme's unsur, in one round trip (the PDF counts its queries)."""
+    if not layanan_ids:
+        return ThemeCounts(0, 0, []), {}
+    answers = select(SkmResponse.id).where(*_answers_where(layanan_ids, period, exclude_flagged))
+    link = kritik_triage_theme.c
+    by_theme = (select(literal("theme").label("kind"), KritikTheme.name, KritikTheme.unsur,
+                       KritikTheme.sort_order, func.count(link.response_id).label("n"))
+                .join(kritik_triage_theme, link.theme_id == KritikTheme.id)
+                .where(link.response_id.in_(answers))
+                .group_by(KritikTheme.id, KritikTheme.name, KritikTheme.unsur, KritikTheme.sort_order))
+    tagged = select(literal("tagged"), null(), null(), null(), func.count(func.distinct(link.response_id))) \
+        .where(link.response_id.in_(answers))
+    total = select(literal("total"), null(), null(), null(), func.count()).select_from(answers.subquery())
+    rows = db.session.execute(union_all(by_theme, tagged, total)).all()
+    found = {kind: n for kind, _name, _unsur, _order, n in rows if kind != "theme"}
+    themes = sorted((r for r in rows if r[0] == "theme"), key=lambda r: (-r[4], r[3]))
+    all_answers = found.get("total") or 0
+    return (ThemeCounts(all_answers, all_answers - (found.get("tagged") or 0), [(r[1], r[4]) for r in themes]),
+            {r[1]: r[2] for r in themes})

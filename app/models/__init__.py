@@ -1,7 +1,14 @@
 """All mapped classes, imported here so Alembic and the app see one metadata."""
 from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
-from app.models.followup import KritikTheme, KritikTriage, PublicationRecord, RtlAction, RtlSetting
+from app.models.followup import (
+    KritikTheme,
+    KritikTriage,
+    PublicationRecord,
+    PublicResultsShown,
+    RtlAction,
+    RtlSetting,
+)
 from app.models.indicator import Indicator, IndicatorManualValue, IndicatorTarget, ServicePopulation
 from app.models.kpm import IncomeProgram, IncomeSample, Kpm, PovertyLine, Umk
 from app.models.org import Layanan, Region, Unit
@@ -17,5 +24,5 @@ __all__ = [
     "PendampingCheck", "PendampingType", "PovertyLine", "Umk",
     "Indicator", "IndicatorManualValue", "IndicatorTarget", "ServicePopulation", "SkmProfileCount", "SkmSummary",
     "SkmSummaryCross", "RtlAction", "RtlSetting", "KritikTheme", "KritikTriage",
-    "PublicationRecord", "WebhookDelivery", "WebhookEvent", "WebhookSubscription",
+    "PublicationRecord", "PublicResultsShown", "WebhookDelivery", "WebhookEvent", "WebhookSubscription",
 ]

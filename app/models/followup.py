@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, CodeNameRow, utcnow
@@ -133,3 +145,21 @@ class PublicationRecord(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     unit = relationship("Unit")
+
+
+class PublicResultsShown(Base):
+    """When a unit's public results page (/hasil/<unit>) first showed results of a period.
+
+    PEKPPP counts the page as one publication medium, dated by its first
+    publication: the first time the page was served with responses of that period
+    on a published layanan (app.followup.publication.record_results_shown). One
+    row per unit and period code; the first serve wins and later ones leave it.
+    """
+
+    __tablename__ = "public_results_shown"
+    __table_args__ = (UniqueConstraint("unit_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    period: Mapped[str] = mapped_column(String(10))  # 2025, 2025-S1, 2025-Q1 or 2025-03
+    first_shown_at: Mapped[datetime] = mapped_column(DateTime)  # naive UTC

@@ -69,4 +69,5 @@ def build_report(unit: Unit, period: Period, layanan: Layanan | None = None, exc
         region=scope.region,
         comparisons=comparisons.period_comparisons(period, headline, fetched, pops_by_period),
         ranking=ranking,
+        kritik_total=sum(totals.kritik_per_month.values()),
     )

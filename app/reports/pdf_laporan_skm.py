@@ -18,7 +18,6 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 from analysis.ikm import UNSUR, grade
 from analysis.rounding import format_id
 from app.core.local_time import date_id
-from app.followup import kritik_themes
 from app.followup import report as followup_report
 from app.followup import rtl as followup_rtl
 from app.reports import pdf_inference, pdf_sections
@@ -125,7 +124,7 @@ def ranked_unsur(report: IkmReport) -> list[str]:
     return sorted(head.nrr, key=lambda code: (head.nrr[code], code)) if head else []
 
 
-def analisis(report: IkmReport, st, themes: list[kritik_themes.Theme]) -> list:
+def analisis(report: IkmReport, st, themes: followup_report.ReportThemes) -> list:
     story = _chapter("IV", "ANALISIS", st) + [Paragraph("4.1 Unsur dengan nilai terendah", st["h2"])]
     head = report.headline
     if head is None:
@@ -143,22 +142,38 @@ def analisis(report: IkmReport, st, themes: list[kritik_themes.Theme]) -> list:
                      format_id(counts.get(code, 0), 0), format_id(head.nrr[code], 3),
                      format_id(head.nrr[code] * 25, 2), grade(head.nrr[code] * 25)[0]])
     story.append(table(rows, [2 * cm, 7 * cm, 1.4 * cm, 1.8 * cm, 2.4 * cm, 1.4 * cm], align_right_from=2))
-    story.append(Paragraph("4.2 Tema kritik dan saran", st["h2"]))
-    total = sum(1 for item in report.kritik if (item.get("text") or "").strip())
-    if not themes:
+    return story + tema_kritik(themes, st)
+
+
+def tema_kritik(themes: followup_report.ReportThemes, st) -> list:
+    """4.2: the analysts' tagged theme counts; a keyword estimate, labelled as such, for untagged answers."""
+    story = [Paragraph("4.2 Tema kritik dan saran", st["h2"])]
+    counts = themes.counts
+    if not counts.total:
         return story + [_p("Tidak ada kritik dan saran pada periode ini.", st)]
-    story.append(_p(f"Dari {format_id(total, 0)} kritik dan saran terbaru, tema yang paling sering disebut "
-                    "adalah sebagai berikut. Satu masukan dapat menyebut lebih dari satu tema; pengelompokan memakai "
-                    "kata kunci sehingga perlu dibaca bersama teks aslinya di lampiran.", st))
-    rows = [["Tema", "Jumlah", "Contoh masukan"]]
-    for theme in themes:
-        rows.append([Paragraph(para_text(theme.label), st["cell"]), format_id(theme.count, 0),
-                     Paragraph(para_text(" · ".join(f"“{e[:160]}”" for e in theme.examples)), st["cell"])])
-    story.append(table(rows, [4 * cm, 1.8 * cm, 11.2 * cm], align_right_from=1))
+    story.append(_p(f"Pada periode ini masuk {format_id(counts.total, 0)} kritik dan saran: "
+                    f"{format_id(themes.tagged, 0)} sudah dipilah analis ke dalam tema katalog dan "
+                    f"{format_id(counts.untagged, 0)} belum dipilah. Satu masukan dapat diberi lebih dari satu "
+                    "tema.", st))
+    if counts.by_theme:
+        rows = [["Tema (hasil pemilahan analis)", "Jumlah"]]
+        rows += [[Paragraph(para_text(name), st["cell"]), format_id(n, 0)] for name, n in counts.by_theme]
+        story.append(table(rows, [9 * cm, 2.4 * cm], align_right_from=1))
+    if themes.fallback:
+        story.append(Spacer(1, 0.2 * cm))
+        story.append(_p(f"Perkiraan tema untuk {format_id(themes.fallback_read, 0)} masukan yang belum dipilah"
+                        + (" (yang terbaru)" if themes.fallback_read < counts.untagged else "")
+                        + ": dikelompokkan otomatis menurut kata kunci, bukan hasil pemilahan analis, sehingga "
+                        "perlu dibaca bersama teks aslinya di lampiran.", st))
+        rows = [["Tema (kata kunci)", "Jumlah", "Contoh masukan"]]
+        for theme in themes.fallback:
+            rows.append([Paragraph(para_text(theme.label), st["cell"]), format_id(theme.count, 0),
+                         Paragraph(para_text(" · ".join(f"“{e[:160]}”" for e in theme.examples)), st["cell"])])
+        story.append(table(rows, [4 * cm, 1.8 * cm, 11.2 * cm], align_right_from=1))
     return story
 
 
-def kesimpulan(report: IkmReport, st, themes: list[kritik_themes.Theme]) -> list:
+def kesimpulan(report: IkmReport, st, themes: followup_report.ReportThemes) -> list:
     story = _chapter("V", "KESIMPULAN", st)
     head = report.headline
     if head is None:
@@ -181,14 +196,15 @@ def kesimpulan(report: IkmReport, st, themes: list[kritik_themes.Theme]) -> list
                       f"{status}.")
     else:
         points.append(pdf_sections.NO_POPULATION)
-    named = [t for t in themes if t.unsur]
-    if named:
-        points.append(f"Tema kritik dan saran yang paling sering disebut: {named[0].label.lower()} "
-                      f"({format_id(named[0].count, 0)} masukan).")
+    top = themes.top_named()
+    if top:
+        source = "hasil pemilahan analis" if themes.counts.by_theme else "perkiraan kata kunci"
+        points.append(f"Tema kritik dan saran yang paling sering disebut: {top[0].lower()} "
+                      f"({format_id(top[1], 0)} masukan, {source}).")
     return story + [_p(f"{i}. {text}", st) for i, text in enumerate(points, start=1)]
 
 
-def tindak_lanjut(report: IkmReport, st, themes: list[kritik_themes.Theme]) -> list:
+def tindak_lanjut(report: IkmReport, st, themes: followup_report.ReportThemes) -> list:
     story = _chapter("VI", "RENCANA TINDAK LANJUT", st)
     head = report.headline
     if head is None:
@@ -200,11 +216,11 @@ def tindak_lanjut(report: IkmReport, st, themes: list[kritik_themes.Theme]) -> l
                     "terbanyak. Pimpinan unit menetapkan kegiatan, waktu dan penanggung jawab akhirnya, lalu hasilnya "
                     "dilaporkan pada survei periode berikutnya.", st))
     rows = [["No", "Prioritas perbaikan", "Usulan kegiatan", "Waktu", "Penanggung\njawab"]]
-    mentioned = {t.unsur: t for t in themes if t.unsur}
+    mentioned = themes.by_unsur()
     for i, code in enumerate(ranked_unsur(report)[:PRIORITIES], start=1):
         basis = f"{code} {UNSUR_NAMES[code]} (NRR {format_id(head.nrr[code], 3)})"
         if code in mentioned:
-            basis += f"; disebut dalam {mentioned[code].count} kritik dan saran"
+            basis += f"; disebut dalam {mentioned[code]} kritik dan saran"
         rows.append([str(i), Paragraph(para_text(basis), st["cell"]), Paragraph(para_text(FOLLOW_UP[code]),
                                                                                   st["cell"]),
                      Paragraph(para_text(next_period), st["cell"]), Paragraph(para_text(owner), st["cell"])])
@@ -249,7 +265,7 @@ def recorded_matrix(report: IkmReport, st) -> list:
 
 
 def story(report: IkmReport, st, info: DocumentInfo) -> list:
-    themes = kritik_themes.group(report.kritik)
+    themes = followup_report.report_themes(report)
     flow = cover(report, st, info, title=TITLE)
     flow += pendahuluan(report, st)
     flow += pengumpulan_data(report, st)

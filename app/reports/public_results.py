@@ -2,7 +2,10 @@
 
 The page covers the unit and its sub-units, published layanan only, for the
 current year in the unit's own time zone. Aggregation happens in SQL
-(app.skm.summary); the IKM rules live in analysis.ikm.
+(app.skm.summary); the IKM rules live in analysis.ikm. Serving the page with
+results is their publication: the first serve of each period is stored
+(app.followup.publication.record_results_shown) for the publication log, so
+the route commits.
 """
 from __future__ import annotations
 
@@ -12,10 +15,12 @@ from sqlalchemy import select
 
 from analysis.ikm import grade, rollup
 from analysis.rounding import round_half_up
+from app.core.local_time import now_utc
 from app.core.periods import Period, current_period
 from app.core.scoping import unit_subtree_ids
 from app.extensions import db
 from app.followup import public as followup_public
+from app.followup import publication as followup_publication
 from app.followup import triage as followup_triage
 from app.models import Layanan, Unit
 from app.reports import ikm_inference
@@ -97,5 +102,8 @@ def results_page(unit_code: str) -> dict | None:
     followup = followup_public.public_followup(page.unit_ids(), page.layanan_ids, page.followup_years,
                                                page.unit.timezone)
     kritik = followup_triage.theme_counts(page.layanan_ids, period, public=True)
+    if results:
+        followup_publication.record_results_shown(page.unit.id, page.layanan_ids, period,
+                                                   now_utc().replace(tzinfo=None))
     return {"unit": page.unit, "period": period, "layanan": page.layanan, "results": results, "overall": overall,
             "cautions": cautions, "followup": followup, "kritik": kritik}

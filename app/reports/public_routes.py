@@ -1,11 +1,14 @@
 """Published SKM results: /hasil/<unit-code> and the evidence files its follow-up section links.
 
-Public (no login). What the page shows is gathered by app.reports.public_results.
+Public (no login). What the page shows is gathered by app.reports.public_results;
+the first serve of a period's results is stored (its publication date), so the
+page commits.
 """
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
+from app.core.transaction import commit
 from app.followup import evidence_files
 from app.reports import public_results
 
@@ -26,4 +29,5 @@ def results(unit_code: str):
     page = public_results.results_page(unit_code)
     if page is None:
         abort(404)
+    commit()
     return render_template("reports/public_results.html", **page)

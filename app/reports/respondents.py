@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from app.core import report_db
 from app.core.periods import Period
 from app.extensions import db
 from app.models import Layanan, RespondentCategory, SkmProfileCount, SkmResponse
+from app.models.followup import kritik_triage_theme
 from app.models.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN_LABELS
 from app.reports.period_totals import period_totals
 from app.skm import summary as skm_stats
@@ -82,8 +83,10 @@ def kritik_saran(layanan_ids: list[int], period: Period, exclude_flagged: bool, 
     first_month = earliest_month_needed(kritik_per_month, limit)
     if first_month is None:
         return []
+    # whether an analyst gave the answer a theme: the report estimates themes by keyword only for the rest
+    tagged = exists().where(kritik_triage_theme.c.response_id == SkmResponse.id)
     stmt = (
-        select(SkmResponse.submitted_at, SkmResponse.period, Layanan.name, SkmResponse.kritik_saran)
+        select(SkmResponse.submitted_at, SkmResponse.period, Layanan.name, SkmResponse.kritik_saran, tagged)
         .join(Layanan, Layanan.id == SkmResponse.layanan_id)
         .where(*skm_stats.response_filter(layanan_ids, period, exclude_flagged),
                SkmResponse.period >= first_month,
@@ -91,8 +94,8 @@ def kritik_saran(layanan_ids: list[int], period: Period, exclude_flagged: bool, 
         .order_by(SkmResponse.submitted_at.desc(), SkmResponse.id.desc())
         .limit(limit)
     )
-    return [{"submitted_at": at, "period": month, "layanan": name, "text": text}
-            for at, month, name, text in report_db.execute(stmt)]
+    return [{"submitted_at": at, "period": month, "layanan": name, "text": text, "tagged": bool(is_tagged)}
+            for at, month, name, text, is_tagged in report_db.execute(stmt)]
 
 
 def kritik_months(layanan_ids: list[int], period: Period, exclude_flagged: bool) -> dict[str, int]:

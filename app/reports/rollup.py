@@ -174,6 +174,7 @@ class IkmReport:
     region: Region | None = None  # only layanan whose region lies in this region's subtree
     comparisons: list[PeriodComparison] = field(default_factory=list)
     ranking: Ranking | None = None
+    kritik_total: int | None = None  # answers with text in the period (from the summary); `kritik` is the latest
 
     @property
     def region_label(self) -> str:

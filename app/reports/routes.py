@@ -34,8 +34,8 @@ from app.core.periods import current_period, parse_period
 from app.core.scoping import get_scoped_or_404, role_required
 from app.core.transaction import commit
 from app.models import Layanan
+from app.reports import dashboard as dashboard_data
 from app.reports import downloads, populations, scope, svg_charts
-from app.reports.ikm import build_report
 from app.reports.respondents import PROFILE_LABELS
 from app.reports.rollup import IkmReport
 from forms.reports import PopulationForm, ReportFilterForm
@@ -89,11 +89,10 @@ def dashboard():
     except scope.BadFilter as err:
         return render_template("reports/dashboard.html", form=form, report=None, error=err.message), 400
     period = parse_period(form.period.data)
-    report = build_report(chosen.unit, period, chosen.layanan, bool(form.exclude_flagged.data), kritik_limit=20,
-                          region=chosen.region, scope=chosen)
-    return render_template("reports/dashboard.html", form=form, report=report, error=None,
-                           charts=_charts(report), unsur=UNSUR, export_url=_export_url,
-                           profile_labels=PROFILE_LABELS)
+    page = dashboard_data.dashboard(current_user, chosen, period, bool(form.exclude_flagged.data))
+    return render_template("reports/dashboard.html", form=form, report=page.report, followup=page.followup,
+                           error=None, charts=_charts(page.report), unsur=UNSUR, export_url=_export_url,
+                           profile_labels=PROFILE_LABELS, region_filtered=chosen.region is not None)
 
 
 def _export_url(fmt: str) -> str:

@@ -64,3 +64,42 @@ def test_rtl_and_public_pages_fit_360px(live_server, phone, artifacts, tree, mak
     assert public.locator("#tindak-lanjut").is_visible()
     assert "50,0%" in public.locator("#tindak-lanjut").inner_text()
     assert _width(public) <= 360, f"halaman publik melebar {_width(public)}px"
+
+
+def test_dashboard_with_the_proposal_fits_360px(live_server, phone, artifacts, tree, make_layanan, make_user):
+    """The dashboard's proposal (lowest unsur and those under the threshold) and theme counts on a phone."""
+    from sqlalchemy import select
+
+    from app.followup import triage
+    from app.models import KritikTheme
+
+    year = current_period("Asia/Jakarta").year
+    layanan = make_layanan("izin-ugb", tree["psds"], published=True,
+                           name="Izin Penyelenggaraan Undian Gratis Berhadiah (UGB)")
+    analyst = make_user("analis@x.id", "analyst", tree["dayasos"])
+    for k in range(6):
+        db.session.add(SkmResponse(instance_id=uuid.uuid4(), layanan_id=layanan.id, period=f"{year}-01",
+                                   submitted_at=utcnow(), kritik_saran="Antrean sangat panjang " * 8,
+                                   **{f"u{i}": 2 if i == 3 else (2 + k % 2 if i == 4 else 4) for i in range(1, 10)}))
+    db.session.commit()
+    theme = db.session.scalar(select(KritikTheme).where(KritikTheme.code == "U3"))
+    first = db.session.scalar(select(SkmResponse.id).order_by(SkmResponse.id))
+    triage.triage(analyst, first, "baru", False, [theme.id], [])
+    db.session.commit()
+
+    page = phone.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", "analis@x.id")
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server}/laporan/?unit={tree['psds'].id}&period={year}", wait_until="networkidle")
+    proposal = page.locator("#usulan-tindak-lanjut")
+    proposal.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "dashboard-proposal-360px.png"), full_page=True)
+    items = proposal.locator("li")
+    assert items.count() == 2
+    assert items.first.inner_text().startswith("U3 ")
+    assert "Waktu pelayanan" in page.locator("#tema-kritik").inner_text()
+    assert _width(page) <= 360, f"dasbor melebar {_width(page)}px"
+    items.first.locator("a").click()
+    assert page.locator("select[name=unsur]").input_value() == "U3"

@@ -43,6 +43,8 @@ def world(app, tree, make_layanan, make_user):
     pub.add_record(analyst, tree["dayasos"].id, year, pub.RecordInput(
         "website", date(2025, 7, 1), url="https://dayasos.go.id/skm", evidence=blank_pdf()), app.instance_path)
     pub.add_record(analyst, tree["dayasos"].id, year, pub.RecordInput("papan", date(2025, 7, 2)))
+    # /hasil/DAYASOS was first served with 2025's results on 12 March 2025 (09:00 WIB)
+    pub.record_results_shown(tree["dayasos"].id, [lay.id], year, datetime(2025, 3, 12, 2))
     db.session.commit()
     return {**tree, "lay": lay}
 
@@ -73,6 +75,7 @@ def test_pack_contents_and_cover(app, world):
     assert "IKM: 72,22" in cover  # eight unsur at 3, one at 2: mean 26/9 x 25
     assert "20 dari target 80 (belum terpenuhi)" in cover  # Krejcie-Morgan n for N=100 is 80
     assert "Jumlah media publikasi: 3" in cover  # website, board, the public results page
+    assert "termasuk halaman hasil publik Pantau /hasil/DAYASOS, pertama tampil 12 Maret 2025" in cover
     assert "Persentase RTL selesai: 50,0% (1 dari 2" in cover
     rtl_pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read(pekppp_pack.RTL_PDF))).pages)
     assert "Sistem nomor antrean daring" in " ".join(rtl_pdf.split())
@@ -81,6 +84,17 @@ def test_pack_contents_and_cover(app, world):
     pub_sheet = list(load_workbook(io.BytesIO(archive.read(pekppp_pack.PUB_XLSX)))["Publikasi"]
                      .iter_rows(values_only=True))
     assert [r[5] for r in pub_sheet[2:]] == [None, evidence[0], None]
+    assert pub_sheet[-1][1] == "Halaman hasil publik Pantau" and pub_sheet[-1][2].date() == date(2025, 3, 12)
+    pub_pdf = " ".join(" ".join(p.extract_text().split())
+                       for p in PdfReader(io.BytesIO(archive.read(pekppp_pack.PUB_PDF))).pages)
+    assert "Halaman hasil publik Pantau 12 Maret 2025" in pub_pdf
+
+
+def test_pack_without_a_public_page_serve_counts_only_the_records(app, world):
+    data = pekppp_pack.build_pack(world["dayasos"], parse_period("2025-Q2"), app.instance_path)
+    _, cover = _check_pack(data)
+    assert "Jumlah media publikasi: 0" in cover  # no records for Q2, and the page never showed Q2 results
+    assert "halaman hasil publik" not in cover
 
 
 def test_pack_download_is_scoped(app, client, world):
