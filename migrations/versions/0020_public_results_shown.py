@@ -6,7 +6,7 @@ unit and period code, the first time the page was served with that period's
 results.
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0019
 Create Date: 2026-11-30 15:00:00
 
 """
