@@ -93,3 +93,24 @@ def test_a_region_filter_costs_one_query(client, data):
     assert len(narrowed) == len(plain) + 1
     pdf = _download(client, f"/laporan/ikm.pdf?period=2025&unit={data['dayasos'].id}&region=32")
     assert len(pdf) <= PDF_LIMIT, "\n---\n".join(pdf)
+
+
+def test_the_laporan_skm_with_tagged_kritik_stays_within_ten_queries(client, data):
+    """Tagged answers add the triage catalogue's counts; they must ride on queries the report already runs."""
+    from app.core import reference
+    from app.followup import triage
+    from app.models import KritikTheme, SkmResponse, User
+
+    reference.ensure_defaults()
+    analyst = db.session.scalar(select(User).where(User.email == "analis@x.id"))
+    theme = db.session.scalar(select(KritikTheme).order_by(KritikTheme.sort_order))
+    tagged = db.session.scalars(select(SkmResponse.id).where(SkmResponse.kritik_saran.is_not(None),
+                                                             SkmResponse.period.like("2025-%")).limit(3)).all()
+    assert tagged
+    for response_id in tagged:
+        triage.triage(analyst, response_id, "ditindaklanjuti", False, [theme.id], [])
+    db.session.commit()
+    login(client, "analis@x.id")
+    statements = _download(client, f"/laporan/ikm.laporan-skm?period=2025&unit={data['dayasos'].id}")
+    assert len(statements) <= PDF_LIMIT, "\n---\n".join(statements)
+    assert any("kritik_triage_theme" in statement for statement in statements)  # the tagged counts were read
