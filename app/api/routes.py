@@ -116,8 +116,8 @@ def responses(query):
 
 @bp.post("/skm/responses")
 @bp.arguments(schemas.SkmResponseIn)
-@bp.response(201, schemas.Record)
-@bp.alt_response(200, schema=schemas.Record, description="instance_id ini sudah tersimpan")
+@bp.response(201, description="Tersimpan: rekaman yang disimpan")
+@bp.alt_response(200, description="instance_id ini sudah tersimpan")
 @_write
 def submit_response(body):
     """Simpan satu jawaban SKM (kanal "api"); idempoten menurut instance_id."""
@@ -134,7 +134,7 @@ def submit_response(body):
 
 @bp.get("/reports/ikm")
 @bp.arguments(schemas.ReportQuery, location="query")
-@bp.response(200, schemas.Record)
+@bp.response(200, description="Isi yang sama dengan unduhan ikm.json")
 @_role("analyst", "admin")
 def ikm_report(query):
     """Laporan IKM (isi yang sama dengan unduhan ikm.json)."""
@@ -163,6 +163,40 @@ def checks(query):
 def income_samples(query):
     """Sampel pendapatan KPM dalam cakupan; NIK hanya tersamar."""
     return _page(reads.income_samples, query)
+
+
+@bp.post("/monitoring/checks")
+@bp.arguments(schemas.CheckIn)
+@bp.response(201, description="Tersimpan: rekaman yang disimpan")
+@bp.alt_response(200, description="instance_id ini sudah tersimpan")
+@_write
+@_role("monitor")
+def create_check(body):
+    """Catat satu pemeriksaan pendamping (peran monitor); idempoten menurut instance_id."""
+    return _written(lambda: writes.create_check(
+        current_user, body, period_kind=current_app.config["PENDAMPING_PERIOD_KIND"],
+        gps_limit=current_app.config["GPS_ACCURACY_WARN_METERS"]))
+
+
+@bp.post("/monitoring/income-samples")
+@bp.arguments(schemas.IncomeSampleIn)
+@bp.response(201, description="Tersimpan: rekaman yang disimpan")
+@bp.alt_response(200, description="instance_id ini sudah tersimpan")
+@_write
+@_role("monitor")
+def save_income_sample(body):
+    """Catat satu sampel pendapatan KPM (peran monitor); idempoten menurut instance_id."""
+    return _written(lambda: writes.save_income_sample(current_user, body))
+
+
+def _written(write):
+    try:
+        written = write()
+    except writes.Refused as refused:
+        transaction.rollback()
+        return error_response(refused.status, refused.message, errors=refused.errors)
+    transaction.commit()
+    return written.record, 201 if written.created else 200
 
 
 def _invalid(errors: dict):

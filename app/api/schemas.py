@@ -35,13 +35,6 @@ class Page(Schema):
     next = fields.String(allow_none=True)
 
 
-class Record(Schema):
-    class Meta:
-        unknown = "include"
-
-    id = fields.Integer()
-
-
 class SkmResponseIn(Schema):
     instance_id = fields.UUID(required=True)
     layanan_id = fields.Integer(required=True, validate=validate.Range(1, 2**62))
@@ -57,3 +50,36 @@ class SkmResponseIn(Schema):
     duration_seconds = fields.Integer(load_default=None, validate=validate.Range(0, 86400),
                                       metadata={"description": "Lama pengisian di kios; tanpa nilai ini "
                                                 "jawaban ditandai terlalu cepat."})
+
+
+class CheckIn(Schema):
+    instance_id = fields.UUID(required=True)
+    pendamping_id = fields.Integer(required=True, validate=validate.Range(1, 2**62))
+    period = fields.String(required=True, validate=validate.Length(max=10))
+    visit_date = fields.Date(required=True)
+    method = fields.String(required=True, validate=validate.Length(max=12))
+    checklist_version_id = fields.Integer(required=True, validate=validate.Range(1, 2**62))
+    answers = fields.Dict(keys=fields.String(validate=validate.Length(max=40)), values=fields.Boolean(),
+                          required=True, metadata={"description": "Kode kriteria -> terpenuhi (true/false)."})
+    latitude = fields.Float(load_default=None, allow_nan=False, validate=validate.Range(-90, 90))
+    longitude = fields.Float(load_default=None, allow_nan=False, validate=validate.Range(-180, 180))
+    gps_accuracy_m = fields.Float(load_default=None, allow_nan=False, validate=validate.Range(0, 1e6))
+    notes = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class IncomeSampleIn(Schema):
+    instance_id = fields.UUID(required=True)
+    nik = fields.String(required=True, validate=validate.Length(max=40))
+    program_id = fields.Integer(required=True, validate=validate.Range(1, 2**62))
+    region_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**62),
+                               metadata={"description": "Kab/kota; kosong: dari kode wilayah NIK."})
+    cohort_year = fields.Integer(required=True, validate=validate.Range(2000, 2100))
+    intervention_date = fields.Date(required=True)
+    monitoring_date = fields.Date(required=True)
+    household_size = fields.Integer(required=True, validate=validate.Range(1, 50))
+    measure = fields.String(required=True, validate=validate.Length(max=20))
+    income_before = fields.Integer(required=True, validate=validate.Range(0, 10**12))
+    income_after = fields.Integer(required=True, validate=validate.Range(0, 10**12))
+    business_status = fields.String(required=True, validate=validate.Length(max=10))
+    notes = fields.String(load_default=None, validate=validate.Length(max=2000))
+    confirm_large = fields.Boolean(load_default=False)
