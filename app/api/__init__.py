@@ -10,11 +10,15 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
+from app.api.schemas import Problem
+
 
 class _Api(Api):
     """flask-smorest without its own error handlers (app.core.errors answers problem+json for
     /api/ and the Indonesian pages elsewhere) and without its doc blueprint (ours is named for
-    this feature and serves self-hosted docs)."""
+    this feature and serves self-hosted docs). Errors are documented as problem details."""
+
+    ERROR_SCHEMA = Problem
 
     def _register_error_handlers(self):
         return None

@@ -83,3 +83,14 @@ class IncomeSampleIn(Schema):
     business_status = fields.String(required=True, validate=validate.Length(max=10))
     notes = fields.String(load_default=None, validate=validate.Length(max=2000))
     confirm_large = fields.Boolean(load_default=False)
+
+
+class Problem(Schema):
+    """RFC 9457 problem details (application/problem+json); `detail` is Indonesian."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.Dict(metadata={"description": "Pesan per isian, bila ada."})
