@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 from limits import parse_many
 
 from app.api import reads, schemas, tokens, writes
+from app.api.parser import Parser
 from app.core import transaction
 from app.core.errors import error_response
 from app.core.periods import parse_period
@@ -26,7 +27,11 @@ PREFIXES = ("/api/", "/odata/")
 OPEN_ENDPOINTS = ("api_docs.openapi_json", "api_docs.docs")
 UNAUTHORISED = "Token API tidak ada, tidak sah, sudah dicabut, kedaluwarsa, atau akunnya tidak aktif."
 
-bp = Blueprint("api_v1", __name__, url_prefix="/api/v1", description="Pantau API v1")
+class _Blueprint(Blueprint):
+    ARGUMENTS_PARSER = Parser()
+
+
+bp = _Blueprint("api_v1", __name__, url_prefix="/api/v1", description="Pantau API v1")
 docs_bp = FlaskBlueprint("api_docs", __name__, url_prefix="/api/v1")
 
 

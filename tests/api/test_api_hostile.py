@@ -30,3 +30,23 @@ def test_no_api_route_answers_5xx(app, client, tree, make_user, role):
                     answer = client.post(rule.rule, json=body, headers=headers)
                     assert answer.status_code < 500, (rule.rule, body)
                     assert answer.mimetype == "application/problem+json", (rule.rule, body, answer.status_code)
+
+
+def test_schema_messages_are_indonesian(client, tree, make_user, make_layanan):
+    from tests.test_form_messages import ENGLISH
+
+    user = make_user("a@x.id", "admin", tree["root"])
+    headers = bearer(token_for(user, "write"))
+    bodies = [{}, {"instance_id": "x", "layanan_id": "a", "answers": {"u1": "x" * 9}, "usia": 1e400,
+                   "service_date": "kemarin", "lain": 1, "kritik_saran": 5},
+              {"instance_id": None, "layanan_id": 0, "answers": [], "usia": -3, "jenis_kelamin": "x" * 9}]
+    for body in bodies:
+        answer = client.post("/api/v1/skm/responses", json=body, headers=headers)
+        assert answer.status_code == 422
+        text = str(answer.json)
+        assert answer.json["errors"] and not ENGLISH.search(text) and "Must be" not in text, text
+    for query in ("limit=x", "limit=0", "updated_since=x", "cursor=" + "x" * 50):
+        answer = client.get(f"/api/v1/skm/responses?{query}", headers=headers)
+        assert answer.status_code == 422 and not ENGLISH.search(str(answer.json)), answer.json
+    broken = client.post("/api/v1/skm/responses", data="{", content_type="application/json", headers=headers)
+    assert broken.status_code == 400 and "JSON" in str(broken.json["errors"]) and "Invalid" not in str(broken.json)
