@@ -17,7 +17,7 @@
         var div = el("div", null, "op");
         var head = el("div");
         head.appendChild(el("span", method, "m"));
-        head.appendChild(el("code", spec.servers && spec.servers[0] ? path : path));
+        head.appendChild(el("code", path));
         div.appendChild(head);
         if (op.summary) { div.appendChild(el("p", op.summary)); }
         (op.parameters || []).forEach(function (p) {
