@@ -62,6 +62,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         # POSTs to the public survey per client address: generous, as many phones share one carrier-NAT IP.
         "SURVEY_RATE_LIMIT": os.environ.get("SURVEY_RATE_LIMIT", "120 per minute;2000 per hour"),
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),  # per API token
         # Seconds another process may keep serving a cached layanan/category (app.skm.lookup).
         "SURVEY_LOOKUP_TTL": float(os.environ.get("SURVEY_LOOKUP_TTL", "30")),
         # Large enough for a spreadsheet import, small enough to refuse abuse early.

@@ -1,8 +1,10 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length, StopValidation
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, StopValidation
 
 from app.core import passwords
+from forms.fields import IntField
 
 
 class StrongPassword:
@@ -44,3 +46,14 @@ class ChangePasswordForm(FlaskForm):
     def __init__(self, *args, account_words=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.account_words = tuple(account_words)
+
+
+class ApiTokenForm(FlaskForm):
+    """A new API token on /akun/token: a name, read or write, and optionally days until it expires."""
+
+    name = StringField("Nama token", validators=[DataRequired("Nama token wajib diisi."), Length(max=100)],
+                       filters=[lambda v: v.strip() if v else v])
+    scope = SelectField("Cakupan", choices=[SelectChoice("read", "Baca saja (read)"),
+                                            SelectChoice("write", "Baca dan tulis (write)")])
+    expires_days = IntField("Berlaku (hari)", minimum=1, maximum=366, validators=[Optional()],
+                            description="Kosongkan bila tanpa batas; paling lama 366 hari.")

@@ -29,7 +29,32 @@ def wants_json() -> bool:
     )
 
 
-def error_response(code: int, detail: str | None = None):
+# Only API answers use these codes; the pages keep answering 400 for them.
+API_MESSAGES = {
+    409: ("Konflik", "Data bertabrakan dengan data yang sudah ada."),
+    422: ("Data tidak dapat diproses", "Isian tidak memenuhi aturan. Periksa `errors`."),
+}
+
+
+def is_api() -> bool:
+    return request.path.startswith(("/api/", "/odata/"))
+
+
+def problem(code: int, detail: str | None = None, errors: dict | None = None):
+    """An RFC 9457 problem document (application/problem+json) with an Indonesian detail."""
+    title, message = {**MESSAGES, **API_MESSAGES}.get(code, MESSAGES[500])
+    body = {"type": "about:blank", "title": title, "status": code, "detail": detail or message,
+            "instance": request.path}
+    if errors:
+        body["errors"] = errors
+    response = make_response(jsonify(body), code)
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def error_response(code: int, detail: str | None = None, errors: dict | None = None):
+    if is_api():
+        return problem(code, detail, errors)
     title, message = MESSAGES.get(code, MESSAGES[500])
     message = detail or message
     if wants_json():
@@ -49,7 +74,11 @@ def init_error_handlers(app: Flask) -> None:
     def _http(err: HTTPException):
         if err.code is None or err.code >= 500:
             return server_error()
-        response = error_response(err.code if err.code in MESSAGES else 400)
+        if is_api():
+            response = problem(err.code if err.code in MESSAGES or err.code in API_MESSAGES else 400,
+                               errors=_webargs_messages(err))
+        else:
+            response = error_response(err.code if err.code in MESSAGES else 400)
         if err.code == 405 and getattr(err, "valid_methods", None):
             response.headers["Allow"] = ", ".join(err.valid_methods)
         return response
@@ -62,6 +91,12 @@ def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(InternalServerError)
     def _ise(err):
         return server_error()
+
+
+def _webargs_messages(err: HTTPException) -> dict | None:
+    """flask-smorest's 422 carries the schema's field messages in `data`."""
+    messages = (getattr(err, "data", None) or {}).get("messages")
+    return messages if isinstance(messages, dict) else None
 
 
 def server_error():

@@ -1,4 +1,5 @@
 """All mapped classes, imported here so Alembic and the app see one metadata."""
+from app.models.api_token import ApiToken
 from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
 from app.models.followup import (
@@ -24,5 +25,5 @@ __all__ = [
     "PendampingCheck", "PendampingType", "PovertyLine", "Umk",
     "Indicator", "IndicatorManualValue", "IndicatorTarget", "ServicePopulation", "SkmProfileCount", "SkmSummary",
     "SkmSummaryCross", "RtlAction", "RtlSetting", "KritikTheme", "KritikTriage",
-    "PublicationRecord", "PublicResultsShown", "WebhookDelivery", "WebhookEvent", "WebhookSubscription",
+    "PublicationRecord", "PublicResultsShown", "ApiToken", "WebhookDelivery", "WebhookEvent", "WebhookSubscription",
 ]

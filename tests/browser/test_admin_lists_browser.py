@@ -5,7 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Pendamping
-from tests.browser.test_field_offline import _login
+from tests.factories import browser_login
 from tests.monitoring_fixtures import ptype, region
 
 pytestmark = pytest.mark.browser
@@ -17,7 +17,7 @@ def test_registry_search_and_pager_fit_a_phone(phone, live_server, field, artifa
                                   unit=field["tree"]["dayasos"], region=region("32.73"), status="aktif"))
     db.session.commit()
     page = phone.new_page()
-    _login(page, live_server, "admin@x.id")
+    browser_login(page, live_server, "admin@x.id")
     page.goto(f"{live_server}/pantau/admin/pendamping")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     box = page.locator("input[name=q]").bounding_box()

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from app.models import IncomeSample
-from tests.browser.test_field_offline import _count, _login, _wait
+from tests.browser.test_field_offline import _count, _wait
+from tests.factories import browser_login
 from tests.monitoring_fixtures import region
 
 pytestmark = pytest.mark.browser
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 def test_errors_clear_after_save_and_nik_picks_region(phone, live_server, field, artifacts):
     page = phone.new_page()
-    _login(page, live_server, "mona@x.id")
+    browser_login(page, live_server, "mona@x.id")
     page.goto(f"{live_server}/pantau/pendapatan/catat")
     assert page.locator("input[name=nik]").get_attribute("inputmode") == "numeric"
     page.fill("input[name=nik]", "3204010101900001")
