@@ -2,9 +2,25 @@
 problem) and are what flask-smorest turns into the OpenAPI document."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from datetime import UTC
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from app.api.reads import DEFAULT_LIMIT, MAX_LIMIT
+from app.core.parsing import MAX_INT  # ids of units, layanan, regions…: PostgreSQL `integer`
+
+
+class UtcDateTime(fields.DateTime):
+    """An ISO date-time between the years 2000 and 2100, given back as naive UTC like the stored
+    timestamps (an offset is applied; a value without one is taken as UTC)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if not 2000 <= parsed.year <= 2100:  # before converting: year 1 at +14:00 would overflow
+            raise ValidationError("Waktu harus antara tahun 2000 dan 2100.")
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        return parsed
 
 
 class PageQuery(Schema):
@@ -14,18 +30,18 @@ class PageQuery(Schema):
 
 
 class ResponsesQuery(PageQuery):
-    layanan_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**62))
-    unit_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**62),
+    layanan_id = fields.Integer(load_default=None, validate=validate.Range(1, MAX_INT))
+    unit_id = fields.Integer(load_default=None, validate=validate.Range(1, MAX_INT),
                              metadata={"description": "Unit beserta subunitnya."})
     period = fields.String(load_default=None, validate=validate.Length(max=10),
                            metadata={"description": "2025, 2025-S1, 2025-Q1 atau 2025-03."})
-    updated_since = fields.DateTime(load_default=None, metadata={
+    updated_since = UtcDateTime(load_default=None, metadata={
         "description": "Waktu UTC; disaring pada submitted_at (jawaban tidak pernah diubah)."})
 
 
 class ReportQuery(Schema):
-    unit_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**62))
-    layanan_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**62))
+    unit_id = fields.Integer(load_default=None, validate=validate.Range(1, MAX_INT))
+    layanan_id = fields.Integer(load_default=None, validate=validate.Range(1, MAX_INT))
     period = fields.String(required=True, validate=validate.Length(max=10))
     exclude_flagged = fields.Boolean(load_default=False)
 
@@ -37,14 +53,14 @@ class Page(Schema):
 
 class SkmResponseIn(Schema):
     instance_id = fields.UUID(required=True)
-    layanan_id = fields.Integer(required=True, validate=validate.Range(1, 2**62))
+    layanan_id = fields.Integer(required=True, validate=validate.Range(1, MAX_INT))
     answers = fields.Dict(keys=fields.String(validate=validate.Length(max=4)),
                           values=fields.Integer(allow_none=True, validate=validate.Range(1, 4)), required=True)
     jenis_kelamin = fields.String(load_default=None, validate=validate.Length(max=2))
     usia = fields.Integer(load_default=None, validate=validate.Range(0, 200))
     pendidikan = fields.String(load_default=None, validate=validate.Length(max=20))
     pekerjaan = fields.String(load_default=None, validate=validate.Length(max=30))
-    respondent_category_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**62))
+    respondent_category_id = fields.Integer(load_default=None, validate=validate.Range(1, MAX_INT))
     service_date = fields.Date(load_default=None)
     kritik_saran = fields.String(load_default=None, validate=validate.Length(max=5000))
     duration_seconds = fields.Integer(load_default=None, validate=validate.Range(0, 86400),
@@ -54,11 +70,11 @@ class SkmResponseIn(Schema):
 
 class CheckIn(Schema):
     instance_id = fields.UUID(required=True)
-    pendamping_id = fields.Integer(required=True, validate=validate.Range(1, 2**62))
+    pendamping_id = fields.Integer(required=True, validate=validate.Range(1, MAX_INT))
     period = fields.String(required=True, validate=validate.Length(max=10))
     visit_date = fields.Date(required=True)
     method = fields.String(required=True, validate=validate.Length(max=12))
-    checklist_version_id = fields.Integer(required=True, validate=validate.Range(1, 2**62))
+    checklist_version_id = fields.Integer(required=True, validate=validate.Range(1, MAX_INT))
     answers = fields.Dict(keys=fields.String(validate=validate.Length(max=40)), values=fields.Boolean(),
                           required=True, metadata={"description": "Kode kriteria -> terpenuhi (true/false)."})
     latitude = fields.Float(load_default=None, allow_nan=False, validate=validate.Range(-90, 90))
@@ -70,8 +86,8 @@ class CheckIn(Schema):
 class IncomeSampleIn(Schema):
     instance_id = fields.UUID(required=True)
     nik = fields.String(required=True, validate=validate.Length(max=40))
-    program_id = fields.Integer(required=True, validate=validate.Range(1, 2**62))
-    region_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**62),
+    program_id = fields.Integer(required=True, validate=validate.Range(1, MAX_INT))
+    region_id = fields.Integer(load_default=None, validate=validate.Range(1, MAX_INT),
                                metadata={"description": "Kab/kota; kosong: dari kode wilayah NIK."})
     cohort_year = fields.Integer(required=True, validate=validate.Range(2000, 2100))
     intervention_date = fields.Date(required=True)
