@@ -6,10 +6,12 @@ plain functions, imported where used.
 from __future__ import annotations
 
 import io
+import uuid
+from datetime import datetime
 
 from openpyxl import Workbook
 from pypdf import PdfWriter
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.extensions import db
 from app.models import SkmResponse
@@ -48,3 +50,16 @@ def browser_login(page, base: str, email: str, next_path: str = "") -> None:
     page.fill("input[name=password]", TEST_PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_load_state()
+
+
+def store_responses(layanan, answers: dict[str, int], count: int, text: str | None = None, month: str = "2025-03"):
+    """Insert `count` web responses in `month`: unsur from `answers` ({"U3": 2}), 4 where not given."""
+    rows = [{
+        "instance_id": uuid.uuid4(), "layanan_id": layanan.id, "period": month,
+        "submitted_at": datetime(int(month[:4]), int(month[5:]), 1 + i % 27, 3, i % 60),
+        "form_version": "skm-2017-v1", "channel": "web", "kritik_saran": text,
+        "flag_straightline": False, "flag_too_fast": False, "flag_repeat_device": False,
+        **{f"u{k}": answers.get(f"U{k}", 4) for k in range(1, 10)},
+    } for i in range(count)]
+    db.session.execute(insert(SkmResponse), rows)
+    db.session.commit()

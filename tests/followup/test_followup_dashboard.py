@@ -2,31 +2,20 @@
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import datetime
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from app.core.periods import parse_period
 from app.extensions import db
 from app.followup import rtl, triage
 from app.models import KritikTheme, SkmResponse
+from tests.factories import store_responses
 from tests.helpers import login
 
 YEAR = parse_period("2025")
 
 
-def _responses(layanan, answers: dict[str, int], count: int, text: str | None = None, month: str = "2025-03"):
-    rows = [{
-        "instance_id": uuid.uuid4(), "layanan_id": layanan.id, "period": month,
-        "submitted_at": datetime(int(month[:4]), int(month[5:]), 1 + i % 27, 3, i % 60),
-        "form_version": "skm-2017-v1", "channel": "web", "kritik_saran": text,
-        "flag_straightline": False, "flag_too_fast": False, "flag_repeat_device": False,
-        **{f"u{k}": answers.get(f"U{k}", 4) for k in range(1, 10)},
-    } for i in range(count)]
-    db.session.execute(insert(SkmResponse), rows)
-    db.session.commit()
 
 
 @pytest.fixture()
@@ -40,9 +29,9 @@ def world(tree, make_user, make_layanan):
         "sibling": make_user("sibling@x.id", "analyst", tree["rehsos"]),
     }
     # U3 = 2 (lowest), U4 = 2.75 (below 3.0), U9 = 3.0 (at the threshold: not proposed), the rest 4
-    _responses(lay, {"U3": 2, "U4": 3, "U9": 3}, 3, text="Antrean panjang")
-    _responses(lay, {"U3": 2, "U4": 2, "U9": 3}, 1, text="Ruang tunggu panas")
-    _responses(sib, {"U1": 1}, 2, text="Milik unit saudara")
+    store_responses(lay, {"U3": 2, "U4": 3, "U9": 3}, 3, text="Antrean panjang")
+    store_responses(lay, {"U3": 2, "U4": 2, "U9": 3}, 1, text="Ruang tunggu panas")
+    store_responses(sib, {"U1": 1}, 2, text="Milik unit saudara")
     return {**tree, "lay": lay, "sib": sib, **users}
 
 

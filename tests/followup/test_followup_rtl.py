@@ -1,31 +1,21 @@
 """Rencana tindak lanjut: proposals, lifecycle with audit, completion shares, and scope on every route."""
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
+from datetime import date
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from app.core.periods import parse_period
 from app.extensions import db
 from app.followup import rtl
 from app.models import AuditEvent, RtlAction, RtlSetting, SkmResponse
+from tests.factories import store_responses
 from tests.helpers import csrf_from, login
 
 YEAR = parse_period("2025")
 
 
-def _responses(layanan, answers: dict[str, int], count: int, text: str | None = None, month: str = "2025-03"):
-    rows = [{
-        "instance_id": uuid.uuid4(), "layanan_id": layanan.id, "period": month,
-        "submitted_at": datetime(int(month[:4]), int(month[5:]), 1 + i % 27, 3, i % 60),
-        "form_version": "skm-2017-v1", "channel": "web", "kritik_saran": text,
-        "flag_straightline": False, "flag_too_fast": False, "flag_repeat_device": False,
-        **{f"u{k}": answers.get(f"U{k}", 4) for k in range(1, 10)},
-    } for i in range(count)]
-    db.session.execute(insert(SkmResponse), rows)
-    db.session.commit()
 
 
 @pytest.fixture()
@@ -52,9 +42,9 @@ def _input(**kw) -> rtl.ActionInput:
 
 def test_proposals_are_the_lowest_unsur_and_every_one_below_the_threshold(world):
     # U3 = 2 (lowest), U4 = 2.75 (below 3.0), U9 = 3 (not below), the rest 4
-    _responses(world["lay"], {"U3": 2, "U4": 3, "U9": 3}, 2)
-    _responses(world["lay"], {"U3": 2, "U4": 2, "U9": 3}, 1)
-    _responses(world["lay"], {"U3": 2, "U4": 3, "U9": 3}, 1)
+    store_responses(world["lay"], {"U3": 2, "U4": 3, "U9": 3}, 2)
+    store_responses(world["lay"], {"U3": 2, "U4": 2, "U9": 3}, 1)
+    store_responses(world["lay"], {"U3": 2, "U4": 3, "U9": 3}, 1)
     found = rtl.proposals([world["lay"].id], YEAR, 3.0)
     assert [(p.unsur, p.lowest, p.below_threshold) for p in found] == [("U3", True, True), ("U4", False, True)]
     assert found[1].nrr == pytest.approx(2.75)
@@ -69,7 +59,7 @@ def test_proposals_without_answers_are_empty(world):
 # ---- lifecycle, audit and completion --------------------------------------------------------
 
 def test_lifecycle_is_audited_and_completion_is_computed_from_records(world):
-    _responses(world["lay"], {"U3": 2}, 2, text="Antrean panjang sekali")
+    store_responses(world["lay"], {"U3": 2}, 2, text="Antrean panjang sekali")
     kritik_ids = tuple(db.session.scalars(select(SkmResponse.id)))
     analyst = world["analyst"]
     a = rtl.create_action(analyst, world["psds"], world["lay"], YEAR, _input(kritik_ids=kritik_ids))
@@ -123,8 +113,8 @@ def test_invalid_actions_are_refused_in_indonesian(world, kw, message):
 
 
 def test_kritik_of_another_layanan_or_period_cannot_be_linked(world):
-    _responses(world["sib"], {}, 1, text="Bukan milik unit ini")
-    _responses(world["lay"], {}, 1, text="Periode lain", month="2024-12")
+    store_responses(world["sib"], {}, 1, text="Bukan milik unit ini")
+    store_responses(world["lay"], {}, 1, text="Periode lain", month="2024-12")
     for rid in db.session.scalars(select(SkmResponse.id)):
         with pytest.raises(rtl.FollowupError, match="tidak ditemukan"):
             rtl.create_action(world["analyst"], world["psds"], world["lay"], YEAR, _input(kritik_ids=(rid,)))
@@ -150,7 +140,7 @@ def _email(who: str) -> str:
 
 
 def test_index_shows_proposals_actions_and_completion(client, world):
-    _responses(world["lay"], {"U3": 2}, 3)
+    store_responses(world["lay"], {"U3": 2}, 3)
     action = rtl.create_action(world["analyst"], world["psds"], world["lay"], YEAR, _input(pic="Bu Sari"))
     db.session.commit()
     login(client, _email("analyst"))
@@ -163,7 +153,7 @@ def test_index_shows_proposals_actions_and_completion(client, world):
 
 
 def test_create_and_edit_through_the_forms(client, world):
-    _responses(world["lay"], {"U3": 2}, 1, text="Loket kurang")
+    store_responses(world["lay"], {"U3": 2}, 1, text="Loket kurang")
     rid = db.session.scalar(select(SkmResponse.id))
     login(client, _email("analyst"))
     url = f"/tindak-lanjut/baru?unit={world['psds'].id}&layanan={world['lay'].id}&periode=2025&unsur=U3"
