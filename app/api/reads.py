@@ -101,7 +101,8 @@ def income_json(s: IncomeSample) -> dict:
     """The NIK only masked to its last four digits, as on the pages."""
     return {"id": s.id, "instance_id": str(s.instance_id), "nik": masked(s.kpm.nik_last4), "unit_id": s.unit_id,
             "region_id": s.region_id, "monitor_id": s.monitor_id, "program_id": s.program_id, "period": s.period,
-            "monitoring_date": _iso(s.monitoring_date), "household_size": s.household_size}
+            "monitoring_date": _iso(s.monitoring_date), "household_size": s.household_size,
+            "source": s.source}
 
 
 def units(user: User, cursor: str | None, limit: int) -> Page:

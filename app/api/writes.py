@@ -68,14 +68,13 @@ def create_check(user: User, body: dict, *, period_kind: str, gps_limit: float) 
 
 
 def save_income_sample(user: User, body: dict) -> Written:
-    """One KPM income sample by the token's monitor, through app.monitoring.income_samples.save.
-    Stored with source "web": the sample_source CHECK allows only web and import, and an API
-    client is a web client that sends the same fields as the form."""
+    """One KPM income sample by the token's monitor, through app.monitoring.income_samples.save,
+    stored with source "api" so a list or an audit can tell a partner app's rows from the form's."""
     names = ("program_id", "region_id", "cohort_year", "intervention_date", "monitoring_date", "household_size",
              "measure", "income_before", "income_after", "business_status", "notes")
     values = {name: body.get(name) for name in names}
     now = utcnow()
-    values.update(instance_id=body["instance_id"], unit_id=user.unit_id, monitor_id=user.id, source="web",
+    values.update(instance_id=body["instance_id"], unit_id=user.unit_id, monitor_id=user.id, source="api",
                   status="valid", created_at=now, updated_at=now)
     try:
         saved = income_samples.save(values, nik=body["nik"], monitor=user, actor=user,

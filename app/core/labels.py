@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.models.kpm import BUSINESS_STATUS, INCOME_MEASURES
+from app.models.kpm import BUSINESS_STATUS, INCOME_MEASURES, SAMPLE_SOURCES
 from app.models.org import TIMEZONES
 from app.models.pendamping import CHECK_METHODS, PENDAMPING_STATUS, RECORD_STATUS
 from app.models.user import ROLES
@@ -28,6 +28,7 @@ TIMEZONE_SHORT = {tz: label.split(" ", 1)[0] for tz, label in TIMEZONES.items()}
 KINDS: dict[str, dict[str, str]] = {
     "measure": INCOME_MEASURES,
     "business_status": BUSINESS_STATUS,
+    "sample_source": SAMPLE_SOURCES,
     "record_status": RECORD_STATUS,
     "pendamping_status": PENDAMPING_STATUS,
     "check_method": CHECK_METHODS,

@@ -38,7 +38,8 @@ INCOME_MEASURES = {
     "pendapatan_rt": "Pendapatan rumah tangga",
 }
 BUSINESS_STATUS = {"berjalan": "Masih berjalan", "berhenti": "Berhenti"}
-SAMPLE_SOURCES = ("web", "import")
+# How a sample reached Pantau (code -> label); "api" is a monitor's token on /api/v1.
+SAMPLE_SOURCES = {"web": "Formulir web", "import": "Impor berkas", "api": "API"}
 DEFAULT_PROGRAMS = (
     ("PENA", "PENA (Pahlawan Ekonomi Nusantara)"),
     ("ATENSI", "ATENSI (vokasional/kewirausahaan)"),

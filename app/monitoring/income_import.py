@@ -149,7 +149,7 @@ def _update_problem(stored: IncomeSample | None, nik_digest: str, allowed_unit_i
     if outside_scope(stored.unit_id, allowed_unit_ids):
         return "sampel yang sudah tersimpan milik unit di luar wewenang Anda; tidak diubah."
     if stored.source != "import":
-        return "sampel ini dicatat lewat formulir; koreksi lewat halaman sampel, bukan impor."
+        return "sampel ini dicatat lewat formulir atau API; koreksi lewat halaman sampel, bukan impor."
     if stored.kpm.nik_hmac != nik_digest:
         return "instance_id ini sudah dipakai sampel KPM lain; tidak diubah."
     return None

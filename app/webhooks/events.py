@@ -55,7 +55,8 @@ def income_sample(sample, name: str) -> None:
                "region_id": sample.region_id, "program_id": sample.program_id, "kpm_id": sample.kpm_id,
                "period": sample.period, "monitoring_date": _iso(sample.monitoring_date),
                "income_before": sample.income_before, "income_after": sample.income_after,
-               "increased": sample.increased, "eligible": sample.eligible, "status": sample.status}
+               "increased": sample.increased, "eligible": sample.eligible, "status": sample.status,
+               "source": sample.source}
     emit(name, sample.unit_id, entity="income_sample", entity_id=sample.id, payload=payload)
 
 

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import IncomeSample, PendampingCheck, SkmResponse
 from app.monitoring import checklists
 from tests.api.helpers import bearer, skm_body, token_for
-from tests.monitoring_fixtures import program, ptype, region
+from tests.monitoring_fixtures import as_user, program, ptype, region
 
 
 def _count(model) -> int:
@@ -130,7 +130,7 @@ def _income_body(**extra) -> dict:
             "income_before": 1_500_000, "income_after": 2_000_000, "business_status": "berjalan", **extra}
 
 
-def test_income_post_through_save_with_masked_nik(client, field):
+def test_income_post_through_save_with_masked_nik(app, client, field):
     users = field["users"]
     secret = token_for(users["mon_a"], "write")
     body = _income_body()
@@ -139,6 +139,11 @@ def test_income_post_through_save_with_masked_nik(client, field):
     assert "3273010101900001" not in first.get_data(as_text=True) and first.json["nik"].endswith("0001")
     again = client.post("/api/v1/monitoring/income-samples", json=body, headers=bearer(secret))
     assert again.status_code == 200 and again.json["id"] == first.json["id"]
+    assert first.json["source"] == "api"
+    db.session.expire_all()
+    assert db.session.scalar(select(IncomeSample.source)) == "api"
+    page = as_user(app, "mona@x.id").get(f"/pantau/pendapatan/{first.json['id']}").get_data(as_text=True)
+    assert "<th>Dicatat lewat</th><td>API</td>" in page
     bad = client.post("/api/v1/monitoring/income-samples", json=_income_body(nik="123"), headers=bearer(secret))
     assert bad.status_code == 422 and "nik" in bad.json["errors"]
     kupang = client.post("/api/v1/monitoring/income-samples", json=_income_body(
