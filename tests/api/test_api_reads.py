@@ -29,7 +29,7 @@ def world(field, make_layanan):
     return {**field, "inside": inside, "outside": outside}
 
 
-def _walk(client, path: str, secret: str, limit: int = 2) -> list[dict]:
+def _walk(client, path: str, secret: str, limit: int = 2, on_page=None) -> list[dict]:
     items, cursor = [], None
     for _ in range(100):
         url = f"{path}{'&' if '?' in path else '?'}limit={limit}" + (f"&cursor={cursor}" if cursor else "")
@@ -37,6 +37,8 @@ def _walk(client, path: str, secret: str, limit: int = 2) -> list[dict]:
         assert answer.status_code == 200, answer.json
         items += answer.json["items"]
         cursor = answer.json["next"]
+        if on_page is not None:
+            on_page()
         if cursor is None:
             return items
     raise AssertionError("cursor never ended")
@@ -125,32 +127,50 @@ def test_filters_and_bad_values_are_422_problems(client, world):
 
 
 def test_cursor_walk_while_rows_are_inserted_returns_each_old_row_once(app, client, world):
+    """A writer thread inserts responses while the reader walks the pages: every row that existed
+    at the start comes back exactly once. The writer's first two rows are committed after the
+    first page and before the second (so the walk must cross rows born during it); its next ones,
+    up to 30, are inserted freely while later pages are read."""
     admin = world["users"]["admin"]
     secret = token_for(admin)
     for _ in range(10):
         writes.submit_response(admin, skm_body(world["inside"].id))
     transaction.commit()
     before = set(db.session.scalars(select(SkmResponse.id)))
+    first_page, first_batch = threading.Event(), threading.Event()
     stop = threading.Event()
+    inserted: list[int] = []
     inside_id = world["inside"].id
 
     def insert():
         with app.app_context():
             user = db.session.get(type(admin), admin.id)
-            while not stop.is_set():
-                writes.submit_response(user, skm_body(inside_id))
+            first_page.wait(timeout=30)
+            for _ in range(2):
+                inserted.append(writes.submit_response(user, skm_body(inside_id)).record["id"])
+            transaction.commit()
+            first_batch.set()
+            while not stop.is_set() and len(inserted) < 30:
+                inserted.append(writes.submit_response(user, skm_body(inside_id)).record["id"])
                 transaction.commit()
+            db.session.remove()
+
+    def after_page():
+        if not first_page.is_set():
+            first_page.set()
+            assert first_batch.wait(timeout=30)
 
     writer = threading.Thread(target=insert)
     writer.start()
     try:
-        seen = [r["id"] for r in _walk(client, "/api/v1/skm/responses", secret, limit=3)]
+        seen = [r["id"] for r in _walk(client, "/api/v1/skm/responses", secret, limit=3, on_page=after_page)]
     finally:
         stop.set()
         writer.join(timeout=30)
     assert len(seen) == len(set(seen))
     assert before <= set(seen)
     assert seen == sorted(seen)
+    assert set(inserted[:2]) <= set(seen) and not set(inserted) & before
 
 
 def test_layanan_of_inactive_user_scope_is_still_query_scoped(client, world):

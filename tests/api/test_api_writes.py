@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import IncomeSample, PendampingCheck, SkmResponse
+from app.models import IncomeSample, Kpm, PendampingCheck, SkmResponse
 from app.monitoring import checklists
 from tests.api.helpers import bearer, skm_body, token_for
 from tests.monitoring_fixtures import as_user, program, ptype, region
@@ -68,19 +68,17 @@ def test_skm_post_refusals(client, tree, make_user, make_layanan, layanan):
     assert _count(SkmResponse) == 1
 
 
-def test_the_same_post_from_ten_threads_stores_one_row(app, tree, make_user, layanan):
-    user = make_user("a@x.id", "admin", tree["root"])
-    secret = token_for(user, "write")
-    client = app.test_client()
-    client.get("/api/v1/units", headers=bearer(secret))  # last_used_at written before the race
-    body = skm_body(layanan.id)
+def _race(app, path: str, body: dict, secret: str) -> list[tuple[int, object]]:
+    """POST `body` from 10 threads released together, each with its own client (and so its own
+    session and connection); (status, id) of each answer."""
+    app.test_client().get("/api/v1/units", headers=bearer(secret))  # last_used_at written before the race
     barrier = threading.Barrier(10)
     results: list = []
 
     def post():
         own = app.test_client()
         barrier.wait()
-        answer = own.post("/api/v1/skm/responses", json=body, headers=bearer(secret))
+        answer = own.post(path, json=body, headers=bearer(secret))
         results.append((answer.status_code, answer.json.get("id")))
 
     threads = [threading.Thread(target=post) for _ in range(10)]
@@ -88,10 +86,20 @@ def test_the_same_post_from_ten_threads_stores_one_row(app, tree, make_user, lay
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    return results
+
+
+def _assert_one_created(results, model) -> None:
     codes = sorted(code for code, _ in results)
     assert codes == [200] * 9 + [201], results
     assert len({row_id for _, row_id in results}) == 1
-    assert _count(SkmResponse) == 1
+    assert _count(model) == 1
+
+
+def test_the_same_post_from_ten_threads_stores_one_row(app, tree, make_user, layanan):
+    user = make_user("a@x.id", "admin", tree["root"])
+    results = _race(app, "/api/v1/skm/responses", skm_body(layanan.id), token_for(user, "write"))
+    _assert_one_created(results, SkmResponse)
 
 
 def _check_body(pendamping, **extra) -> dict:
@@ -150,3 +158,18 @@ def test_income_post_through_save_with_masked_nik(app, client, field):
         nik="5371010101900002", region_id=region("53.71").id), headers=bearer(secret))
     assert kupang.status_code == 422
     assert _count(IncomeSample) == 1
+
+
+def test_the_same_check_from_ten_threads_stores_one_row(app, field):
+    """The check's own instance_id is a repeat (200), never the 409 of another check of the same period."""
+    body = _check_body(field["pendamping"]["PKH-001"])
+    results = _race(app, "/api/v1/monitoring/checks", body, token_for(field["users"]["mon_a"], "write"))
+    _assert_one_created(results, PendampingCheck)
+
+
+def test_the_same_income_sample_from_ten_threads_stores_one_row(app, field):
+    results = _race(app, "/api/v1/monitoring/income-samples", _income_body(),
+                    token_for(field["users"]["mon_a"], "write"))
+    _assert_one_created(results, IncomeSample)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Kpm)) == 1
