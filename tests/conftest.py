@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from app import create_app
 from app.core import reference
 from app.extensions import db, limiter
+from app.followup import publication as followup_publication
 from app.models import Layanan, Unit, User
 from app.skm import lookup as survey_lookup
 from app.webhooks import outbox as webhook_outbox
@@ -95,6 +96,7 @@ def _clean(request):
     limiter.reset()
     survey_lookup.clear()  # the tables were emptied by raw SQL, which production never does
     webhook_outbox.clear()
+    followup_publication.forget_shown()
 
 
 @pytest.fixture()

@@ -11,11 +11,12 @@ from app.models import Layanan, PublicationRecord, RtlAction, SkmResponse
 def init_app(app: Flask) -> None:
     from app.core import reference
     from app.core.commands import add_report_command
-    from app.followup import cli, evidence_files, routes, triage
+    from app.followup import cli, evidence_files, publication, routes, triage
 
     app.register_blueprint(routes.bp)
     add_report_command(app, cli.report_pekppp)
     evidence_files.init_app(app)
+    publication.watch_commits()
     register_scope(RtlAction, lambda user: unit_clause(RtlAction.unit_id, user))
     register_scope(SkmResponse, lambda user: SkmResponse.layanan_id.in_(
         select(Layanan.id).where(unit_clause(Layanan.unit_id, user))))

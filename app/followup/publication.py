@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from app.core import audit
 from app.core.idempotent import insert_or_nothing
@@ -101,13 +102,29 @@ def _codes_of(month: str) -> set[str]:
     return {str(year), f"{year}-S{(number - 1) // 6 + 1}", f"{year}-Q{(number - 1) // 3 + 1}", month}
 
 
-def record_results_shown(unit_id: int, published_layanan_ids: list[int], year: Period, now: datetime) -> list[str]:
+# Per process: for each (unit, published layanan, year) page, what it showed when all its stamps
+# were last known committed. Responses are never edited or deleted, so an unchanged count per
+# layanan means unchanged months with results, and nothing new to stamp: a repeat view sends no
+# query. Another process keeps its own memory; its first view re-checks, and a stamp already
+# there is left alone (insert_or_nothing), so a duplicate attempt stays harmless.
+_shown_memory: dict[tuple, tuple] = {}
+_MEMORY_LIMIT = 10_000  # (unit, layanan, year) pages; past it the memory starts again
+_PENDING = "public_results_shown_pending"
+
+
+def record_results_shown(unit_id: int, published_layanan_ids: list[int], year: Period, now: datetime, *,
+                         shown: tuple | None = None) -> list[str]:
     """Note that the unit's public page is being served now with `year`'s results of these published layanan.
 
     Stamps every period code of the year that has responses and no stamp yet
     (race-safe: a concurrent first serve keeps one row). Returns the codes stamped now.
+    `shown` (hashable: the (layanan id, respondents) the page shows) lets a repeat
+    view skip the queries once this process has seen the stamps committed for it.
     """
     if not published_layanan_ids:
+        return []
+    key = (unit_id, tuple(sorted(published_layanan_ids)), year.code)
+    if shown is not None and _shown_memory.get(key) == shown:
         return []
     months = db.session.scalars(
         select(SkmSummary.period)
@@ -120,7 +137,34 @@ def record_results_shown(unit_id: int, published_layanan_ids: list[int], year: P
         PublicResultsShown.unit_id == unit_id, PublicResultsShown.period.in_(codes))))
     stamped = [code for code in sorted(codes - known) if insert_or_nothing(
         PublicResultsShown, {"unit_id": unit_id, "period": code, "first_shown_at": now}, ["unit_id", "period"])]
+    if shown is not None:  # remembered once the transaction commits (_remember_committed)
+        db.session.info.setdefault(_PENDING, {})[key] = shown
     return stamped
+
+
+def _remember_committed(session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        if len(_shown_memory) + len(pending) > _MEMORY_LIMIT:
+            _shown_memory.clear()
+        _shown_memory.update(pending)
+
+
+def _forget_rolled_back(session, _previous) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def forget_shown() -> None:
+    """Empty this process's memory of stamped pages (the tests empty the tables between tests)."""
+    _shown_memory.clear()
+
+
+def watch_commits() -> None:
+    """Remember stamps only after their transaction commits. Called by followup's init_app;
+    a second create_app does not add the listeners twice."""
+    for name, listener in (("after_commit", _remember_committed), ("after_soft_rollback", _forget_rolled_back)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
 
 
 @dataclass(frozen=True)

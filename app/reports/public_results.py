@@ -103,7 +103,9 @@ def results_page(unit_code: str) -> dict | None:
                                                page.unit.timezone)
     kritik = followup_triage.theme_counts(page.layanan_ids, period, public=True)
     if results:
-        followup_publication.record_results_shown(page.unit.id, page.layanan_ids, period,
-                                                   now_utc().replace(tzinfo=None))
+        # The layanan whose results the page shows, with their respondents: what it published.
+        shown = tuple(sorted((layanan_id, r.n_respondents) for layanan_id, r in results.items()))
+        followup_publication.record_results_shown(page.unit.id, list(results), period,
+                                                   now_utc().replace(tzinfo=None), shown=shown)
     return {"unit": page.unit, "period": period, "layanan": page.layanan, "results": results, "overall": overall,
             "cautions": cautions, "followup": followup, "kritik": kritik}

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 
 from app.core.periods import current_period, parse_period
 from app.extensions import db
@@ -182,3 +182,67 @@ def test_the_log_page_shows_the_automatic_medium_with_its_date(app, client, worl
     sibling = app.test_client()
     login(sibling, "sibling@x.id")
     assert sibling.get(f"/tindak-lanjut/publikasi?unit={world['psds'].id}&periode=2025").status_code == 404
+
+
+# ---- the stamp costs no query on repeat views ------------------------------------------------------
+
+def _view(client, url: str) -> list[str]:
+    """The SQL statements one view of the public page sends."""
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        answer = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert answer.status_code == 200
+    return statements
+
+
+def _stamping(statements: list[str]) -> list[str]:
+    """The statements of record_results_shown: the months with results, the stamps known, the inserts."""
+    return [s for s in statements if "public_results_shown" in s.lower() or "having sum(skm_summary.n)" in s.lower()]
+
+
+def test_repeat_views_send_no_stamp_query_and_the_stamps_stay_right(app, world):
+    year = current_period("Asia/Jakarta").year
+    unit, lay = world["psds"], world["lay"]
+    _responses(lay, f"{year}-03", 2)
+    client = app.test_client()
+    url = f"/hasil/{unit.code}"
+    first = _view(client, url)
+    assert len(_stamping(first)) >= 3  # months, known stamps, inserts
+    stamps = _stamps(unit)
+    assert set(stamps) == {str(year), f"{year}-S1", f"{year}-Q1", f"{year}-03"}
+    for _ in range(2):
+        repeat = _view(client, url)
+        assert _stamping(repeat) == [], _stamping(repeat)
+        assert len(repeat) == len(first) - len(_stamping(first))
+    # A response in a new month changes what the page shows: the next view stamps that month only.
+    _responses(lay, f"{year}-09", 1)
+    assert _stamping(_view(client, url))
+    later = _stamps(unit)
+    assert {k: later[k] for k in stamps} == stamps
+    assert set(later) - set(stamps) == {f"{year}-S2", f"{year}-Q3", f"{year}-09"}
+    assert _stamping(_view(client, url)) == []
+    # Another process (its own empty memory) serving the page tries again: harmless, nothing changes.
+    pub.forget_shown()
+    assert _stamping(_view(client, url))
+    assert _stamps(unit) == later
+    assert _stamping(_view(client, url)) == []
+
+
+def test_a_rolled_back_stamp_is_not_remembered(app, world):
+    unit, lay = world["psds"], world["lay"]
+    _responses(lay, "2025-03", 2)
+    shown = ((lay.id, 2),)
+    assert pub.record_results_shown(unit.id, [lay.id], YEAR, datetime(2025, 3, 20, 2), shown=shown)
+    db.session.rollback()
+    assert _stamps(unit) == {}
+    assert pub.record_results_shown(unit.id, [lay.id], YEAR, datetime(2025, 3, 21, 2), shown=shown)
+    db.session.commit()
+    assert _stamps(unit)["2025"] == datetime(2025, 3, 21, 2)
+    assert pub.record_results_shown(unit.id, [lay.id], YEAR, datetime(2025, 3, 22, 2), shown=shown) == []
