@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from flask import current_app, has_app_context
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
@@ -23,7 +23,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import Table, TableStyle
+from reportlab.platypus import Paragraph, Table, TableStyle
 
 from analysis.rounding import format_id
 
@@ -158,7 +158,37 @@ def numbered_canvas(footer: str):
     return NumberedCanvas
 
 
+CELL_FONT_SIZE = 8.5
+CELL_PADDING = 12  # reportlab's default 6 pt left and right padding
+
+
+def _fitted(cell, width: float, bold: bool, right: bool, color):
+    """`cell`, or, when it is a string too wide for its column, a Paragraph that wraps at its spaces.
+
+    A plain string in a Table never wraps: too wide, it runs into the next cell
+    (the Laporan SKM once printed "NRR" over "Nilai konversi"). Its explicit
+    line breaks are kept. A single word wider than the column still needs a
+    wider column (tests/pdf_tables.py measures every cell).
+    """
+    if not isinstance(cell, str) or width is None:
+        return cell
+    font = _Fonts.bold if bold else _Fonts.regular
+    lines = cell.split("\n")
+    if max(pdfmetrics.stringWidth(line, font, CELL_FONT_SIZE) for line in lines) <= width - CELL_PADDING:
+        return cell
+    style = ParagraphStyle("fitted", fontName=font, fontSize=CELL_FONT_SIZE, leading=10.5, textColor=color,
+                           alignment=TA_RIGHT if right else TA_LEFT)
+    return Paragraph("<br/>".join(para_text(line) for line in lines), style)
+
+
 def table(rows, widths, header_rows: int = 1, highlight_rows=(), align_right_from: int | None = None) -> Table:
+    _Fonts.ensure()
+    highlighted = set(highlight_rows)
+    if widths is not None:
+        rows = [[_fitted(cell, widths[c], r < header_rows or r in highlighted,
+                         align_right_from is not None and c >= align_right_from,
+                         RED if r in highlighted else colors.black) for c, cell in enumerate(row)]
+                for r, row in enumerate(rows)]
     result = Table(rows, colWidths=widths, repeatRows=header_rows)
     style = [
         ("FONT", (0, 0), (-1, -1), _Fonts.regular, 8.5),

@@ -62,7 +62,7 @@ def comparison_section(report: IkmReport, st, title: str = "Perbandingan", headi
                          format_id(c.current.value, 2), format_id(c.other.value, 2), format_id(d.difference, 2),
                          ci_text((d.low, d.high)),
                          _p_text(d.p_value), "berbeda nyata" if d.significant else "tidak nyata"])
-        story += [table(rows, [4.2 * cm, 1.6 * cm, 2 * cm, 1.5 * cm, 2.8 * cm, 1.4 * cm, 2.5 * cm],
+        story += [table(rows, [3.5 * cm, 1.6 * cm, 2.6 * cm, 1.6 * cm, 2.8 * cm, 1.4 * cm, 2.5 * cm],
                         align_right_from=1), Spacer(1, 0.2 * cm)]
         for c in report.comparisons:
             moved = [f"{code} {'naik' if d.difference > 0 else 'turun'} {format_id(abs(d.difference), 3)} "
@@ -78,6 +78,6 @@ def comparison_section(report: IkmReport, st, title: str = "Perbandingan", headi
                          format_id(pair.difference.difference, 2) if pair else "—",
                          _p_text(pair.p_holm) if pair else "—",
                          ("berbeda nyata" if pair.significant else "urutan tidak bermakna") if pair else "—"])
-        story += [Spacer(1, 0.2 * cm), table(rows, [1.8 * cm, 6.5 * cm, 3 * cm, 2 * cm, 3.2 * cm], align_right_from=2),
+        story += [Spacer(1, 0.2 * cm), table(rows, [2.1 * cm, 6.2 * cm, 3 * cm, 2 * cm, 3.2 * cm], align_right_from=2),
                   Paragraph(para_text(report.ranking.note), st["small"])]
     return story

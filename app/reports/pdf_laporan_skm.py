@@ -101,7 +101,7 @@ def pengumpulan_data(report: IkmReport, st) -> list:
                      "" if line.km_target is None else format_id(line.km_target, 0),
                      Paragraph(para_text(pdf_sections.sample_status(line.n, line.km_target)
                                          if line.km_target else "populasi belum dicatat"), st["cell"])])
-    story.append(table(rows, [6 * cm, 2.2 * cm, 2.3 * cm, 2.3 * cm, 3.2 * cm], align_right_from=1))
+    story.append(table(rows, [5.8 * cm, 2.4 * cm, 2.3 * cm, 2.3 * cm, 3.2 * cm], align_right_from=1))
     if not report.population:
         story.append(_p(pdf_sections.NO_POPULATION, st, "small"))
     story += [Paragraph("2.4 Mutu data", st["h2"]), _p(pdf_sections.flags_note(report), st)]
@@ -141,7 +141,7 @@ def analisis(report: IkmReport, st, themes: followup_report.ReportThemes) -> lis
         rows.append([str(rank), Paragraph(para_text(f"{code} {UNSUR_NAMES[code]}"), st["cell"]),
                      format_id(counts.get(code, 0), 0), format_id(head.nrr[code], 3),
                      format_id(head.nrr[code] * 25, 2), grade(head.nrr[code] * 25)[0]])
-    story.append(table(rows, [2 * cm, 7 * cm, 1.4 * cm, 1.8 * cm, 2.4 * cm, 1.4 * cm], align_right_from=2))
+    story.append(table(rows, [2.2 * cm, 6.8 * cm, 1.4 * cm, 1.8 * cm, 2.4 * cm, 1.4 * cm], align_right_from=2))
     return story + tema_kritik(themes, st)
 
 
@@ -260,7 +260,7 @@ def recorded_matrix(report: IkmReport, st) -> list:
                      Paragraph(para_text(a.pic), st["cell"]),
                      Paragraph(para_text(followup_report.timing(a)), st["cell"]),
                      Paragraph(para_text(status), st["cell"])])
-    story.append(table(rows, [2.4 * cm, 3.6 * cm, 4 * cm, 2.4 * cm, 2.6 * cm, 2 * cm]))
+    story.append(table(rows, [2.5 * cm, 3.4 * cm, 3.9 * cm, 2.4 * cm, 2.5 * cm, 2.3 * cm]))
     return story
 
 

@@ -125,7 +125,7 @@ def unsur(report: IkmReport, st, title: str = "2. Nilai per unsur") -> list:
     rows.append(["", "IKM (jumlah NRR tertimbang)", format_id(head.n_respondents, 0), "",
                  format_id(head.index, 3), format_id(head.score, 2)])
     story = [Paragraph(para_text(title), st["h1"]),
-             table(rows, [1.2 * cm, 7.6 * cm, 1.3 * cm, 1.9 * cm, 2.2 * cm, 1.8 * cm], highlight_rows=highlight,
+             table(rows, [1.4 * cm, 7.4 * cm, 1.3 * cm, 1.9 * cm, 2.2 * cm, 1.8 * cm], highlight_rows=highlight,
                    align_right_from=2),
              Paragraph("n: responden yang menjawab unsur itu.", st["small"]),
              Spacer(1, 0.2 * cm)]
@@ -151,7 +151,7 @@ def layanan(report: IkmReport, st, title: str = "3. IKM per layanan") -> list:
                      "" if line.population is None else format_id(line.population, 0),
                      "" if line.km_target is None else format_id(line.km_target, 0)])
     story = [Paragraph(para_text(title), st["h1"]),
-             table(rows, [4.9 * cm, 1.9 * cm, 1.3 * cm, 1.4 * cm, 1.1 * cm, 2.8 * cm, 1.3 * cm, 1.8 * cm],
+             table(rows, [4.7 * cm, 1.9 * cm, 1.3 * cm, 1.4 * cm, 1.3 * cm, 2.8 * cm, 1.3 * cm, 1.8 * cm],
                    align_right_from=2),
              *[Paragraph(para_text(note), st["small"]) for note in layanan_caution_notes(report)]]
     missing = [line for line in report.lines if not line.population]

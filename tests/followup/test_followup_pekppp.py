@@ -19,6 +19,7 @@ from app.models import SkmResponse
 from app.models.indicator import ServicePopulation
 from tests.factories import blank_pdf
 from tests.helpers import login
+from tests.pdf_tables import overflowing_cells, recorded_tables
 
 
 @pytest.fixture()
@@ -133,3 +134,12 @@ def test_follow_up_pages_link_the_pack(client, world):
     for page in ("/tindak-lanjut/", "/tindak-lanjut/publikasi"):
         html = client.get(f"{page}?unit={world['dayasos'].id}&periode=2025").get_data(as_text=True)
         assert link in html, page
+
+
+def test_pack_pdf_tables_fit_their_columns(app, world):
+    """The laporan, the RTL and the publication PDFs of the pack: no cell runs into its neighbour."""
+    with recorded_tables() as tables:
+        pekppp_pack.build_pack(world["dayasos"], parse_period("2025"), app.instance_path)
+    assert len(tables) >= 8
+    problems = overflowing_cells(tables)
+    assert problems == [], "\n".join(problems)
