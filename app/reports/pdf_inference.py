@@ -62,7 +62,7 @@ def comparison_section(report: IkmReport, st, title: str = "Perbandingan", headi
                          format_id(c.current.value, 2), format_id(c.other.value, 2), format_id(d.difference, 2),
                          ci_text((d.low, d.high)),
                          _p_text(d.p_value), "berbeda nyata" if d.significant else "tidak nyata"])
-        story += [table(rows, [3.5 * cm, 1.6 * cm, 2.6 * cm, 1.6 * cm, 2.8 * cm, 1.4 * cm, 2.5 * cm],
+        story += [table(rows, [3.2 * cm, 1.4 * cm, 2.6 * cm, 1.6 * cm, 2.8 * cm, 1.7 * cm, 2.7 * cm],
                         align_right_from=1), Spacer(1, 0.2 * cm)]
         for c in report.comparisons:
             moved = [f"{code} {'naik' if d.difference > 0 else 'turun'} {format_id(abs(d.difference), 3)} "
