@@ -6,8 +6,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from app.core import transaction
-from app.webhooks import outbox, queue, subscriptions
+from app.core import jobs, transaction
+from app.webhooks import outbox, subscriptions
 
 
 class Receiver:
@@ -49,11 +49,11 @@ def receiver():
 @pytest.fixture()
 def memory_queue(app, monkeypatch):
     """A fresh in-memory huey for this test (the app's default would be a file under instance/)."""
-    monkeypatch.setitem(app.config, "WEBHOOK_QUEUE_URL", "memory://")
-    monkeypatch.delitem(app.extensions, queue.EXTENSION, raising=False)
-    huey = queue.get(app)
+    monkeypatch.setitem(app.config, "JOB_QUEUE_URL", "memory://")
+    monkeypatch.delitem(app.extensions, jobs.EXTENSION, raising=False)
+    huey = jobs.get(app)
     yield huey
-    app.extensions.pop(queue.EXTENSION, None)
+    app.extensions.pop(jobs.EXTENSION, None)
 
 
 @pytest.fixture(autouse=True)
