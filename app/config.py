@@ -94,6 +94,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Queued or running export jobs one user may have at once; finished files are kept this many days.
         "EXPORT_MAX_ACTIVE": int(os.environ.get("EXPORT_MAX_ACTIVE", "3")),
         "EXPORT_KEEP_DAYS": int(os.environ.get("EXPORT_KEEP_DAYS", "7")),
+        # Seconds a claimed webhook delivery is left to its worker before a sweep may retry it (a dead worker).
+        "WEBHOOK_LEASE_SECONDS": float(os.environ.get("WEBHOOK_LEASE_SECONDS", "120")),
         # Seconds another process may keep believing nobody subscribes to an event (app.webhooks.outbox).
         "WEBHOOK_LOOKUP_TTL": float(os.environ.get("WEBHOOK_LOOKUP_TTL", "30")),
     }
