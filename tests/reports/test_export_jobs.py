@@ -323,3 +323,21 @@ def test_the_command_line_still_writes_directly_and_streams(app, world, queue, t
     assert out.read_bytes() == inline
     assert isinstance(seen[0], types.GeneratorType)  # chunks written as they come, never joined in memory
     assert db.session.scalar(select(func.count(ExportJob.id))) == 0 and queue.pending_count() == 0
+
+
+def test_an_unreachable_queue_leaves_the_job_waiting_for_the_sweep(app, client, world, queue, monkeypatch):
+    def broken(name, *args):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(jobs, "enqueue", broken)
+    login(client, "analis@x.id")
+    job_id = _request(client)  # the user still gets the job page, not an error
+    assert _job(job_id).status == "antri" and queue.pending_count() == 0
+    monkeypatch.undo()
+    monkeypatch.setitem(app.config, "JOB_QUEUE_URL", "memory://")
+    app.extensions[jobs.EXTENSION] = queue
+    db.session.execute(text("UPDATE export_job SET updated_at = :t"), {"t": utcnow() - timedelta(minutes=11)})
+    db.session.commit()
+    assert export_jobs.sweep(app)["requeued"] == 1
+    queue.execute(queue.dequeue())
+    assert _job(job_id).status == "selesai"
