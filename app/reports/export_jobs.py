@@ -245,8 +245,9 @@ def sweep(app: Flask) -> dict[str, int]:
         transaction.commit()
         for job_id in lost:
             jobs.enqueue(RUN, job_id)
-        for part in folder(app.instance_path).glob("*.part") if stale else ():
-            if part.name.split("-", 1)[0] in {str(i) for i in stale}:
+        dead = {str(job_id) for job_id in stale}
+        for part in folder(app.instance_path).glob("*.part"):  # what the dead workers left half-written
+            if part.name.split("-", 1)[0] in dead:
                 part.unlink(missing_ok=True)
     return {"requeued": len(lost), "failed": len(stale), "deleted": len(expired)}
 
