@@ -24,7 +24,7 @@ seed: migrate
 
 run: seed
 	@$(FLASK) demo-info --base-url http://$(HOST):$(PORT)
-	@# The webhook worker (huey consumer) runs beside the server and stops with it.
+	@# The job queue's worker (huey consumer: webhooks, large exports) runs beside the server and stops with it.
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --worker-class gthread --workers 1 --threads 8 --keep-alive 5 \
 		--bind $(HOST):$(PORT) --access-logfile - wsgi:app

@@ -5,6 +5,7 @@ from flask import Flask
 
 from app import admin, api, auth, followup, home, indicators, monitoring, reports, skm, webhooks
 from app.config import build_config
+from app.core.commands import add_worker_command
 from app.core.errors import init_error_handlers
 from app.core.labels import init_app as init_labels
 from app.core.parsing import init_app as init_parsing
@@ -33,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_labels(app)
     init_parsing(app)  # before the blueprints: their `<int:>` rules use its converter
     _init_features(app)
+    add_worker_command(app)
     init_static_assets(app)
     return app
 

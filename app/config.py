@@ -85,8 +85,17 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "GPS_ACCURACY_WARN_METERS": float(os.environ.get("GPS_ACCURACY_WARN_METERS", "100")),
         "INCOME_SANITY_MAX": int(os.environ.get("INCOME_SANITY_MAX", "100000000")),
         "PENDAMPING_PERIOD_KIND": os.environ.get("PENDAMPING_PERIOD_KIND", "year"),
-        # Webhook job queue (huey): unset = SQLite file instance/webhooks-queue.db; redis://… in production.
+        # The job queue (huey, app.core.jobs) for webhooks and large exports: unset = SQLite file
+        # instance/jobs-queue.db; redis://host:6379/1 in production. WEBHOOK_QUEUE_URL is its older name.
+        "JOB_QUEUE_URL": os.environ.get("JOB_QUEUE_URL") or os.environ.get("WEBHOOK_QUEUE_URL") or None,
         "WEBHOOK_QUEUE_URL": os.environ.get("WEBHOOK_QUEUE_URL") or None,
+        # A CSV or XLSX response export of more rows than this runs as a queued job (app.reports.export_jobs).
+        "EXPORT_QUEUE_THRESHOLD": int(os.environ.get("EXPORT_QUEUE_THRESHOLD", "100000")),
+        # Queued or running export jobs one user may have at once; finished files are kept this many days.
+        "EXPORT_MAX_ACTIVE": int(os.environ.get("EXPORT_MAX_ACTIVE", "3")),
+        "EXPORT_KEEP_DAYS": int(os.environ.get("EXPORT_KEEP_DAYS", "7")),
+        # Seconds a claimed webhook delivery is left to its worker before a sweep may retry it (a dead worker).
+        "WEBHOOK_LEASE_SECONDS": float(os.environ.get("WEBHOOK_LEASE_SECONDS", "120")),
         # Seconds another process may keep believing nobody subscribes to an event (app.webhooks.outbox).
         "WEBHOOK_LOOKUP_TTL": float(os.environ.get("WEBHOOK_LOOKUP_TTL", "30")),
     }

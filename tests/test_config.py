@@ -64,3 +64,18 @@ def test_forwarded_for_is_ignored_unless_proxies_are_trusted(tmp_path):
     proxied = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.db",
                           "TRUSTED_PROXY_COUNT": 1})
     assert _client_address(proxied) == "10.1.2.3"  # the rate limiter keys on the real phone
+
+
+def test_the_job_queue_url_falls_back_to_the_older_webhook_name(monkeypatch, tmp_path):
+    from app.config import build_config
+
+    monkeypatch.delenv("JOB_QUEUE_URL", raising=False)
+    monkeypatch.setenv("WEBHOOK_QUEUE_URL", "redis://old:6379/1")
+    assert build_config(str(tmp_path))["JOB_QUEUE_URL"] == "redis://old:6379/1"
+    monkeypatch.setenv("JOB_QUEUE_URL", "redis://new:6379/2")
+    assert build_config(str(tmp_path))["JOB_QUEUE_URL"] == "redis://new:6379/2"
+    monkeypatch.delenv("WEBHOOK_QUEUE_URL")
+    monkeypatch.delenv("JOB_QUEUE_URL")
+    config = build_config(str(tmp_path))
+    assert config["JOB_QUEUE_URL"] is None and config["EXPORT_QUEUE_THRESHOLD"] == 100_000
+    assert (config["EXPORT_MAX_ACTIVE"], config["EXPORT_KEEP_DAYS"]) == (3, 7)

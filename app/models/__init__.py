@@ -2,6 +2,7 @@
 from app.models.api_token import ApiToken
 from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
+from app.models.export_job import ExportJob
 from app.models.followup import (
     KritikTheme,
     KritikTriage,
@@ -25,5 +26,6 @@ __all__ = [
     "PendampingCheck", "PendampingType", "PovertyLine", "Umk",
     "Indicator", "IndicatorManualValue", "IndicatorTarget", "ServicePopulation", "SkmProfileCount", "SkmSummary",
     "SkmSummaryCross", "RtlAction", "RtlSetting", "KritikTheme", "KritikTriage",
-    "PublicationRecord", "PublicResultsShown", "ApiToken", "WebhookDelivery", "WebhookEvent", "WebhookSubscription",
+    "PublicationRecord", "PublicResultsShown", "ApiToken", "ExportJob", "WebhookDelivery", "WebhookEvent",
+    "WebhookSubscription",
 ]

@@ -10,10 +10,13 @@ from app.models import Layanan, ServicePopulation
 
 
 def init_app(app: Flask) -> None:
-    from app.reports import cli, public_routes, routes
+    from app.core import jobs
+    from app.reports import cli, export_jobs, public_routes, routes
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(public_routes.bp)
     add_report_command(app, cli.report_ikm)
     register_scope(ServicePopulation, lambda user: ServicePopulation.layanan_id.in_(
         select(Layanan.id).where(unit_clause(Layanan.unit_id, user))))
+    export_jobs.register_scope_for_jobs()
+    jobs.register(app, export_jobs.add_tasks)

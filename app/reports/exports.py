@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -155,8 +155,24 @@ def iter_response_rows(layanan_ids: list[int], period: Period, exclude_flagged: 
 
 # ---- CSV ------------------------------------------------------------------------------
 
+def counted(rows: Iterable[tuple], progress: Callable[[int], object] | None, every: int | None = None
+            ) -> Iterator[tuple]:
+    """`rows` unchanged, telling `progress` how many have passed every `every` rows and at the end
+    (a queued export's progress bar, app.reports.export_jobs); without `progress`, `rows` itself."""
+    if progress is None:
+        yield from rows
+        return
+    every, done = every or BATCH, 0
+    for row in rows:
+        yield row
+        done += 1
+        if done % every == 0:
+            progress(done)
+    progress(done)
+
+
 def response_csv_chunks(layanan_ids: list[int], period: Period, exclude_flagged: bool = False,
-                        fmt: str = "csv") -> Iterator[str]:
+                        fmt: str = "csv", progress: Callable[[int], object] | None = None) -> Iterator[str]:
     """The response export as CSV text chunks, the same bytes on every database.
 
     On PostgreSQL the server formats the rows (COPY (SELECT ...) TO STDOUT,
@@ -164,10 +180,11 @@ def response_csv_chunks(layanan_ids: list[int], period: Period, exclude_flagged:
     relays blocks: hundreds of thousands of rows a second in constant memory
     (issue 17). Elsewhere the rows stream from a server-side cursor through
     csv_chunks. tests/reports/test_export_scale.py checks both give identical text.
+    `progress(rows so far)` is called as the rows pass (every block or BATCH rows, and at the end).
     """
     if layanan_ids and report_db.engine().dialect.name == "postgresql":
-        return _pg_copy_chunks(layanan_ids, period, exclude_flagged, fmt)
-    return csv_chunks(iter_response_rows(layanan_ids, period, exclude_flagged), fmt=fmt)
+        return _pg_copy_chunks(layanan_ids, period, exclude_flagged, fmt, progress)
+    return csv_chunks(counted(iter_response_rows(layanan_ids, period, exclude_flagged), progress), fmt=fmt)
 
 
 def _sql_text(column):
@@ -222,7 +239,8 @@ def _copy_query(layanan_ids: list[int], period: Period, exclude_flagged: bool) -
 COPY_BLOCK = 256 * 1024  # bytes relayed per chunk
 
 
-def _pg_copy_chunks(layanan_ids: list[int], period: Period, exclude_flagged: bool, fmt: str) -> Iterator[str]:
+def _pg_copy_chunks(layanan_ids: list[int], period: Period, exclude_flagged: bool, fmt: str,
+                    progress: Callable[[int], object] | None = None) -> Iterator[str]:
     spec = CSV_FORMATS[fmt]
     engine = report_db.engine()
     query = str(_copy_query(layanan_ids, period, exclude_flagged).compile(
@@ -236,7 +254,7 @@ def _pg_copy_chunks(layanan_ids: list[int], period: Period, exclude_flagged: boo
     connection = db.session.connection(bind_arguments={"bind": engine})
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(sql) as copy:
-        block, size = [], 0
+        block, size, done = [], 0, 0
         # PostgreSQL sends one CopyData message per row, ending in "\n" (a newline inside a
         # kritik stays inside its quotes): the row terminator becomes csv_chunks' "\r\n".
         for data in copy:
@@ -244,10 +262,16 @@ def _pg_copy_chunks(layanan_ids: list[int], period: Period, exclude_flagged: boo
             block.append(row[:-1])
             size += len(row) + 1
             if size >= COPY_BLOCK:
+                done += len(block)
                 yield (b"\r\n".join(block) + b"\r\n").decode()
                 block, size = [], 0
+                if progress is not None:
+                    progress(done)
         if block:
+            done += len(block)
             yield (b"\r\n".join(block) + b"\r\n").decode()
+        if progress is not None:
+            progress(done)
 
 
 def _csv_cell(value, decimal: str) -> str:

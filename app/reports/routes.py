@@ -29,13 +29,14 @@ from analysis.ikm import UNSUR
 from analysis.rounding import format_id
 from app.core.errors import error_response
 from app.core.links import with_query
+from app.core.local_time import datetime_id
 from app.core.parsing import arg_int
 from app.core.periods import current_period, parse_period
 from app.core.scoping import get_scoped_or_404, role_required
 from app.core.transaction import commit
 from app.models import Layanan
 from app.reports import dashboard as dashboard_data
-from app.reports import downloads, populations, scope, svg_charts
+from app.reports import downloads, export_jobs, populations, scope, svg_charts
 from app.reports.respondents import PROFILE_LABELS
 from app.reports.rollup import IkmReport
 from forms.reports import PopulationForm, ReportFilterForm
@@ -131,8 +132,17 @@ def ikm_export(fmt: str):
         chosen = _resolve(form)
     except scope.BadFilter as err:
         return error_response(400, err.message)
-    result = downloads.download(chosen, parse_period(form.period.data), fmt,
-                                exclude_flagged=bool(form.exclude_flagged.data),
+    period, exclude_flagged = parse_period(form.period.data), bool(form.exclude_flagged.data)
+    try:
+        job = export_jobs.queue_if_large(current_user, chosen, period, fmt, exclude_flagged=exclude_flagged,
+                                         threshold=current_app.config["EXPORT_QUEUE_THRESHOLD"],
+                                         max_active=current_app.config["EXPORT_MAX_ACTIVE"])
+    except export_jobs.TooManyJobs as err:
+        return error_response(429, err.message)
+    if job is not None:  # too large to stream inside a request: the worker writes it
+        commit()
+        return redirect(url_for("reports.export_job", job_id=job.id))
+    result = downloads.download(chosen, period, fmt, exclude_flagged=exclude_flagged,
                                 instance_path=current_app.instance_path)
     if result.document is not None:
         return jsonify(result.document)
@@ -145,6 +155,44 @@ def ikm_export(fmt: str):
     response = Response(body, mimetype=result.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     return response
+
+
+# ---- large exports, written by the worker (app.reports.export_jobs) ---------------------------
+
+@bp.get("/ekspor", endpoint="export_jobs")
+def export_jobs_page():
+    return render_template("reports/export_jobs.html", job=None, jobs=export_jobs.recent(current_user),
+                           labels=export_jobs.STATUS_LABELS, when=datetime_id,
+                           threshold=current_app.config["EXPORT_QUEUE_THRESHOLD"])
+
+
+@bp.get("/ekspor/<int:job_id>", endpoint="export_job")
+def export_job_page(job_id: int):
+    job = export_jobs.get(job_id, current_user)
+    return render_template("reports/export_jobs.html", job=job, jobs=export_jobs.recent(current_user),
+                           labels=export_jobs.STATUS_LABELS, when=datetime_id,
+                           keep_days=current_app.config["EXPORT_KEEP_DAYS"])
+
+
+@bp.get("/ekspor/<int:job_id>/unduh", endpoint="export_job_file")
+def export_job_file(job_id: int):
+    found = export_jobs.file_for(job_id, current_user, current_app.instance_path)
+    if found is None:
+        abort(404)
+    job, path = found
+    return send_file(path, as_attachment=True, download_name=job.filename, mimetype=downloads.mimetype(job.format))
+
+
+@bp.post("/ekspor/<int:job_id>/ulang", endpoint="export_job_retry")
+def export_job_retry(job_id: int):
+    try:
+        export_jobs.retry(job_id, current_user, max_active=current_app.config["EXPORT_MAX_ACTIVE"])
+    except (export_jobs.TooManyJobs, export_jobs.NotRetryable) as err:
+        flash(err.message, "error")
+        return redirect(url_for("reports.export_job", job_id=job_id))
+    commit()
+    flash("Ekspor diantrekan ulang.", "success")
+    return redirect(url_for("reports.export_job", job_id=job_id))
 
 
 # ---- service populations (admin) ----------------------------------------------------------

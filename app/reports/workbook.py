@@ -113,12 +113,13 @@ def kamus_rows() -> list[tuple]:
     return rows + exports.kamus_rows()
 
 
-def write_report_xlsx(report: IkmReport, target, generated_at=None) -> int:
+def write_report_xlsx(report: IkmReport, target, generated_at=None, progress=None) -> int:
+    """The workbook, its Responden rows streamed from the database; `progress(rows so far)` as they pass."""
     ids = [line.id for line in report.lines]
     return write_xlsx(target, [
         Sheet("Ringkasan", SUMMARY_COLUMNS, summary_rows(report)),
         Sheet("Responden", exports.RESPONSE_COLUMNS,
-              exports.iter_response_rows(ids, report.period, report.exclude_flagged)),
+              exports.counted(exports.iter_response_rows(ids, report.period, report.exclude_flagged), progress)),
         Sheet("RTL", followup_report.RTL_COLUMNS, followup_report.rtl_rows(report)),
         Sheet("Keterangan", INFO_COLUMNS, info_rows(report, generated_at), codes_row=False),
         Sheet("Kamus", exports.KAMUS_COLUMNS, kamus_rows(), codes_row=False),

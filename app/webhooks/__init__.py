@@ -6,9 +6,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.webhooks import admin_routes, cli, outbox, subscriptions
+    from app.core import jobs
+    from app.webhooks import admin_routes, cli, outbox, queue, subscriptions
 
     app.register_blueprint(admin_routes.bp)
     cli.register(app)
     subscriptions.register_scopes()
     outbox.watch()
+    jobs.register(app, queue.add_tasks)

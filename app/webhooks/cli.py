@@ -1,4 +1,4 @@
-"""Webhook commands: `webhook add`, `webhook list`, and `worker` (the huey consumer, foreground)."""
+"""Webhook commands: `webhook add`, `webhook list` (the worker that sends them is app.core.commands' `worker`)."""
 from __future__ import annotations
 
 import click
@@ -6,12 +6,11 @@ from flask import Flask, current_app
 
 from app.core import transaction
 from app.models.webhook import EVENTS
-from app.webhooks import queue, subscriptions
+from app.webhooks import subscriptions
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(webhook)
-    app.cli.add_command(worker)
 
 
 @click.group("webhook")
@@ -46,9 +45,3 @@ def list_() -> None:
         state = "aktif" if row.active else "nonaktif"
         click.echo(f"#{row.id}\t{row.unit.code}\t{state}\t{row.url}\t{','.join(row.events)}")
 
-
-@click.command("worker")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Jumlah thread pengirim")
-def worker(workers: int) -> None:
-    """Jalankan pengirim webhook (konsumen huey) di latar depan."""
-    queue.run_worker(current_app._get_current_object(), workers)

@@ -89,16 +89,23 @@ def backoff(attempts: int) -> timedelta:
     return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
 
 
+def lease() -> timedelta:
+    """How long a claimed delivery is left to its worker before a sweep may try it again."""
+    seconds = current_app.config.get("WEBHOOK_LEASE_SECONDS")
+    return timedelta(seconds=float(seconds)) if seconds else LEASE
+
+
 def claim(delivery_id: int, now: datetime) -> bool:
     """Take a pending, due delivery for one attempt: one conditional UPDATE, so of two workers (the
     queued task and the sweep, or two hosts) exactly one wins, on SQLite as on PostgreSQL. The claim
-    pushes next_attempt_at one LEASE ahead: if this worker dies before recording the outcome, a later
-    sweep tries again (nothing is lost; a receiver may see the event twice and dedupes on its id)."""
+    pushes next_attempt_at one lease (WEBHOOK_LEASE_SECONDS, default LEASE) ahead: if this worker dies
+    before recording the outcome, a later sweep tries again (nothing is lost; a receiver may see the
+    event twice and dedupes on its id)."""
     result = db.session.execute(
         update(WebhookDelivery)
         .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending",
                WebhookDelivery.next_attempt_at <= now)
-        .values(next_attempt_at=now + LEASE)
+        .values(next_attempt_at=now + lease())
         .execution_options(synchronize_session=False))
     return result.rowcount == 1
 

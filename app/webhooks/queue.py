@@ -1,5 +1,5 @@
-"""The job queue (huey): SQLite file under instance/ by default, Redis in production
-(WEBHOOK_QUEUE_URL=redis://…), memory for tests.
+"""The webhook tasks on the app's job queue (app.core.jobs): one delivery attempt per message, and
+a sweep each minute.
 
 After a commit that wrote deliveries, each delivery id is enqueued (app.webhooks.outbox hooks).
 The outbox row, not the queue message, is the truth: a periodic task sweeps every pending, due
@@ -9,28 +9,16 @@ the event, and a retry is simply the row's next_attempt_at coming due.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from flask import Flask, current_app
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, crontab
 
-from app.core import transaction
+from app.core import jobs, transaction
 from app.models import utcnow
 from app.webhooks import delivery
 
-EXTENSION = "webhooks_queue"
+DELIVER = "webhooks.deliver"
 log = logging.getLogger(__name__)
-
-
-def _storage(app: Flask) -> Huey:
-    url = app.config.get("WEBHOOK_QUEUE_URL") or ""
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("pantau-webhooks", url=url, results=False)
-    if url == "memory://":
-        return MemoryHuey("pantau-webhooks", results=False)
-    path = url.removeprefix("sqlite:///") if url else str(Path(app.instance_path) / "webhooks-queue.db")
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("pantau-webhooks", filename=path, results=False)
 
 
 def attempt(app: Flask, delivery_id: int) -> str | None:
@@ -59,15 +47,10 @@ def sweep(app: Flask) -> int:
     return len(ids)
 
 
-def get(app: Flask) -> Huey:
-    """The app's huey, built on first use (tests move instance_path after create_app)."""
-    huey = app.extensions.get(EXTENSION)
-    if huey is not None:
-        return huey
-    huey = _storage(app)
-    huey.immediate = bool(app.config.get("WEBHOOK_QUEUE_IMMEDIATE", False))
+def add_tasks(app: Flask, huey: Huey) -> dict:
+    """The webhook tasks (registered from init_app through app.core.jobs.register)."""
 
-    @huey.task(name="webhooks.deliver")
+    @huey.task(name=DELIVER)
     def deliver_task(delivery_id: int) -> None:
         attempt(app, delivery_id)
 
@@ -75,13 +58,11 @@ def get(app: Flask) -> Huey:
     def sweep_task() -> None:
         sweep(app)
 
-    huey.deliver_task = deliver_task
-    app.extensions[EXTENSION] = huey
-    return huey
+    return {DELIVER: deliver_task, "webhooks.sweep": sweep_task}
 
 
 def enqueue(ids) -> None:
-    task = get(current_app._get_current_object()).deliver_task
+    task = jobs.task(current_app._get_current_object(), DELIVER)
     for delivery_id in ids:
         task(delivery_id)
 
@@ -93,10 +74,3 @@ def enqueue_after_commit(ids) -> None:
         enqueue(ids)
     except Exception:  # noqa: BLE001 - Redis down, disk full…: the outbox row stays pending
         log.warning("webhook: antrean tidak dapat dihubungi; pengiriman menunggu sapuan berikutnya", exc_info=True)
-
-
-def run_worker(app: Flask, workers: int) -> None:
-    """The consumer in the foreground (`flask --app wsgi worker`), logging to stderr."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    consumer = get(app).create_consumer(workers=workers, worker_type="thread", periodic=True)
-    consumer.run()

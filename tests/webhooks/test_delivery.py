@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.core import transaction
+from app.core import jobs, transaction
 from app.extensions import db
 from app.models import WebhookDelivery, WebhookEvent
 from app.webhooks import delivery, queue, signing, subscriptions
@@ -189,11 +189,17 @@ def test_two_workers_racing_for_one_delivery_send_it_once(app, client, layanan, 
 def test_the_queue_is_sqlite_under_instance_by_default_and_redis_when_configured(app, monkeypatch):
     from huey import RedisHuey, SqliteHuey
 
-    monkeypatch.delitem(app.extensions, queue.EXTENSION, raising=False)
+    monkeypatch.delitem(app.extensions, jobs.EXTENSION, raising=False)
+    monkeypatch.setitem(app.config, "JOB_QUEUE_URL", None)
     monkeypatch.setitem(app.config, "WEBHOOK_QUEUE_URL", None)
-    default = queue.get(app)
+    default = jobs.get(app)
     assert isinstance(default, SqliteHuey) and default.storage.filename.startswith(app.instance_path)
-    app.extensions.pop(queue.EXTENSION)
-    monkeypatch.setitem(app.config, "WEBHOOK_QUEUE_URL", "redis://127.0.0.1:6399/1")
-    assert isinstance(queue.get(app), RedisHuey)  # no connection is made until a task is queued
-    app.extensions.pop(queue.EXTENSION)
+    assert {queue.DELIVER, "webhooks.sweep", "exports.run", "exports.sweep"} <= set(default.pantau_tasks)
+    app.extensions.pop(jobs.EXTENSION)
+    monkeypatch.setitem(app.config, "JOB_QUEUE_URL", "redis://127.0.0.1:6399/1")
+    assert isinstance(jobs.get(app), RedisHuey)  # no connection is made until a task is queued
+    app.extensions.pop(jobs.EXTENSION)
+    monkeypatch.setitem(app.config, "JOB_QUEUE_URL", None)
+    monkeypatch.setitem(app.config, "WEBHOOK_QUEUE_URL", "redis://127.0.0.1:6399/1")  # the older name still works
+    assert isinstance(jobs.get(app), RedisHuey)
+    app.extensions.pop(jobs.EXTENSION)
