@@ -189,6 +189,8 @@ class _Translator(AstToSqlAlchemyCoreVisitor):
             return ~self.condition(node.operand)
         if isinstance(node, ast.Compare):
             return self.visit(node)
+        if isinstance(node, ast.Call | ast.BinOp | ast.Attribute | ast.CollectionLambda):
+            self.generic_visit(node)
         raise BadQuery("$filter harus berupa perbandingan, misalnya period eq '2025-03'.")
 
     def _prop(self, node: ast.Identifier):
@@ -204,6 +206,9 @@ class _Translator(AstToSqlAlchemyCoreVisitor):
 
     def visit_Compare(self, node: ast.Compare) -> ColumnElement:
         left, right, comparator = node.left, node.right, node.comparator
+        for side in (left, right):
+            if isinstance(side, ast.Call | ast.BinOp | ast.Attribute | ast.CollectionLambda | ast.UnaryOp):
+                self.generic_visit(side)
         if not isinstance(left, ast.Identifier) and isinstance(right, ast.Identifier) \
                 and not isinstance(comparator, ast.In):
             left, right = right, left
