@@ -112,11 +112,14 @@ def secret_from_header(header: str, *, allow_basic: bool = False) -> str | None:
     if scheme.lower() != "basic" or not allow_basic or len(value) > 1000:
         return None
     try:
-        decoded = base64.b64decode(value, validate=True).decode("utf-8")
+        decoded = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
         return None
-    _, colon, password = decoded.partition(":")
-    return password.strip() or None if colon else None
+    # Split the bytes: the ignored user name may be in any encoding (Windows sends Latin-1).
+    _, colon, password = decoded.partition(b":")
+    if not colon or not password.isascii():
+        return None
+    return password.decode("ascii").strip() or None
 
 
 def user_by_email(email: str) -> User | None:

@@ -46,7 +46,7 @@ def _answer(work, set_name: str):
         return error_response(403, FORBIDDEN.format(set_name))
 
 
-@bp.get("/")
+@bp.get("/", strict_slashes=False)  # /odata/v1 too: a redirect could lose Excel's credentials
 def service_document():
     return _json(metadata.service_document(current_user, _root()))
 

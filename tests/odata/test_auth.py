@@ -29,6 +29,10 @@ def test_bearer_and_basic_with_any_user_name(client, tree, make_user):
         answer = client.get(FEED, headers=headers)
         assert answer.status_code == 200, headers
         assert answer.json["value"] == []
+    latin1 = base64.b64encode("Dévi:".encode("latin-1") + secret.encode()).decode()
+    assert client.get(FEED, headers={"Authorization": f"Basic {latin1}"}).status_code == 200
+    no_slash = client.get("/odata/v1", headers=basic(secret))
+    assert no_slash.status_code == 200 and no_slash.json["@odata.context"].endswith("/odata/v1/$metadata")
 
 
 def test_refusals_are_401_with_a_basic_challenge(client, tree, make_user):
