@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app import admin, api, auth, followup, home, indicators, monitoring, reports, skm, webhooks
+from app import admin, api, auth, followup, home, indicators, monitoring, odata, reports, skm, webhooks
 from app.config import build_config
 from app.core.commands import add_worker_command
 from app.core.errors import init_error_handlers
@@ -15,7 +15,7 @@ from app.db_setup import init_database
 from app.extensions import csrf, db, limiter, login_manager, migrate
 
 # Every feature of the product, each a package with an init_app (docs/ARCHITECTURE.md).
-FEATURES = (home, auth, admin, skm, monitoring, reports, indicators, followup, api, webhooks)
+FEATURES = (home, auth, admin, skm, monitoring, reports, indicators, followup, api, webhooks, odata)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app"
-FEATURES = ("home", "auth", "admin", "skm", "monitoring", "reports", "indicators", "followup", "api", "webhooks")
+FEATURES = ("home", "auth", "admin", "skm", "monitoring", "reports", "indicators", "followup", "api", "webhooks",
+            "odata")
 ENTRY_POINTS = ("routes.py", "admin_routes.py", "public_routes.py", "cli.py")
 MAX_LINES = 400
 

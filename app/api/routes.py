@@ -36,14 +36,22 @@ docs_bp = FlaskBlueprint("api_docs", __name__, url_prefix="/api/v1")
 
 
 def authenticate_request():
-    """App-wide before_request: on API paths, the bearer token (and only it) names the user."""
+    """App-wide before_request: on API paths, the token (and only it) names the user.
+
+    /api/ takes it as `Authorization: Bearer`; /odata/ also as the password of Basic auth, because
+    Excel and Power BI can send only that (the user name is ignored: any text, e.g. one's email).
+    """
     if not request.path.startswith(PREFIXES) or request.endpoint in OPEN_ENDPOINTS:
         return None
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    token = tokens.authenticate(secret.strip()) if scheme.lower() == "bearer" else None
+    secret = tokens.secret_from_header(request.headers.get("Authorization", ""),
+                                       allow_basic=request.path.startswith("/odata/"))
+    token = tokens.authenticate(secret) if secret else None
     if token is None:
         transaction.rollback()
-        return error_response(401, UNAUTHORISED)
+        refused = error_response(401, UNAUTHORISED)
+        if request.path.startswith("/odata/"):  # Excel and Power BI ask for "Dasar" credentials on this
+            refused.headers["WWW-Authenticate"] = 'Basic realm="Pantau OData", charset="UTF-8"'
+        return refused
     transaction.commit()  # last_used_at, written at most once a minute
     for item in parse_many(current_app.config["API_RATE_LIMIT"]):
         if not limiter.limiter.hit(item, "api-token", str(token.id)):

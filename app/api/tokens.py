@@ -6,6 +6,8 @@ slow KDF: the secret has 256 bits of entropy, so a stolen hash cannot be brute-f
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -98,6 +100,26 @@ def authenticate(secret: str, now: datetime | None = None) -> ApiToken | None:
         token.last_used_at = now
         db.session.flush()
     return token
+
+
+def secret_from_header(header: str, *, allow_basic: bool = False) -> str | None:
+    """The token in an Authorization header: `Bearer <token>`, or with `allow_basic` (the OData feed)
+    `Basic base64(<any user name>:<token>)`. None for anything else; the secret is not checked here."""
+    scheme, _, value = header.partition(" ")
+    value = value.strip()
+    if scheme.lower() == "bearer":
+        return value or None
+    if scheme.lower() != "basic" or not allow_basic or len(value) > 1000:
+        return None
+    try:
+        decoded = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    # Split the bytes: the ignored user name may be in any encoding (Windows sends Latin-1).
+    _, colon, password = decoded.partition(b":")
+    if not colon or not password.isascii():
+        return None
+    return password.decode("ascii").strip() or None
 
 
 def user_by_email(email: str) -> User | None:

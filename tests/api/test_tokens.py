@@ -1,6 +1,7 @@
-"""API tokens: shown once, hashed at rest, revocable, expiring; only good for /api/."""
+"""API tokens: shown once, hashed at rest, revocable, expiring; only good for /api/ and /odata/."""
 from __future__ import annotations
 
+import base64
 import hashlib
 from datetime import timedelta
 
@@ -107,15 +108,18 @@ def test_session_cookie_never_works_for_the_api(client, tree, make_user):
     make_user("a@x.id", "admin", tree["root"])
     login(client, "a@x.id")
     assert client.get("/beranda").status_code == 200
-    answer = client.get("/api/v1/units")
-    assert answer.status_code == 401 and answer.mimetype == "application/problem+json"
+    for path in ("/api/v1/units", "/odata/v1/", "/odata/v1/JawabanSkm"):
+        answer = client.get(path)
+        assert answer.status_code == 401 and answer.mimetype == "application/problem+json", path
 
 
 def test_token_never_works_for_pages(client, tree, make_user):
     user = make_user("a@x.id", "admin", tree["root"])
     secret = token_for(user, scope="write")
+    basic = {"Authorization": "Basic " + base64.b64encode(f"a@x.id:{secret}".encode()).decode()}
     for path in ("/beranda", "/akun", "/akun/token", "/admin/units", "/laporan/"):
         assert client.get(path, headers=bearer(secret)).status_code in (302, 401), path
+        assert client.get(path, headers=basic).status_code in (302, 401), path
 
 
 def test_api_needs_no_csrf(client, tree, make_user, make_layanan):
