@@ -36,6 +36,7 @@ def scalars(statement, **kwargs):
     return db.session.scalars(statement, bind_arguments={"bind": engine()}, **kwargs)
 
 
+REPORT_WORK_MEM = "64MB"
 _COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 
 
@@ -56,9 +57,13 @@ def int_matrix(statement: Select) -> np.ndarray:
         return np.array(rows, dtype=np.int64).reshape(-1, width)
     inner = statement.subquery()
     outer = select(*(func.coalesce(cast(column, BigInteger), 0) for column in inner.c))
-    compiled = outer.compile(dialect=bind.dialect)
+    compiled = outer.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
     raw = db.session.connection(bind_arguments={"bind": bind}).connection.driver_connection
     payload = bytearray()
+    with raw.cursor() as cursor:
+        # 5,000 layanan x 155 sums hash in ~12 MB: above the default 4 MB the grouping spills to a
+        # sort on disk (0.3 s of the report's 0.5 s of SQL). For this transaction only.
+        cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
     with raw.cursor() as cursor, cursor.copy(f"COPY ({compiled.string}) TO STDOUT (FORMAT binary)",
                                              compiled.params) as copy:
         for block in copy:

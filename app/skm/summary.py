@@ -173,33 +173,42 @@ def ikm_by_layanan(layanan_ids: Iterable[int], period: Period | None,
 
 
 def ikm_by_layanan_periods(layanan_ids: Iterable[int], periods: list[Period], exclude_flagged: bool = False,
-                           with_variance: bool = True) -> dict[Period, dict[int, IkmResult]]:
+                           with_variance: bool = True, scores_only: Iterable[Period] = ()
+                           ) -> dict[Period, dict[int, IkmResult]]:
     """ikm_by_layanan for several periods of one kind at once: one grouped query (two with variance).
 
     A report needs its period, the periods it is compared with and a trend: at
     thousands of layanan, one round trip per period costs more than the sums.
-    Periods of one kind are equal or disjoint; equal ones are read once.
+    Periods of one kind are equal or disjoint; equal ones are read once. The
+    periods in ``scores_only`` (a trend's older points) get no variance, so
+    their 155 cross sums per layanan are not read.
     """
     ids = list(layanan_ids)
     periods = list(dict.fromkeys(periods))
+    plain = set(scores_only)
+    if with_variance and periods and all(p in plain for p in periods):
+        with_variance = False
     if not ids or not periods:
         return {p: {} for p in periods}
 
-    def bucket(model):
-        return case(*((model.period.between(p.start, p.end), i) for i, p in enumerate(periods)), else_=None)
+    def bucket(model, chosen):
+        return case(*((model.period.between(p.start, p.end), i) for i, p in enumerate(periods) if p in chosen),
+                    else_=None)
 
-    def where(model):
+    def where(model, chosen):
         return [layanan_in(model.layanan_id, ids),
-                model.period.between(min(p.start for p in periods), max(p.end for p in periods)),
-                bucket(model).is_not(None),
+                model.period.between(min(p.start for p in chosen), max(p.end for p in chosen)),
+                bucket(model, chosen).is_not(None),
                 *([model.flagged.is_(False)] if exclude_flagged else [])]
 
-    summary_bucket = bucket(SkmSummary).label("bucket")
+    summary_bucket = bucket(SkmSummary, periods).label("bucket")
     stmt = (select(summary_bucket, SkmSummary.layanan_id, *_aggregate_columns())
-            .where(*where(SkmSummary)).group_by(summary_bucket, SkmSummary.layanan_id))
-    cross_bucket = bucket(SkmSummaryCross).label("bucket")
+            .where(*where(SkmSummary, periods)).group_by(summary_bucket, SkmSummary.layanan_id))
+    with_cross = [p for p in periods if p not in plain]
+    cross_bucket = bucket(SkmSummaryCross, with_cross).label("bucket") if with_variance else None
     cross_stmt = (select(cross_bucket, SkmSummaryCross.layanan_id, *_cross_columns())
-                  .where(*where(SkmSummaryCross)).group_by(cross_bucket, SkmSummaryCross.layanan_id))
+                  .where(*where(SkmSummaryCross, with_cross))
+                  .group_by(cross_bucket, SkmSummaryCross.layanan_id)) if with_variance else None
     found = _results(report_db.int_matrix(stmt), report_db.int_matrix(cross_stmt) if with_variance else None, 2)
     return {p: found.get(i, {}) for i, p in enumerate(periods)}
 
