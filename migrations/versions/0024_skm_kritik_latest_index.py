@@ -21,7 +21,9 @@ down_revision = '0020'
 branch_labels = None
 depends_on = None
 
-WITH_TEXT = "kritik_saran IS NOT NULL AND length(kritik_saran) > 0"
+# A predicate only the report's kritik query states: with "length(kritik_saran) > 0" PostgreSQL
+# ANDed this index into the triage counts of small units (1.6 s instead of 5 ms at 10 M rows).
+WITH_TEXT = "kritik_saran > ''"
 
 
 def upgrade():
