@@ -12,10 +12,15 @@ The layanan are created on the database's first run, so use one database per
 layanan count; responses are topped up to --responses and kept between runs.
 
 - IKM report (build_report: per-layanan GROUP BY, roll-up, pooled, flags, profile,
-  trend, kritik) over ROWS responses in LAYANAN layanan, on SQLite and PostgreSQL;
+  trend, kritik) over ROWS responses in LAYANAN layanan, on SQLite and PostgreSQL,
+  and for BENCH-500, a unit inside it holding 500 of those layanan;
 - the naive way for comparison: load every row into Python and aggregate there;
-- the PDF for a unit with 21 layanan and 100,000 responses;
+- the PDF and the dashboard page (GET /laporan/ as a signed-in analyst) for a unit
+  with 21 layanan and 100,000 responses;
 - peak memory (VmHWM) of a subprocess streaming the CSV export of every row.
+
+Each figure is printed with the load average (the machine may be shared) and the
+app process's own CPU time.
 
 Data is generated once per database (bulk executemany on SQLite, COPY on
 PostgreSQL) and reused by later runs. PostgreSQL uses its own database
