@@ -191,3 +191,15 @@ def _raw_sums(answers: list[dict]) -> tuple[dict, dict]:
         both = [(a[u], a[v]) for a in answers if a[u] is not None and a[v] is not None]
         cross[(u, v)] = (len(both), sum(x for x, _y in both), sum(y for _x, y in both), sum(x * y for x, y in both))
     return sums, cross
+
+
+def test_the_latest_kritik_keep_every_non_empty_text(tree, make_layanan):
+    """The report states the partial index's predicate (kritik_saran > ''): every non-empty text still counts."""
+    lay = make_layanan("kritik-aneh", tree["psds"])
+    texts = [" ", "\t", "\u0007 bel", "-1", "=A1", "😀", "ẞ", "0", "\n", "a", "", None]
+    rows = make_rows(lay, "2025-05", len(texts), random.Random(5))
+    for row, text in zip(rows, texts, strict=True):
+        row["kritik_saran"] = text
+    insert_rows(rows)
+    report = ikm_report.build_report(tree["root"], parse_period("2025"))
+    assert sorted(k["text"] for k in report.kritik) == sorted(t for t in texts if t)
