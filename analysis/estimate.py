@@ -45,10 +45,11 @@ class Estimate:
 
 
 def _weighted(parts: Sequence[tuple[float, float, int]], weights: Sequence[float]) -> Estimate:
+    # Lists, not generators, into fsum: a report weights thousands of layanan, several times.
     total = math.fsum(weights)
-    value = math.fsum(w * v for w, (v, _var, _n) in zip(weights, parts, strict=True)) / total
-    variance = math.fsum((w / total) ** 2 * var for w, (_v, var, _n) in zip(weights, parts, strict=True))
-    n = sum(n for _v, _var, n in parts)
+    value = math.fsum([w * v for w, (v, _var, _n) in zip(weights, parts, strict=True)]) / total
+    variance = math.fsum([(w / total) ** 2 * var for w, (_v, var, _n) in zip(weights, parts, strict=True)])
+    n = sum([n for _v, _var, n in parts])
     return Estimate(value, variance, n - len(parts))
 
 
@@ -59,6 +60,10 @@ def _check_parts(parts) -> list[tuple[float, float, int]]:
             value, variance, n = part
         except (TypeError, ValueError):
             raise ValueError(f"part {i}: expected (score, variance, n), got {part!r}") from None
+        if type(n) is int and n >= 2 and type(variance) is float and type(value) is float \
+                and 0.0 <= variance < math.inf and math.isfinite(value):
+            checked.append((value, variance, n))  # the common case, what the checks below would return
+            continue
         n = as_count(n, f"part {i} n", minimum=2)
         variance = as_real(variance, f"part {i} variance")
         if variance < 0:

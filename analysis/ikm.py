@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact, Rounded
 from fractions import Fraction
 from itertools import chain
 from typing import NamedTuple
@@ -149,6 +149,16 @@ class IkmResult:
         fpc = 1.0 if population is None else (population - lin.n) / population
         return lin.n / (lin.n - 1) * lin.unsur_ss[code] / self.counts[code] ** 2 * fpc
 
+    def nrr_variances(self, population=None) -> dict[str, float]:
+        """nrr_variance of every answered unsur at once, with the same arithmetic (a report asks 9 x 5,000)."""
+        lin = self._linearisation
+        if lin is None or lin.n < 2:
+            raise ValueError("the variance needs the cross-product sums and at least 2 respondents")
+        population = as_population(population, lin.n)
+        fpc = 1.0 if population is None else (population - lin.n) / population
+        factor = lin.n / (lin.n - 1)
+        return {code: factor * lin.unsur_ss[code] / self.counts[code] ** 2 * fpc for code in self.nrr}
+
     def confidence_interval(self, level: float = 0.95, population=None) -> tuple[float, float]:
         """t interval (df = n - 1) centred on ``score`` from its linearised SE, clipped to [25, 100].
 
@@ -171,16 +181,18 @@ def _build(sums: dict[str, int], counts: dict[str, int], n_respondents: int,
     # these. int / int is correctly rounded in Python, so each float equals float(Fraction(...)).
     common = math.lcm(*(counts[c] for c in answered))
     numerator = sum(sums[c] * (common // counts[c]) for c in answered)
-    score_exact = Fraction(25 * numerator, k * common)
-    display = round_half_up(score_exact, 2)
+    denominator = k * common
+    score_exact = Fraction(25 * numerator, denominator)
+    # round_half_up(score_exact, 2) in integers: floor(100 S + 1/2) = floor((5000 num + den) / (2 den)), S > 0.
+    display = Decimal((5000 * numerator + denominator) // (2 * denominator)).scaleb(-2)
     mutu, kinerja = grade(display)
     return IkmResult(
         n_respondents=n_respondents,
         nrr={c: sums[c] / counts[c] for c in answered},
         nrr_weighted={c: sums[c] / (counts[c] * k) for c in answered},
         counts={c: counts[c] for c in CODES},
-        index=numerator / (k * common),
-        score=float(score_exact),
+        index=numerator / denominator,
+        score=25 * numerator / denominator,  # int / int is correctly rounded: float(score_exact)
         score_exact=score_exact,
         score_display=display,
         grade=mutu,
@@ -290,10 +302,18 @@ def compute_ikm_columns(columns: Mapping[str, Iterable]) -> IkmResult:
     return _from_matrix(matrix)
 
 
+# Decimal arithmetic that must stay exact: a rounded step raises, and rollup falls back to Fraction.
+_EXACT_DECIMAL = Context(prec=200, traps=[Inexact, Rounded])
+
+
 def rollup(parts: Iterable[tuple]) -> float:
-    """Respondent-weighted score across units, as the ministry rolls up Eselon I results."""
-    weighted = Fraction(0)
-    total = 0
+    """Respondent-weighted score across units, as the ministry rolls up Eselon I results.
+
+    Each score counts as the decimal it displays as (its repr), summed exactly:
+    in Decimal, which is exact here and ten times cheaper than Fraction over
+    thousands of layanan, or in Fraction should a sum ever need more digits.
+    """
+    checked = []
     for i, part in enumerate(parts):
         try:
             score, n = part
@@ -302,11 +322,17 @@ def rollup(parts: Iterable[tuple]) -> float:
         s = as_real(score, f"part {i} score")
         if not 0.0 <= s <= 100.0:
             raise ValueError(f"part {i}: score {s} is outside 0-100")
-        n = as_count(n, f"part {i} n_respondents")
-        weighted += Fraction(repr(s)) * n
-        total += n
+        checked.append((repr(s), as_count(n, f"part {i} n_respondents")))
+    total = sum(n for _s, n in checked)
     if total == 0:
         raise ValueError("rollup needs at least one respondent")
+    try:
+        exact = Decimal(0)
+        for s, n in checked:
+            exact = _EXACT_DECIMAL.add(exact, _EXACT_DECIMAL.multiply(Decimal(s), n))
+        weighted = Fraction(exact)
+    except (Inexact, Rounded):
+        weighted = sum((Fraction(s) * n for s, n in checked), start=Fraction(0))
     return float(weighted / total)
 
 

@@ -12,10 +12,15 @@ The layanan are created on the database's first run, so use one database per
 layanan count; responses are topped up to --responses and kept between runs.
 
 - IKM report (build_report: per-layanan GROUP BY, roll-up, pooled, flags, profile,
-  trend, kritik) over ROWS responses in LAYANAN layanan, on SQLite and PostgreSQL;
+  trend, kritik) over ROWS responses in LAYANAN layanan, on SQLite and PostgreSQL,
+  and for BENCH-500, a unit inside it holding 500 of those layanan;
 - the naive way for comparison: load every row into Python and aggregate there;
-- the PDF for a unit with 21 layanan and 100,000 responses;
+- the PDF and the dashboard page (GET /laporan/ as a signed-in analyst) for a unit
+  with 21 layanan and 100,000 responses;
 - peak memory (VmHWM) of a subprocess streaming the CSV export of every row.
+
+Each figure is printed with the load average (the machine may be shared) and the
+app process's own CPU time.
 
 Data is generated once per database (bulk executemany on SQLite, COPY on
 PostgreSQL) and reused by later runs. PostgreSQL uses its own database
@@ -38,12 +43,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select, text, update  # noqa: E402
 
 COLUMNS = ("instance_id", "layanan_id", "submitted_at", "period", "form_version", "channel",
            "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "jenis_kelamin", "usia", "pendidikan",
            "pekerjaan", "kritik_saran", "flag_straightline", "flag_too_fast", "flag_repeat_device")
 PDF_LAYANAN, PDF_ROWS = 21, 100_000
+MID_LAYANAN = 500
+ANALYST, ANALYST_PASSWORD = "analis-bench@pantau.local", "kata-sandi-bench-123"
 
 
 def make_app(url: str):
@@ -95,7 +102,7 @@ def _insert(db, layanan_ids: list[int], count: int, seed: int) -> float:
 
 def prepare(db, n_rows: int, n_layanan: int) -> dict:
     from app.core import reference
-    from app.models import Layanan, SkmResponse, Unit
+    from app.models import Layanan, SkmResponse, Unit, User
 
     reference.ensure_defaults()
     root = db.session.scalar(select(Unit).where(Unit.code == "BENCH"))
@@ -111,8 +118,23 @@ def prepare(db, n_rows: int, n_layanan: int) -> dict:
             db.session.add(Layanan(unit_id=small.id, slug=f"bench-pdf-{i}", name=f"Layanan laporan PDF nomor {i}",
                                    active=True))
         db.session.commit()
+    if db.session.scalar(select(Unit).where(Unit.code == "BENCH-500")) is None:
+        # A 500-layanan unit inside the big one (issue 17): the same data, a tenth of the layanan.
+        big = db.session.scalar(select(Unit).where(Unit.code == "BENCH-BIG"))
+        mid = Unit(code="BENCH-500", name="Direktorat dengan 500 layanan", level="direktorat", parent=big)
+        db.session.add(mid)
+        db.session.flush()
+        db.session.execute(update(Layanan).where(Layanan.slug.in_([f"bench-{i}" for i in range(MID_LAYANAN)]))
+                           .values(unit_id=mid.id))
+        db.session.commit()
     units = {u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.like("BENCH%")))}
-    big_ids = list(db.session.scalars(select(Layanan.id).where(Layanan.unit_id == units["BENCH-BIG"].id)))
+    big_ids = list(db.session.scalars(select(Layanan.id).where(
+        Layanan.unit_id.in_([units["BENCH-BIG"].id, units["BENCH-500"].id])).order_by(Layanan.id)))
+    if db.session.scalar(select(User).where(User.email == ANALYST)) is None:
+        analyst = User(email=ANALYST, role="analyst", unit=units["BENCH-PDF"])
+        analyst.set_password(ANALYST_PASSWORD)
+        db.session.add(analyst)
+        db.session.commit()
     pdf_ids = list(db.session.scalars(select(Layanan.id).where(Layanan.unit_id == units["BENCH-PDF"].id)))
     have = db.session.scalar(select(func.count()).select_from(SkmResponse).where(SkmResponse.layanan_id.in_(big_ids)))
     timings = {}
@@ -145,7 +167,7 @@ def naive(db, layanan_ids: list[int]) -> float:
     return time.perf_counter() - start
 
 
-def csv_peak_memory(url: str, unit_code: str) -> tuple[float, float, int]:
+def csv_peak_memory(url: str, unit_code: str) -> tuple[float, float, float, int, float]:
     code = """
 import sys, time
 url, unit_code = sys.argv[1], sys.argv[2]
@@ -159,26 +181,27 @@ def hwm():
 
 from sqlalchemy import select
 from app import create_app
-from app.models import Layanan, Unit
+from app.models import Unit
 from app.reports import exports
+from app.reports.scope import report_layanan_ids
 from app.core.periods import parse_period
 app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
 with app.app_context():
     from app.extensions import db
     unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
-    ids = list(db.session.scalars(select(Layanan.id).where(Layanan.unit_id == unit.id)))
+    ids = report_layanan_ids(unit)
     before = hwm()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     lines = 0
     with open("/dev/null", "w") as sink:
         for chunk in exports.response_csv_chunks(ids, parse_period("2025")):
             lines += chunk.count("\\n")
             sink.write(chunk)
-    print(before, hwm(), time.perf_counter() - start, lines)
+    print(before, hwm(), time.perf_counter() - start, lines, time.process_time() - cpu)
 """
     out = subprocess.run([sys.executable, "-c", code, url, unit_code], capture_output=True, text=True, check=True,
                          cwd=ROOT).stdout.split()
-    return int(out[0]) / 1024, int(out[1]) / 1024, float(out[2]), int(out[3])
+    return int(out[0]) / 1024, int(out[1]) / 1024, float(out[2]), int(out[3]), float(out[4])
 
 
 def profiled(label: str, call):
@@ -209,37 +232,75 @@ def run(url: str, label: str, n_rows: int, n_layanan: int, profile: bool = False
         for key, seconds in data["timings"].items():
             print(f"[{label}] {key}: {seconds:.1f} s")
         period = parse_period("2025")
-        big = data["units"]["BENCH-BIG"]
+        big, mid, small = (data["units"][code] for code in ("BENCH-BIG", "BENCH-500", "BENCH-PDF"))
         start = time.perf_counter()
         core = skm_stats.ikm_by_layanan(data["big_ids"], period)
         t_core = time.perf_counter() - start
-        start = time.perf_counter()
-        report = ikm_report.build_report(big, period)
-        t_report = time.perf_counter() - start
+        t_report, report = _timed(lambda: ikm_report.build_report(big, period))
         print(f"[{label}] {report.n:,} responses in {len(core)} layanan")
-        print(f"[{label}] IKM per layanan, one GROUP BY:          {t_core:.2f} s")
-        print(f"[{label}] full IKM report (roll-up, pooled, flags, profile, trend, kritik): {t_report:.2f} s")
-        start = time.perf_counter()
-        ikm_report.build_report(big, period)
-        print(f"[{label}] full IKM report, second call (statement caches warm): {time.perf_counter() - start:.2f} s")
+        print(f"[{label}] IKM per layanan, one GROUP BY: {t_core:.2f} s")
+        print(f"[{label}] full IKM report, {len(report.lines):,} layanan (roll-up, pooled, flags, profile, trend, "
+              f"kritik), first call: {t_report:.2f} s{_load()}")
+        for i in range(1, REPEAT + 1):
+            seconds, _report = _timed(lambda: ikm_report.build_report(big, period))
+            print(f"[{label}] full IKM report, {len(report.lines):,} layanan, call {i + 1}: {seconds:.2f} s{_load()}")
+        for i in range(REPEAT):
+            seconds, mid_report = _timed(lambda: ikm_report.build_report(mid, period))
+            print(f"[{label}] full IKM report, {len(mid_report.lines):,}-layanan unit, call {i + 1}: "
+                  f"{seconds:.2f} s{_load()}")
         if profile:
             profiled(label, lambda: ikm_report.build_report(big, period))
         if not skip_naive:
             t_naive = naive(db, data["big_ids"])
             print(f"[{label}] naive load-all-rows + Python aggregation: {t_naive:.2f} s "
                   f"(ratio naive / full report = {t_naive / t_report:.1f}x, / GROUP BY = {t_naive / t_core:.1f}x)")
-        start = time.perf_counter()
-        pdf_unit = data["units"]["BENCH-PDF"]
-        pdf = pdf_report.render_pdf(ikm_report.build_report(pdf_unit, period))
-        print(f"[{label}] PDF, {PDF_LAYANAN} layanan / {PDF_ROWS:,} responses: {time.perf_counter() - start:.2f} s "
-              f"({len(pdf) / 1024:.0f} KiB)")
+        for i in range(REPEAT):
+            seconds, pdf = _timed(lambda: pdf_report.render_pdf(ikm_report.build_report(small, period)))
+            print(f"[{label}] PDF, {PDF_LAYANAN} layanan / {PDF_ROWS:,} responses, call {i + 1}: {seconds:.2f} s "
+                  f"({len(pdf) / 1024:.0f} KiB){_load()}")
         db.session.remove()
+    dashboard_page(app, label)
     if skip_csv:
         return
-    before, peak, seconds, lines = csv_peak_memory(url, "BENCH-BIG")
+    before, peak, seconds, lines, cpu = csv_peak_memory(url, "BENCH-BIG")
     rows = lines - 1
     print(f"[{label}] CSV export of {rows:,} rows: {seconds:.1f} s, peak RSS {peak:.0f} MB "
-          f"(process before export {before:.0f} MB; {rows / seconds:,.0f} rows/s, growth {peak - before:.0f} MB)")
+          f"(process before export {before:.0f} MB; {rows / seconds:,.0f} rows/s, growth {peak - before:.0f} MB)"
+          f" [load {os.getloadavg()[0]:.1f}; exporting process CPU {cpu:.1f} s]")
+
+
+REPEAT = 3
+
+
+_cpu = [0.0]
+
+
+def _timed(call):
+    """Wall seconds and the result; the call's CPU time in this process goes to _load()'s next line."""
+    start, cpu = time.perf_counter(), time.process_time()
+    result = call()
+    _cpu[0] = time.process_time() - cpu
+    return time.perf_counter() - start, result
+
+
+def _load() -> str:
+    """The load average beside each figure (this machine is shared), and the app process's own CPU time."""
+    return f" [load {os.getloadavg()[0]:.1f}; app CPU {_cpu[0]:.2f} s]"
+
+
+def dashboard_page(app, label: str) -> None:
+    """GET /laporan/ for an analyst of the 21-layanan unit, through the whole Flask stack."""
+    import re
+
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    signed_in = client.post("/login", data={"email": ANALYST, "password": ANALYST_PASSWORD, "csrf_token": token})
+    assert signed_in.status_code == 302, signed_in.status_code
+    for i in range(REPEAT):
+        seconds, response = _timed(lambda: client.get("/laporan/?period=2025"))
+        assert response.status_code == 200, response.status_code
+        print(f"[{label}] dashboard page, {PDF_LAYANAN} layanan, call {i + 1}: {seconds:.2f} s{_load()}")
 
 
 def main() -> None:

@@ -48,6 +48,21 @@ def ministry_estimate(pairs) -> Estimate | None:
     return respondent_weighted(parts) if parts else None
 
 
+def ministry_from_estimates(estimates) -> Estimate | None:
+    """ministry_estimate from (line_estimate, n) already computed per layanan (a report caches them per line).
+
+    Layanan without respondents are left out; one layanan without an estimate leaves the roll-up without one.
+    """
+    parts = []
+    for estimate, n in estimates:
+        if not n:
+            continue
+        if estimate is None:
+            return None
+        parts.append((estimate.value, estimate.variance, n))
+    return respondent_weighted(parts) if parts else None
+
+
 def stratified_estimate(pairs) -> Estimate | None:
     """Population-weighted estimate when every layanan has answers and a known N; else None."""
     pairs = list(pairs)
@@ -61,16 +76,21 @@ def unsur_estimates(pairs) -> dict[str, Estimate]:
     """Per-unsur NRR weighted by respondents (as the headline's NRR), each with its variance."""
     out = {}
     pairs = [(r, p) for r, p in pairs if r is not None and r.n_respondents]
+    variances = []
+    for result, population in pairs:
+        try:
+            variances.append(result.nrr_variances(population or None))  # all 9 in one call
+        except ValueError:
+            variances.append(None)  # fewer than 2 respondents, or N below n: no unsur of it has a variance
     for code in CODES:
         parts = []
-        for result, population in pairs:
+        for (result, _population), variance in zip(pairs, variances, strict=True):
             if code not in result.nrr:
                 continue
-            try:
-                parts.append((result.nrr[code], result.nrr_variance(code, population or None), result.n_respondents))
-            except ValueError:
+            if variance is None:
                 parts = None
                 break
+            parts.append((result.nrr[code], variance[code], result.n_respondents))
         if parts:
             out[code] = respondent_weighted(parts)
     return out

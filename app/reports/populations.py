@@ -17,6 +17,7 @@ from app.core.periods import Period
 from app.core.scoping import scoped
 from app.extensions import db
 from app.models import Layanan, ServicePopulation, Unit
+from app.skm.summary import layanan_in
 
 
 def populations(layanan_ids: list[int], period: Period) -> dict[int, int]:
@@ -33,7 +34,7 @@ def populations_by_period(layanan_ids: Iterable[int], periods: Iterable[Period])
     by_code = {p.code: p for p in periods}
     rows = report_db.execute(
         select(ServicePopulation.layanan_id, ServicePopulation.period, ServicePopulation.population)
-        .where(ServicePopulation.layanan_id.in_(ids), ServicePopulation.period.in_(list(by_code))))
+        .where(layanan_in(ServicePopulation.layanan_id, ids), ServicePopulation.period.in_(list(by_code))))
     for layanan_id, code, population in rows:
         found[by_code[code]][layanan_id] = population
     return found

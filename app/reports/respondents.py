@@ -22,6 +22,9 @@ from app.skm import summary as skm_stats
 AGE_BANDS = (("< 20", None, 19), ("20-29", 20, 29), ("30-39", 30, 39), ("40-49", 40, 49),
              ("50-59", 50, 59), ("≥ 60", 60, None))
 UNKNOWN = "Tidak diisi"
+# Non-empty text, as length > 0 says, in the words of ix_skm_response_kritik_latest's predicate (migration
+# 0024): the planner uses a partial index only for a query that states its predicate.
+KRITIK_LATEST = SkmResponse.kritik_saran > ""
 
 
 def profile(layanan_ids: list[int], period: Period, exclude_flagged: bool) -> dict[str, list[tuple[str, int]]]:
@@ -90,7 +93,8 @@ def kritik_saran(layanan_ids: list[int], period: Period, exclude_flagged: bool, 
         .join(Layanan, Layanan.id == SkmResponse.layanan_id)
         .where(*skm_stats.response_filter(layanan_ids, period, exclude_flagged),
                SkmResponse.period >= first_month,
-               SkmResponse.kritik_saran.is_not(None), func.length(SkmResponse.kritik_saran) > 0)
+               SkmResponse.kritik_saran.is_not(None), func.length(SkmResponse.kritik_saran) > 0,
+               KRITIK_LATEST)
         .order_by(SkmResponse.submitted_at.desc(), SkmResponse.id.desc())
         .limit(limit)
     )

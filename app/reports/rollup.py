@@ -227,14 +227,13 @@ def rollup_parts(parts: list[tuple[float, int]]) -> tuple[float | None, int]:
 
 def weighted_nrr(lines: list[LayananLine]) -> dict[str, float]:
     """Per-unsur NRR weighted by each layanan's respondents: consistent with the roll-up score."""
-    result = {}
-    for unsur in UNSUR:
-        pairs = [(line.result.nrr[unsur.code], line.n) for line in lines
-                 if line.result is not None and unsur.code in line.result.nrr and line.n]
-        if pairs:
-            result[unsur.code] = aggregate([v for v, _n in pairs], method="weighted",
-                                           weights=[n for _v, n in pairs])
-    return result
+    pairs: dict[str, list] = {unsur.code: [] for unsur in UNSUR}
+    for line in lines:  # one pass over the lines (thousands), not one per unsur
+        if line.result is not None and line.n:
+            for code, value in line.result.nrr.items():
+                pairs[code].append((value, line.n))
+    return {code: aggregate([v for v, _n in found], method="weighted", weights=[n for _v, n in found])
+            for code, found in pairs.items() if found}
 
 
 def build_tree(root: Unit, units: list[Unit], lines: list[LayananLine]) -> UnitNode:
@@ -254,8 +253,8 @@ def build_tree(root: Unit, units: list[Unit], lines: list[LayananLine]) -> UnitN
         parts += [(child.score, child.n) for child in node.children]
         node.score, node.n = rollup_parts(parts)
         # Respondent weights nest, so the node's roll-up is that of every layanan below it.
-        node.estimate = ikm_inference.ministry_estimate(
-            (line.result, line.population) for sub in node.walk() for line in sub.layanan)
+        node.estimate = ikm_inference.ministry_from_estimates(
+            (line.estimate, line.n) for sub in node.walk() for line in sub.layanan)
 
     tree = nodes[root.id]
     finish(tree, 0)
@@ -270,7 +269,7 @@ def headline_for(lines: list[LayananLine], pooled: IkmResult | None, population:
         # One layanan: the roll-up is that layanan's own result.
         score = pooled.score
     pairs = [(line.result, line.population) for line in lines]
-    estimate = ikm_inference.ministry_estimate(pairs)
+    estimate = ikm_inference.ministry_from_estimates((line.estimate, line.n) for line in lines)
     return Headline(score=score, n_respondents=n, nrr=weighted_nrr(lines),
                     ci=estimate.interval(CI_LEVEL) if estimate else None, pooled=pooled, estimate=estimate,
                     stratified=ikm_inference.stratified_estimate(pairs), population=population,

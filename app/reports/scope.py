@@ -9,6 +9,7 @@ download spends its queries on the report rather than on finding it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -41,6 +42,20 @@ class UnknownName(Exception):
         self.option, self.message, self.value = option, message, value
 
 
+class ServiceRow(NamedTuple):
+    """What a report reads of a layanan: plain columns, not an ORM object (5,000 of them cost ~0.3 s, issue 17)."""
+
+    id: int
+    slug: str
+    name: str
+    unit_id: int
+    region_id: int | None
+
+    @staticmethod
+    def columns() -> tuple:
+        return Layanan.id, Layanan.slug, Layanan.name, Layanan.unit_id, Layanan.region_id
+
+
 @dataclass
 class RegionFilter:
     region: Region
@@ -53,7 +68,7 @@ class ReportScope:
     layanan: Layanan | None
     region: Region | None
     units: list[Unit]  # the report's unit tree by code: the unit's subtree, or the layanan's unit alone
-    services: list[Layanan] = field(default_factory=list)  # the layanan it covers, by name
+    services: list = field(default_factory=list)  # the layanan it covers (ServiceRow or Layanan), by name
 
     @property
     def layanan_ids(self) -> list[int]:
@@ -86,16 +101,16 @@ def _tree(root_id: int | None, visible_to: int | None = None) -> tuple[list[Unit
     back, so a root outside it returns nothing.
     """
     rank = func.dense_rank().over(order_by=Unit.code).label("rank")
-    stmt = (select(Unit, Layanan, rank).outerjoin(Layanan, Layanan.unit_id == Unit.id)
+    stmt = (select(Unit, rank, *ServiceRow.columns()).outerjoin(Layanan, Layanan.unit_id == Unit.id)
             .where(Unit.id.in_(unit_subtree_ids(root_id))).order_by(Layanan.name))
     if visible_to is not None:
         stmt = stmt.where(Unit.id.in_(unit_subtree_ids(visible_to)))
     units: dict[int, tuple[int, Unit]] = {}
     services = []
-    for unit, layanan, position in db.session.execute(stmt):
+    for unit, position, *service in db.session.execute(stmt):
         units[unit.id] = (position, unit)
-        if layanan is not None:
-            services.append(layanan)
+        if service[0] is not None:
+            services.append(ServiceRow(*service))
     return [unit for _position, unit in sorted(units.values(), key=lambda item: item[0])], services
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 from sqlalchemy import Float, Integer, any_, case, cast, func, literal, not_, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
 from analysis.ikm import PAIRS, IkmResult
-from analysis.ikm_sums import compute_ikm_from_sums
+from analysis.ikm_batch import ikm_batch
 from app.core import report_db
 from app.core.periods import Period
 from app.extensions import db
@@ -86,40 +87,65 @@ def _cross_columns() -> list:
     return [func.sum(SkmSummaryCross.__table__.c[name]).label(name) for name in CROSS_COLUMNS]
 
 
-def _pair_positions(keys) -> list[tuple[tuple[str, str], int | tuple[int, ...]]]:
-    """Per pair, where its sums sit in a cross row with these keys (looked up once per query)."""
-    where = {key: i for i, key in enumerate(keys)}
-    out = []
-    for u, v in PAIRS:
+def _cross_layout() -> tuple[list[int], list[tuple[int, int]]]:
+    """Where the CROSS_COLUMNS go in the (45, 4) per-pair array analysis.ikm_batch takes.
+
+    Per column, its (pair, slot); the diagonal pairs' count and sums come from
+    skm_summary (slots 0-2), only their sum of squares (slot 3) from the cross row.
+    """
+    where = {name: i for i, name in enumerate(CROSS_COLUMNS)}
+    read, targets = [], []
+    for m, (u, v) in enumerate(PAIRS):
         i, j = u[1:], v[1:]
-        out.append(((u, v), where[f"p{i}{i}"] if u == v else tuple(where[f"{kind}{i}{j}"] for kind in "cstp")))
+        names = [f"p{i}{i}"] if u == v else [f"{kind}{i}{j}" for kind in "cstp"]
+        for slot, name in zip((3,) if u == v else (0, 1, 2, 3), names, strict=True):
+            read.append(where[name])
+            targets.append((m, slot))
+    return read, targets
+
+
+_READ, _TARGETS = _cross_layout()
+_DIAGONAL = [m for m, (u, v) in enumerate(PAIRS) if u == v]
+
+
+def _results(table: np.ndarray, cross_table: np.ndarray | None, keys: int) -> dict:
+    """{period bucket: {layanan_id: IkmResult}} from the summary and cross matrices (report_db.int_matrix).
+
+    The first ``keys`` columns are (bucket, layanan_id) or (layanan_id,) (bucket
+    None); then n and each unsur's sum and count, or the CROSS_COLUMNS. All rows
+    are scored at once by analysis.ikm_batch (numpy over the summed columns; the
+    same numbers as compute_ikm_from_sums row by row, issue 17).
+    """
+    groups = table[:, 0].tolist() if keys == 2 else [None] * len(table)
+    ids = table[:, keys - 1].tolist()
+    out: dict = {None: {}, **{group: {} for group in groups}}
+    n, sums, counts = table[:, keys], table[:, keys + 1::2], table[:, keys + 2::2]
+    cross, has_cross = None, np.zeros(len(table), dtype=bool)
+    if cross_table is not None:
+        at = {(g, i): row for row, (g, i) in enumerate(zip(
+            cross_table[:, 0].tolist() if keys == 2 else [None] * len(cross_table),
+            cross_table[:, keys - 1].tolist(), strict=True))}
+        rows = [at.get(key, -1) for key in zip(groups, ids, strict=True)]
+        position = np.array(rows, dtype=np.int64)
+        has_cross = position >= 0
+        values = np.zeros((len(table), len(CROSS_COLUMNS)), dtype=np.int64)
+        values[has_cross] = cross_table[position[has_cross], keys:]
+        cross = np.zeros((len(table), len(PAIRS), 4), dtype=np.int64)
+        pair, slot = (np.array(x) for x in zip(*_TARGETS, strict=True))
+        cross[:, pair, slot] = values[:, _READ]
+        cross[:, _DIAGONAL, 0] = counts
+        cross[:, _DIAGONAL, 1] = cross[:, _DIAGONAL, 2] = sums
+    results: list = [None] * len(table)
+    for mask, with_cross in ((has_cross, True), (~has_cross, False)):
+        picked = np.nonzero(mask)[0]
+        if picked.size:
+            scored = ikm_batch(n[picked], sums[picked], counts[picked], cross[picked] if with_cross else None)
+            for i, result in zip(picked.tolist(), scored, strict=True):
+                results[i] = result
+    for group, layanan_id, result in zip(groups, ids, results, strict=True):
+        if result is not None:
+            out[group][layanan_id] = result
     return out
-
-
-def _pair_sums(row, sums: dict[str, tuple[int, int]], positions=None
-               ) -> dict[tuple[str, str], tuple[int, int, int, int]]:
-    """The (count, sum_u, sum_v, sum_uv) per pair that analysis.ikm expects, from a cross row."""
-    positions = positions or _pair_positions(row._fields)
-    cross = {}
-    for (u, v), at in positions:
-        if u == v:
-            total, count = sums.get(u, (0, 0))
-            cross[(u, v)] = (count, total, total, int(row[at] or 0))
-        else:
-            cross[(u, v)] = (int(row[at[0]] or 0), int(row[at[1]] or 0), int(row[at[2]] or 0), int(row[at[3]] or 0))
-    return cross
-
-
-def _result(row, cross_row=None, positions=None) -> IkmResult | None:
-    sums = {
-        name.upper(): (int(getattr(row, f"{name}_sum") or 0), int(getattr(row, f"{name}_count")))
-        for name in UNSUR_COLUMNS
-        if getattr(row, f"{name}_count")
-    }
-    if not sums:
-        return None
-    cross = _pair_sums(cross_row, sums, positions) if cross_row is not None else None
-    return compute_ikm_from_sums(sums, int(row.n), cross=cross)
 
 
 def ikm_by_layanan(layanan_ids: Iterable[int], period: Period | None,
@@ -143,59 +169,48 @@ def ikm_by_layanan(layanan_ids: Iterable[int], period: Period | None,
         .where(*summary_filter(SkmSummaryCross, ids, None, exclude_flagged))
         .group_by(SkmSummaryCross.layanan_id)
     )
-    return _results(report_db.execute(stmt), report_db.execute(cross_stmt) if with_variance else None,
-                    lambda row: None)[None]
+    return _results(report_db.int_matrix(stmt), report_db.int_matrix(cross_stmt) if with_variance else None, 1)[None]
 
 
 def ikm_by_layanan_periods(layanan_ids: Iterable[int], periods: list[Period], exclude_flagged: bool = False,
-                           with_variance: bool = True) -> dict[Period, dict[int, IkmResult]]:
+                           with_variance: bool = True, scores_only: Iterable[Period] = ()
+                           ) -> dict[Period, dict[int, IkmResult]]:
     """ikm_by_layanan for several periods of one kind at once: one grouped query (two with variance).
 
     A report needs its period, the periods it is compared with and a trend: at
     thousands of layanan, one round trip per period costs more than the sums.
-    Periods of one kind are equal or disjoint; equal ones are read once.
+    Periods of one kind are equal or disjoint; equal ones are read once. The
+    periods in ``scores_only`` (a trend's older points) get no variance, so
+    their 155 cross sums per layanan are not read.
     """
     ids = list(layanan_ids)
     periods = list(dict.fromkeys(periods))
+    plain = set(scores_only)
+    if with_variance and periods and all(p in plain for p in periods):
+        with_variance = False
     if not ids or not periods:
         return {p: {} for p in periods}
 
-    def bucket(model):
-        return case(*((model.period.between(p.start, p.end), i) for i, p in enumerate(periods)), else_=None)
+    def bucket(model, chosen):
+        return case(*((model.period.between(p.start, p.end), i) for i, p in enumerate(periods) if p in chosen),
+                    else_=None)
 
-    def where(model):
+    def where(model, chosen):
         return [layanan_in(model.layanan_id, ids),
-                model.period.between(min(p.start for p in periods), max(p.end for p in periods)),
-                bucket(model).is_not(None),
+                model.period.between(min(p.start for p in chosen), max(p.end for p in chosen)),
+                bucket(model, chosen).is_not(None),
                 *([model.flagged.is_(False)] if exclude_flagged else [])]
 
-    summary_bucket = bucket(SkmSummary).label("bucket")
+    summary_bucket = bucket(SkmSummary, periods).label("bucket")
     stmt = (select(summary_bucket, SkmSummary.layanan_id, *_aggregate_columns())
-            .where(*where(SkmSummary)).group_by(summary_bucket, SkmSummary.layanan_id))
-    cross_bucket = bucket(SkmSummaryCross).label("bucket")
+            .where(*where(SkmSummary, periods)).group_by(summary_bucket, SkmSummary.layanan_id))
+    with_cross = [p for p in periods if p not in plain]
+    cross_bucket = bucket(SkmSummaryCross, with_cross).label("bucket") if with_variance else None
     cross_stmt = (select(cross_bucket, SkmSummaryCross.layanan_id, *_cross_columns())
-                  .where(*where(SkmSummaryCross)).group_by(cross_bucket, SkmSummaryCross.layanan_id))
-    found = _results(report_db.execute(stmt), report_db.execute(cross_stmt) if with_variance else None,
-                     lambda row: row.bucket)
+                  .where(*where(SkmSummaryCross, with_cross))
+                  .group_by(cross_bucket, SkmSummaryCross.layanan_id)) if with_variance else None
+    found = _results(report_db.int_matrix(stmt), report_db.int_matrix(cross_stmt) if with_variance else None, 2)
     return {p: found.get(i, {}) for i, p in enumerate(periods)}
-
-
-def _results(rows, cross_result, key) -> dict:
-    """{key(row): {layanan_id: IkmResult}} from summary rows and, when given, their cross rows."""
-    cross_rows, positions = {}, None
-    if cross_result is not None:
-        positions = _pair_positions(cross_result.keys())
-        cross_rows = {(key(row), row.layanan_id): row for row in cross_result}
-    out: dict = {}
-    for row in rows:
-        group = key(row)
-        result = _result(row, cross_rows.get((group, row.layanan_id)) if cross_result is not None else None,
-                         positions)
-        out.setdefault(group, {})
-        if result is not None:
-            out[group][row.layanan_id] = result
-    out.setdefault(None, {})
-    return out
 
 
 def ikm_for(layanan_ids: Iterable[int], period: Period | None,
@@ -204,12 +219,11 @@ def ikm_for(layanan_ids: Iterable[int], period: Period | None,
     ids = list(layanan_ids)
     if not ids:
         return None
-    stmt = select(*_aggregate_columns()).where(*summary_filter(SkmSummary, ids, period, exclude_flagged))
-    row = report_db.execute(stmt).one()
-    if not row.n:
-        return None
-    cross_stmt = select(*_cross_columns()).where(*summary_filter(SkmSummaryCross, ids, period, exclude_flagged))
-    return _result(row, report_db.execute(cross_stmt).one())
+    one = literal(0).label("layanan_id")
+    stmt = select(one, *_aggregate_columns()).where(*summary_filter(SkmSummary, ids, period, exclude_flagged))
+    cross_stmt = select(one, *_cross_columns()).where(*summary_filter(SkmSummaryCross, ids, period, exclude_flagged))
+    found = _results(report_db.int_matrix(stmt), report_db.int_matrix(cross_stmt), 1)
+    return found[None].get(0)
 
 
 def flag_counts(layanan_ids: Iterable[int], period: Period | None) -> dict[str, int]:

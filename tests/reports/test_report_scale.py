@@ -1,6 +1,9 @@
 """Issue 17: the faster report path gives the same numbers as before.
 
 - analysis.ikm._build (common denominator) against the Fraction arithmetic it replaced;
+- analysis.ikm_batch through ikm_by_layanan_periods (layanan of one response, all-same
+  answers, an unsur nobody answered, a respondent who answered nothing) against
+  compute_ikm_from_sums per layanan on the same sums, exactly, and compute_ikm on the rows;
 - build_report over 60 layanan (past the array-parameter threshold) against an
   independent path: compute_ikm on each layanan's raw rows, period by period,
   rolled up and compared with the same analysis functions. Runs on SQLite and,
@@ -13,7 +16,8 @@ from fractions import Fraction
 
 import pytest
 
-from analysis.ikm import CODES, _build, compute_ikm, grade, rollup
+from analysis.ikm import CODES, PAIRS, _build, compute_ikm, grade, rollup
+from analysis.ikm_sums import compute_ikm_from_sums
 from analysis.rounding import round_half_up
 from app.core.periods import parse_period
 from app.reports import comparisons, ikm_inference
@@ -117,3 +121,85 @@ def test_report_numbers_equal_an_independent_raw_row_path(many, code, exclude_fl
     assert [c.period_code for c in report.comparisons] == [p.code for p in expected]
     assert report.ranking.family == ikm_inference.FAMILY_ADJACENT
     assert len(report.ranking.pairs) == len(report.ranking.order) - 1
+
+
+SHAPES = ("one", "same", "no_u3", "blank", "holes", "mixed")
+
+
+def _shaped_rows(lay, shape: str, rng: random.Random) -> list[dict]:
+    """Responses of one layanan in 2025-04 in a given shape (see SHAPES)."""
+    count = {"one": 1, "same": rng.randint(2, 9)}.get(shape, rng.randint(2, 25))
+    rows = make_rows(lay, "2025-04", count, rng)
+    for row in rows:
+        row["flag_too_fast"] = rng.random() < 0.1
+        if shape == "same":
+            row.update({f"u{k}": 3 for k in range(1, 10)})
+        elif shape == "no_u3":
+            row["u3"] = None
+        elif shape == "holes":
+            row.update({f"u{k}": None for k in range(1, 10) if rng.random() < 0.3})
+    if shape == "blank":
+        rows[0].update({f"u{k}": None for k in range(1, 10)})  # answered nothing, still a respondent
+    return rows
+
+
+@pytest.fixture()
+def shaped(tree, make_layanan):
+    rng = random.Random(1717)
+    layanan = [make_layanan(f"bentuk-{i:02d}", tree["psds"]) for i in range(6 * len(SHAPES) + 20)]
+    rows = {lay.id: _shaped_rows(lay, SHAPES[i % len(SHAPES)], rng) for i, lay in enumerate(layanan)}
+    insert_rows([r for rs in rows.values() for r in rs])
+    assert len(layanan) >= skm_stats.ARRAY_IDS_FROM  # PostgreSQL gets the ids as one array
+    return {"layanan": layanan, "rows": rows}
+
+
+@pytest.mark.parametrize("exclude_flagged", [False, True])
+def test_the_vectorised_scores_equal_the_scalar_path_on_the_databases_sums(shaped, exclude_flagged):
+    """ikm_by_layanan_periods (analysis.ikm_batch) against compute_ikm_from_sums per layanan, fed the same
+    sums computed from the raw rows, and against compute_ikm on those rows."""
+    period = parse_period("2025")
+    got = skm_stats.ikm_by_layanan_periods([lay.id for lay in shaped["layanan"]], [period], exclude_flagged)[period]
+    checked = 0
+    for lay in shaped["layanan"]:
+        rows = [r for r in shaped["rows"][lay.id] if not (exclude_flagged and r["flag_too_fast"])]
+        answers = as_answers(rows)
+        if not any(v is not None for a in answers for v in a.values()):
+            assert lay.id not in got
+            continue
+        sums, cross = _raw_sums(answers)
+        scalar = compute_ikm_from_sums(sums, len(rows), cross=cross)
+        result = got[lay.id]
+        assert result == scalar and result._linearisation == scalar._linearisation, lay.slug
+        raw = compute_ikm(answers)
+        assert (result.score, result.nrr, result.counts) == (raw.score, raw.nrr, raw.counts)
+        if len(rows) >= 2:
+            assert result.variance() == pytest.approx(raw.variance(), rel=1e-12, abs=1e-12)
+            assert result.nrr_variances() == pytest.approx(raw.nrr_variances(), rel=1e-12, abs=1e-12)
+        checked += 1
+    assert checked > 40
+
+
+def _raw_sums(answers: list[dict]) -> tuple[dict, dict]:
+    """The (sum, count) per unsur and the per-pair cross sums of these answers, in Python."""
+    sums = {}
+    for code in CODES:
+        values = [a[code] for a in answers if a[code] is not None]
+        if values:
+            sums[code] = (sum(values), len(values))
+    cross = {}
+    for u, v in PAIRS:
+        both = [(a[u], a[v]) for a in answers if a[u] is not None and a[v] is not None]
+        cross[(u, v)] = (len(both), sum(x for x, _y in both), sum(y for _x, y in both), sum(x * y for x, y in both))
+    return sums, cross
+
+
+def test_the_latest_kritik_keep_every_non_empty_text(tree, make_layanan):
+    """The report states the partial index's predicate (kritik_saran > ''): every non-empty text still counts."""
+    lay = make_layanan("kritik-aneh", tree["psds"])
+    texts = [" ", "\t", "\u0007 bel", "-1", "=A1", "😀", "ẞ", "0", "\n", "a", "", None]
+    rows = make_rows(lay, "2025-05", len(texts), random.Random(5))
+    for row, text in zip(rows, texts, strict=True):
+        row["kritik_saran"] = text
+    insert_rows(rows)
+    report = ikm_report.build_report(tree["root"], parse_period("2025"))
+    assert sorted(k["text"] for k in report.kritik) == sorted(t for t in texts if t)
