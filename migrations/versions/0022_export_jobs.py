@@ -4,7 +4,7 @@ A response-level export over EXPORT_QUEUE_THRESHOLD rows is written by the worke
 request; this table holds who asked for what, its progress and where the file is.
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-11-30 17:20:00
 
 """

@@ -8,7 +8,7 @@ PostgreSQL walk backwards and stop after 200 (issue 17); a small unit still
 uses the (layanan_id, period) index, as the planner chooses.
 
 Revision ID: 0024
-Revises: 0020
+Revises: 0022
 Create Date: 2026-11-30 17:20:00
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0024'
-down_revision = '0020'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 
