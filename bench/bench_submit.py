@@ -1,18 +1,24 @@
 """The survey POST against the framework's ceiling, on the same machine in one run (issue 14).
 
-    .venv/bin/python bench/bench_submit.py [--seconds 10] [--max-requests 20000] [--db-url URL]
+    .venv/bin/python bench/bench_submit.py [--seconds 10] [--max-requests 20000] [--layanan 40] [--db-url URL]
 
 For SQLite (a fresh file in a temporary directory) and, when DATABASE_URL (or
 --db-url) names PostgreSQL, for that database too (use a throwaway one: it is
 migrated, seeded with the demo data and written to), two apps are served by
 gunicorn on 127.0.0.1 (gthread, 2 workers x 4 threads):
 
-- the project (wsgi:app), POST /s/izin-ugb with its own signed render stamp
+- the project (wsgi:app), POST /s/<slug> with its own signed render stamp
   (as if each respondent opened the form) and one device cookie, so every check
   of the real path runs (validation, rate limit, same-device, stamp reuse, summary
-  triggers);
+  triggers); the POSTs take --layanan layanan in turn (default 40: izin-ugb and
+  bench copies in its unit). Why: every response of one layanan and month updates
+  the same skm_summary rows, so on PostgreSQL its transactions queue on those row
+  locks, each held until its commit (fsync). A national peak spreads over
+  thousands of layanan, each seeing a few responses a minute; 200 POSTs a
+  second into one layanan measures that one lock, not the code. --layanan 1
+  reproduces that worst case;
 - a bare Flask + SQLAlchemy Core app (bench/bare_submit_app.py) inserting the same
-  row shape into a same-shaped table of the same database.
+  row shape into a same-shaped table of the same database, sent the same requests.
 
 wrk drives each with 50 keep-alive connections for at most SECONDS seconds and
 MAX_REQUESTS requests, each POST with a fresh instance_id (bench/submit.lua).
@@ -47,9 +53,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(env: dict, stamps_path: Path, count: int) -> str:
-    """Migrate and seed the database; write `count` render stamps (one per POST, as if each
-    respondent opened the form) to stamps_path; return a device cookie."""
+def prepare(env: dict, stamps_path: Path, count: int, spread: int) -> str:
+    """Migrate and seed the database; add bench layanan so that `spread` layanan take the load (izin-ugb
+    and spread-1 copies in its unit); write `count` lines "slug render-stamp" (one per POST, as if each
+    respondent opened the form, the layanan taken in turn) to stamps_path; return a device cookie."""
     subprocess.run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run([str(BIN / "flask"), "--app", "wsgi", "seed-demo"], cwd=ROOT, env=env, check=True,
@@ -57,9 +64,17 @@ def prepare(env: dict, stamps_path: Path, count: int) -> str:
     code = ("from wsgi import app\nfrom app.models import Layanan\nfrom app.extensions import db\n"
             "from app.skm import submit as s\nfrom sqlalchemy import select\n"
             "with app.app_context():\n"
-            f"    lid = db.session.scalar(select(Layanan.id).where(Layanan.slug == '{SLUG}'))\n"
-            f"    open({str(stamps_path)!r}, 'w').write(''.join(s.start_token(lid, now=0) + '\\n' "
-            f"for _ in range({count})))\n"
+            f"    first = db.session.scalar(select(Layanan).where(Layanan.slug == '{SLUG}'))\n"
+            f"    slugs = ['{SLUG}'] + [f'bench-{{n:03d}}' for n in range(1, {spread})]\n"
+            "    known = set(db.session.scalars(select(Layanan.slug).where(Layanan.slug.in_(slugs))))\n"
+            "    db.session.add_all(Layanan(slug=x, name=x, unit_id=first.unit_id, active=True, published=True)\n"
+            "                       for x in slugs if x not in known)\n"
+            "    db.session.commit()\n"
+            "    ids = dict(db.session.execute(select(Layanan.slug, Layanan.id)\n"
+            "               .where(Layanan.slug.in_(slugs))).all())\n"
+            f"    open({str(stamps_path)!r}, 'w').write(''.join(\n"
+            "        f'{slugs[n % len(slugs)]} {s.start_token(ids[slugs[n % len(slugs)]], now=0)}\\n'\n"
+            f"        for n in range({count})))\n"
             "    print(s.new_device_token())\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     return out.stdout.split()[-1]
@@ -127,12 +142,12 @@ def drive(port: int, stamps: Path, device: str, seconds: int, max_requests: int)
     return json.loads(line[len("BENCH "):])
 
 
-def run(label: str, url: str, seconds: int, max_requests: int) -> None:
+def run(label: str, url: str, seconds: int, max_requests: int, spread: int) -> None:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret", "NIK_HMAC_KEY": "bench-nik-key",
            "SURVEY_RATE_LIMIT": "1000000 per minute"}  # the limiter still runs on every POST
     env.pop("FLASK_DEBUG", None)
     stamps = Path(tempfile.mkdtemp(prefix="pantau-stamps-")) / "stamps.txt"
-    device = prepare(env, stamps, max_requests + 100)
+    device = prepare(env, stamps, max_requests + 100, spread)
     before_project, before_bare, _ = counts(url)
     results = {}
     for name, module in (("project", "wsgi:app"), ("bare", "bench.bare_submit_app:app")):
@@ -145,7 +160,7 @@ def run(label: str, url: str, seconds: int, max_requests: int) -> None:
     shutil.rmtree(stamps.parent)
     project_rows, bare_rows, matches = counts(url)
     p, b = results["project"], results["bare"]
-    print(f"-- {label}: 50 connections, gthread 2 workers x 4 threads")
+    print(f"-- {label}: 50 connections, gthread 2 workers x 4 threads, POSTs spread over {spread} layanan")
     for name, r in results.items():
         print(f"   {name:8s} {r['rps']:8.1f} req/s  p50 {r['p50'] / 1000:6.1f} ms  p95 {r['p95'] / 1000:6.1f} ms  "
               f"requests {r['requests']}  errors {r['errors']}")
@@ -161,15 +176,17 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=20000, help="per app, across wrk's threads")
     parser.add_argument("--db-url", default=os.environ.get("DATABASE_URL"),
                         help="a throwaway PostgreSQL database (default: DATABASE_URL when it is PostgreSQL)")
+    parser.add_argument("--layanan", type=int, default=40,
+                        help="how many layanan share the load (1: every POST updates the same summary rows)")
     parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk tidak ditemukan: pasang paket Debian 'wrk' (make bench memasangnya sebagai root).")
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory(prefix="pantau-bench-") as tmp:
-            run("SQLite", f"sqlite:///{tmp}/bench.db", args.seconds, args.max_requests)
+            run("SQLite", f"sqlite:///{tmp}/bench.db", args.seconds, args.max_requests, args.layanan)
     if args.db_url and args.db_url.startswith("postgresql"):
-        run("PostgreSQL", args.db_url, args.seconds, args.max_requests)
+        run("PostgreSQL", args.db_url, args.seconds, args.max_requests, args.layanan)
     else:
         print("-- PostgreSQL: skipped (set DATABASE_URL=postgresql+psycopg://... to a throwaway database)")
 

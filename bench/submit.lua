@@ -1,9 +1,13 @@
 -- wrk script for bench_submit.py: every POST carries a fresh random instance_id (UUID v4),
--- its own render stamp (a line of the BENCH_STAMPS file) and all nine answers;
+-- its own render stamp for its layanan (a line "slug stamp" of the BENCH_STAMPS file, the layanan
+-- taken in turn) and all nine answers;
 -- each thread stops after BENCH_MAX requests.
 local threads = {}
 local stamps = {}
-for line in io.lines(os.getenv("BENCH_STAMPS")) do stamps[#stamps + 1] = line end
+for line in io.lines(os.getenv("BENCH_STAMPS")) do
+  local slug, stamp = line:match("^(%S+) (%S+)$")
+  stamps[#stamps + 1] = {slug, stamp}
+end
 local max_per_thread = tonumber(os.getenv("BENCH_MAX") or "10000")
 
 function setup(thread)
@@ -30,10 +34,10 @@ end
 
 function request()
   sent = sent + 1
-  local stamp = stamps[((sent * 2 + id) % #stamps) + 1]
-  local body = "instance_id=" .. uuid4() .. "&started=" .. stamp ..
+  local line = stamps[((sent * 2 + id) % #stamps) + 1]
+  local body = "instance_id=" .. uuid4() .. "&started=" .. line[2] ..
     "&jenis_kelamin=P&u1=3&u2=4&u3=3&u4=2&u5=4&u6=3&u7=3&u8=4&u9=3"
-  return wrk.format(nil, nil, nil, body)
+  return wrk.format(nil, "/s/" .. line[1], nil, body)
 end
 
 function response(status, headers, body)
