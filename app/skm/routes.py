@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 
 from analysis.ikm import UNSUR
-from app.core import queue_replies, transaction
+from app.core import queue_replies, rate_limits, transaction
 from app.core.errors import error_response, wants_json
 from app.core.static_assets import minified_js
-from app.extensions import csrf, limiter
+from app.extensions import csrf
 from app.models import Layanan
 from app.skm import layanan as layanan_service
 from app.skm import lookup, rules, submit
@@ -85,10 +85,12 @@ def index():
 
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
-@limiter.limit(survey_rate_limit, methods=["POST"])
 def form(slug: str):
     if request.method == "GET":
         return _render_form(_active_layanan(slug), SurveyForm(formdata=None, categories=lookup.category_choices()))
+    refused = rate_limits.refused(survey_rate_limit(), "skm.form")  # per client address, POSTs only
+    if refused is not None:
+        return refused
 
     # The POST is the hot path (issue 14): the layanan comes from the per-process cache, no ORM load.
     layanan = lookup.active_layanan(slug) if len(slug) <= layanan_service.MAX_SLUG else None
