@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import bindparam, exists, false, func, or_, select, true
+from sqlalchemy import bindparam, exists, false, or_, select, text, true
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.idempotent import insert_or_nothing
@@ -73,11 +73,14 @@ def stamp_hash(token: str) -> str:
     return _keyed_hash(b"stamp:", token)
 
 
-def _lock_stamp(stamp: str) -> None:
+_STAMP_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def _lock_stamp(connection, stamp: str) -> None:
     """Same-stamp submissions are serialised on PostgreSQL so two racing replays cannot both look first.
     Its own statement: a lock taken inside the checking statement would come after that statement's snapshot."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(func.pg_advisory_xact_lock(int(stamp[:15], 16))))
+    if connection.dialect.name == "postgresql":
+        connection.execute(_STAMP_LOCK, {"key": int(stamp[:15], 16)})
 
 
 # ---- device cookie ---------------------------------------------------------------
@@ -156,6 +159,8 @@ def _checked_insert(dialect: str, columns: tuple[str, ...], with_device: bool, w
 def _insert_checked(values: dict, tz_name: str, moment: datetime) -> tuple[bool, bool] | None:
     """Insert `values` (without the history flags), flagging it from the history in the same statement.
     Returns (repeat device today, stamp reused), or None when the instance_id is already stored."""
+    db.session.flush()  # what session.execute would autoflush first (rows an import or the demo added)
+    connection = db.session.connection()  # Core execution in the session's transaction: no ORM layer per call
     dev_hash, stamp = values["device_hash"], values["stamp_hash"]
     columns = tuple(name for name in values if name not in HISTORY_FLAGS)
     params = {f"v_{name}": values[name] for name in columns}
@@ -163,10 +168,10 @@ def _insert_checked(values: dict, tz_name: str, moment: datetime) -> tuple[bool,
         day_start, day_end = _local_day_bounds(moment, tz_name)
         params.update(dev_hash=dev_hash, check_layanan_id=values["layanan_id"], day_start=day_start, day_end=day_end)
     if stamp is not None:
-        _lock_stamp(stamp)
+        _lock_stamp(connection, stamp)
         params.update(stamp=stamp, check_instance_id=values["instance_id"])
-    statement = _checked_insert(db.session.get_bind().dialect.name, columns, dev_hash is not None, stamp is not None)
-    row = db.session.execute(statement, params).first()
+    statement = _checked_insert(connection.dialect.name, columns, dev_hash is not None, stamp is not None)
+    row = connection.execute(statement, params).first()
     return None if row is None else (bool(row[0]), bool(row[1]))
 
 
