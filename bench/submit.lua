@@ -9,6 +9,7 @@ for line in io.lines(os.getenv("BENCH_STAMPS")) do
   stamps[#stamps + 1] = {slug, stamp}
 end
 local max_per_thread = tonumber(os.getenv("BENCH_MAX") or "10000")
+local offset = tonumber(os.getenv("BENCH_OFFSET") or "0")  -- earlier runs' stamps are not used again
 
 function setup(thread)
   table.insert(threads, thread)
@@ -34,7 +35,7 @@ end
 
 function request()
   sent = sent + 1
-  local line = stamps[((sent * 2 + id) % #stamps) + 1]
+  local line = stamps[((offset + sent * 2 + id) % #stamps) + 1]
   local body = "instance_id=" .. uuid4() .. "&started=" .. line[2] ..
     "&jenis_kelamin=P&u1=3&u2=4&u3=3&u4=2&u5=4&u6=3&u7=3&u8=4&u9=3"
   return wrk.format(nil, "/s/" .. line[1], nil, body)
