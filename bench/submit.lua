@@ -17,7 +17,13 @@ function setup(thread)
 end
 
 function init(args)
-  math.randomseed(os.time() * 100 + id + math.floor(os.clock() * 1e6))
+  -- Seeded from /dev/urandom: a seed from the clock repeated across the alternating runs now and
+  -- then, and a repeated seed repeats every instance_id (answered "duplicate", nothing stored).
+  local urandom = io.open("/dev/urandom", "rb")
+  local seed = 0
+  for byte in urandom:read(6):gmatch(".") do seed = seed * 256 + byte:byte() end
+  urandom:close()
+  math.randomseed(seed)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
   sent = 0
