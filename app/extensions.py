@@ -6,11 +6,13 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from app.core import rate_limit_storage  # noqa: F401 - defines the local:// rate-limit storage
 from app.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-# Storage comes from RATELIMIT_STORAGE_URI; memory for one process, redis:// when scaled out.
+# Storage comes from RATELIMIT_STORAGE_URI: local:// (app/core/rate_limit_storage.py) for one process,
+# redis:// when scaled out.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -22,7 +22,10 @@ bare = Table(
     Column("submitted_at", DateTime, nullable=False),
     *[Column(f"u{n}", SmallInteger) for n in range(1, 10)],
 )
-engine = create_engine(os.environ["DATABASE_URL"], **(
+# The project's engine settings (app/config.py SQLALCHEMY_ENGINE_OPTIONS: pool_pre_ping, so a
+# connection is checked before each request uses it; app/db_setup.py pragmas), so the ceiling is
+# the same stack as configured for production, not a lighter one.
+engine = create_engine(os.environ["DATABASE_URL"], pool_pre_ping=True, **(
     {"connect_args": {"timeout": 30}} if os.environ["DATABASE_URL"].startswith("sqlite") else {}))
 if engine.dialect.name == "sqlite":
     from sqlalchemy import event
@@ -31,8 +34,9 @@ if engine.dialect.name == "sqlite":
     def _pragmas(conn, _record):  # the same pragmas the project app sets
         cur = conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=15000")
+        cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 insert = (postgresql if engine.dialect.name == "postgresql" else sqlite).insert
 app = Flask(__name__)

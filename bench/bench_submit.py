@@ -1,21 +1,30 @@
 """The survey POST against the framework's ceiling, on the same machine in one run (issue 14).
 
-    .venv/bin/python bench/bench_submit.py [--seconds 10] [--max-requests 20000] [--db-url URL]
+    .venv/bin/python bench/bench_submit.py [--seconds 12] [--rounds 4] [--max-requests 20000] [--layanan 40]
+                                           [--db-url URL]
 
 For SQLite (a fresh file in a temporary directory) and, when DATABASE_URL (or
 --db-url) names PostgreSQL, for that database too (use a throwaway one: it is
 migrated, seeded with the demo data and written to), two apps are served by
 gunicorn on 127.0.0.1 (gthread, 2 workers x 4 threads):
 
-- the project (wsgi:app), POST /s/izin-ugb with its own signed render stamp
+- the project (wsgi:app), POST /s/<slug> with its own signed render stamp
   (as if each respondent opened the form) and one device cookie, so every check
   of the real path runs (validation, rate limit, same-device, stamp reuse, summary
-  triggers);
+  triggers); the POSTs take --layanan layanan in turn (default 40: izin-ugb and
+  bench copies in its unit). Why: every response of one layanan and month updates
+  the same skm_summary rows, so on PostgreSQL its transactions queue on those row
+  locks, each held until its commit (fsync). A national peak spreads over
+  thousands of layanan, each seeing a few responses a minute; 200 POSTs a
+  second into one layanan measures that one lock, not the code. --layanan 1
+  reproduces that worst case;
 - a bare Flask + SQLAlchemy Core app (bench/bare_submit_app.py) inserting the same
-  row shape into a same-shaped table of the same database.
+  row shape into a same-shaped table of the same database, sent the same requests.
 
 wrk drives each with 50 keep-alive connections for at most SECONDS seconds and
-MAX_REQUESTS requests, each POST with a fresh instance_id (bench/submit.lua).
+MAX_REQUESTS requests, each POST with a fresh instance_id (bench/submit.lua), in
+ROUNDS runs that alternate between the two apps (both are up throughout), so a
+neighbour's load on a shared machine falls on both alike.
 Prints req/s, the ratio, p50/p95 latency and errors, then checks that the
 database holds one row per accepted POST and that summary_matches_raw() is true.
 Timings are reported, never asserted; only the ratio within one run means anything.
@@ -47,9 +56,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(env: dict, stamps_path: Path, count: int) -> str:
-    """Migrate and seed the database; write `count` render stamps (one per POST, as if each
-    respondent opened the form) to stamps_path; return a device cookie."""
+def prepare(env: dict, stamps_path: Path, count: int, spread: int) -> str:
+    """Migrate and seed the database; add bench layanan so that `spread` layanan take the load (izin-ugb
+    and spread-1 copies in its unit); write `count` lines "slug render-stamp" (one per POST, as if each
+    respondent opened the form, the layanan taken in turn) to stamps_path; return a device cookie."""
     subprocess.run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run([str(BIN / "flask"), "--app", "wsgi", "seed-demo"], cwd=ROOT, env=env, check=True,
@@ -57,9 +67,17 @@ def prepare(env: dict, stamps_path: Path, count: int) -> str:
     code = ("from wsgi import app\nfrom app.models import Layanan\nfrom app.extensions import db\n"
             "from app.skm import submit as s\nfrom sqlalchemy import select\n"
             "with app.app_context():\n"
-            f"    lid = db.session.scalar(select(Layanan.id).where(Layanan.slug == '{SLUG}'))\n"
-            f"    open({str(stamps_path)!r}, 'w').write(''.join(s.start_token(lid, now=0) + '\\n' "
-            f"for _ in range({count})))\n"
+            f"    first = db.session.scalar(select(Layanan).where(Layanan.slug == '{SLUG}'))\n"
+            f"    slugs = ['{SLUG}'] + [f'bench-{{n:03d}}' for n in range(1, {spread})]\n"
+            "    known = set(db.session.scalars(select(Layanan.slug).where(Layanan.slug.in_(slugs))))\n"
+            "    db.session.add_all(Layanan(slug=x, name=x, unit_id=first.unit_id, active=True, published=True)\n"
+            "                       for x in slugs if x not in known)\n"
+            "    db.session.commit()\n"
+            "    ids = dict(db.session.execute(select(Layanan.slug, Layanan.id)\n"
+            "               .where(Layanan.slug.in_(slugs))).all())\n"
+            f"    open({str(stamps_path)!r}, 'w').write(''.join(\n"
+            "        f'{slugs[n % len(slugs)]} {s.start_token(ids[slugs[n % len(slugs)]], now=0)}\\n'\n"
+            f"        for n in range({count})))\n"
             "    print(s.new_device_token())\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     return out.stdout.split()[-1]
@@ -118,8 +136,9 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def drive(port: int, stamps: Path, device: str, seconds: int, max_requests: int) -> dict:
-    env = {**os.environ, "BENCH_STAMPS": str(stamps), "BENCH_MAX": str(max_requests // 2)}
+def drive(port: int, stamps: Path, device: str, seconds: int, max_requests: int, offset: int) -> dict:
+    env = {**os.environ, "BENCH_STAMPS": str(stamps), "BENCH_MAX": str(max_requests // 2),
+           "BENCH_OFFSET": str(offset)}
     cmd = ["wrk", "-t2", "-c50", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA),
            "-H", f"Cookie: pantau_perangkat={device}", f"http://127.0.0.1:{port}/s/{SLUG}"]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
@@ -127,49 +146,73 @@ def drive(port: int, stamps: Path, device: str, seconds: int, max_requests: int)
     return json.loads(line[len("BENCH "):])
 
 
-def run(label: str, url: str, seconds: int, max_requests: int) -> None:
+def run(label: str, url: str, seconds: int, max_requests: int, spread: int, rounds: int) -> None:
+    """Both apps are started, then driven in turn, `rounds` times each: on a shared machine the
+    background load then falls on both alike, and the ratio compares like with like."""
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret", "NIK_HMAC_KEY": "bench-nik-key",
-           "SURVEY_RATE_LIMIT": "1000000 per minute"}  # the limiter still runs on every POST
+           "SURVEY_RATE_LIMIT": "1000000 per minute"}  # the limit is still counted on every POST
     env.pop("FLASK_DEBUG", None)
     stamps = Path(tempfile.mkdtemp(prefix="pantau-stamps-")) / "stamps.txt"
-    device = prepare(env, stamps, max_requests + 100)
+    device = prepare(env, stamps, max_requests + 100, spread)
     before_project, before_bare, _ = counts(url)
-    results = {}
-    for name, module in (("project", "wsgi:app"), ("bare", "bench.bare_submit_app:app")):
-        port = free_port()
-        server = serve(module, env, port)
-        try:
-            results[name] = drive(port, stamps, device, seconds, max_requests)
-        finally:
+    apps = (("project", "wsgi:app"), ("bare", "bench.bare_submit_app:app"))
+    servers = {}
+    runs: dict[str, list[dict]] = {name: [] for name, _module in apps}
+    per_round = max_requests // rounds
+    try:
+        for name, module in apps:
+            port = free_port()
+            servers[name] = (serve(module, env, port), port)
+        for turn in range(rounds):
+            for name, _module in apps:
+                runs[name].append(drive(servers[name][1], stamps, device, max(1, seconds // rounds), per_round,
+                                        offset=turn * per_round))
+    finally:
+        for server, _port in servers.values():
             stop(server)
     shutil.rmtree(stamps.parent)
     project_rows, bare_rows, matches = counts(url)
-    p, b = results["project"], results["bare"]
-    print(f"-- {label}: 50 connections, gthread 2 workers x 4 threads")
-    for name, r in results.items():
+    totals = {name: _total(r) for name, r in runs.items()}
+    p, b = totals["project"], totals["bare"]
+    print(f"-- {label}: 50 connections, gthread 2 workers x 4 threads, POSTs spread over {spread} layanan, "
+          f"{rounds} alternating runs of {max(1, seconds // rounds)} s per app")
+    for name, r in totals.items():
         print(f"   {name:8s} {r['rps']:8.1f} req/s  p50 {r['p50'] / 1000:6.1f} ms  p95 {r['p95'] / 1000:6.1f} ms  "
               f"requests {r['requests']}  errors {r['errors']}")
-    print(f"   ratio project/bare: {p['rps'] / b['rps']:.2f}")
-    print(f"   rows stored: project {project_rows - before_project} (of {p['ok']} accepted), "
-          f"bare {bare_rows - before_bare} (of {b['ok']} accepted)")
+    print(f"   ratio project/bare: {p['rps'] / b['rps']:.2f}  (per run: "
+          + ", ".join(f"{x['rps'] / y['rps']:.2f}" for x, y in zip(runs["project"], runs["bare"], strict=True)) + ")")
+    print(f"   rows stored: project {project_rows - before_project} (of {p['ok']} answered before wrk stopped), "
+          f"bare {bare_rows - before_bare} (of {b['ok']})")
     print(f"   summary_matches_raw(): {matches}")
+
+
+def _total(runs: list[dict]) -> dict:
+    """Requests over time across the runs; the median run's p50 and p95; errors and accepted summed."""
+    def median(key):
+        return sorted(r[key] for r in runs)[len(runs) // 2]
+    return {"rps": sum(r["requests"] for r in runs) / sum(r["requests"] / r["rps"] for r in runs),
+            "p50": median("p50"), "p95": median("p95"), "requests": sum(r["requests"] for r in runs),
+            "errors": sum(r["errors"] for r in runs), "ok": sum(r["ok"] for r in runs)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=12, help="per app, split over the rounds")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating wrk runs per app")
     parser.add_argument("--max-requests", type=int, default=20000, help="per app, across wrk's threads")
     parser.add_argument("--db-url", default=os.environ.get("DATABASE_URL"),
                         help="a throwaway PostgreSQL database (default: DATABASE_URL when it is PostgreSQL)")
+    parser.add_argument("--layanan", type=int, default=40,
+                        help="how many layanan share the load (1: every POST updates the same summary rows)")
     parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk tidak ditemukan: pasang paket Debian 'wrk' (make bench memasangnya sebagai root).")
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory(prefix="pantau-bench-") as tmp:
-            run("SQLite", f"sqlite:///{tmp}/bench.db", args.seconds, args.max_requests)
+            run("SQLite", f"sqlite:///{tmp}/bench.db", args.seconds, args.max_requests, args.layanan, args.rounds)
     if args.db_url and args.db_url.startswith("postgresql"):
-        run("PostgreSQL", args.db_url, args.seconds, args.max_requests)
+        run("PostgreSQL", args.db_url, args.seconds, args.max_requests, args.layanan, args.rounds)
     else:
         print("-- PostgreSQL: skipped (set DATABASE_URL=postgresql+psycopg://... to a throwaway database)")
 

@@ -1,10 +1,15 @@
 -- wrk script for bench_submit.py: every POST carries a fresh random instance_id (UUID v4),
--- its own render stamp (a line of the BENCH_STAMPS file) and all nine answers;
+-- its own render stamp for its layanan (a line "slug stamp" of the BENCH_STAMPS file, the layanan
+-- taken in turn) and all nine answers;
 -- each thread stops after BENCH_MAX requests.
 local threads = {}
 local stamps = {}
-for line in io.lines(os.getenv("BENCH_STAMPS")) do stamps[#stamps + 1] = line end
+for line in io.lines(os.getenv("BENCH_STAMPS")) do
+  local slug, stamp = line:match("^(%S+) (%S+)$")
+  stamps[#stamps + 1] = {slug, stamp}
+end
 local max_per_thread = tonumber(os.getenv("BENCH_MAX") or "10000")
+local offset = tonumber(os.getenv("BENCH_OFFSET") or "0")  -- earlier runs' stamps are not used again
 
 function setup(thread)
   table.insert(threads, thread)
@@ -12,7 +17,13 @@ function setup(thread)
 end
 
 function init(args)
-  math.randomseed(os.time() * 100 + id + math.floor(os.clock() * 1e6))
+  -- Seeded from /dev/urandom: a seed from the clock repeated across the alternating runs now and
+  -- then, and a repeated seed repeats every instance_id (answered "duplicate", nothing stored).
+  local urandom = io.open("/dev/urandom", "rb")
+  local seed = 0
+  for byte in urandom:read(6):gmatch(".") do seed = seed * 256 + byte:byte() end
+  urandom:close()
+  math.randomseed(seed)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
   sent = 0
@@ -30,10 +41,10 @@ end
 
 function request()
   sent = sent + 1
-  local stamp = stamps[((sent * 2 + id) % #stamps) + 1]
-  local body = "instance_id=" .. uuid4() .. "&started=" .. stamp ..
+  local line = stamps[((offset + sent * 2 + id) % #stamps) + 1]
+  local body = "instance_id=" .. uuid4() .. "&started=" .. line[2] ..
     "&jenis_kelamin=P&u1=3&u2=4&u3=3&u4=2&u5=4&u6=3&u7=3&u8=4&u9=3"
-  return wrk.format(nil, nil, nil, body)
+  return wrk.format(nil, "/s/" .. line[1], nil, body)
 end
 
 function response(status, headers, body)

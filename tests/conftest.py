@@ -57,7 +57,7 @@ def app(database_url, tmp_path_factory):
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "local://",
         "NIK_HMAC_KEY": "test-nik-key",
     })
     application.instance_path = str(tmp_path_factory.mktemp("instance"))

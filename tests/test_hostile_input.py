@@ -293,7 +293,7 @@ def test_500_handler_rolls_back_so_the_error_page_renders(database_url, world):
     from app import create_app
 
     other = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key", "SQLALCHEMY_DATABASE_URI": database_url,
-                        "RATELIMIT_STORAGE_URI": "memory://", "NIK_HMAC_KEY": "test-nik-key",
+                        "RATELIMIT_STORAGE_URI": "local://", "NIK_HMAC_KEY": "test-nik-key",
                         "PROPAGATE_EXCEPTIONS": False})
 
     @other.get("/_rusak")

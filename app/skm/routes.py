@@ -17,14 +17,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 
 from analysis.ikm import UNSUR
-from app.core import queue_replies, transaction
+from app.core import queue_replies, rate_limits, transaction
 from app.core.errors import error_response, wants_json
 from app.core.static_assets import minified_js
-from app.extensions import csrf, limiter
+from app.extensions import csrf
 from app.models import Layanan
 from app.skm import layanan as layanan_service
 from app.skm import lookup, rules, submit
-from forms.skm import SurveyForm
+from forms.skm import SurveyForm, SurveyPost, read_survey_post
 
 bp = Blueprint("skm", __name__)
 
@@ -85,10 +85,12 @@ def index():
 
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
-@limiter.limit(survey_rate_limit, methods=["POST"])
 def form(slug: str):
     if request.method == "GET":
         return _render_form(_active_layanan(slug), SurveyForm(formdata=None, categories=lookup.category_choices()))
+    refused = rate_limits.refused(survey_rate_limit(), "skm.form")  # per client address, POSTs only
+    if refused is not None:
+        return refused
 
     # The POST is the hot path (issue 14): the layanan comes from the per-process cache, no ORM load.
     layanan = lookup.active_layanan(slug) if len(slug) <= layanan_service.MAX_SLUG else None
@@ -96,23 +98,35 @@ def form(slug: str):
         abort(404)
     if not _same_origin():
         return error_response(403, CROSS_ORIGIN)
-    form = SurveyForm(categories=lookup.category_choices())
-    if form.website.data:
-        # A bot filled the hidden field: answer like a success so it learns nothing, store nothing.
-        current_app.logger.info("survey honeypot triggered for %s", layanan.slug)
-        return _saved(layanan, request.form.get("instance_id", ""))
-    if not form.validate():
-        return _invalid(slug, form)
+    categories = lookup.category_choices()
+    posted = read_survey_post(categories)
+    if posted is None:  # an unusual POST (JSON, an upload, an unreadable value): SurveyForm reads it
+        form = SurveyForm(categories=categories)
+        if form.website.data:
+            return _honeypot(layanan)
+        if not form.validate():
+            return _invalid(slug, form)
+        posted = SurveyPost(form.response(), form.started.data, honeypot=False)
+    elif posted.honeypot:
+        return _honeypot(layanan)
     try:
-        result = submit.record(layanan, form.response(), channel="web", category_ids=form.category_ids,
-                               started=form.started.data, device_token=request.cookies.get(submit.DEVICE_COOKIE))
+        result = submit.record(layanan, posted.response, channel="web", category_ids={i for i, _ in categories},
+                               started=posted.started, device_token=request.cookies.get(submit.DEVICE_COOKIE))
     except rules.InvalidResponse as err:
         transaction.rollback()
-        form.add_errors(err.errors)
+        form = SurveyForm(categories=categories)  # the messages, beside their fields, as the form shows them
+        if form.validate():
+            form.add_errors(err.errors)  # a rule needing the database (an instance_id of another layanan)
         return _invalid(slug, form)
     transaction.commit()
     # The receipt from the id as sent: offline-queue.js derived it from the same text.
     return _saved(layanan, request.form.get("instance_id", ""), "ok" if result.created else "duplicate")
+
+
+def _honeypot(layanan):
+    """A bot filled the hidden field: answer like a success so it learns nothing, store nothing."""
+    current_app.logger.info("survey honeypot triggered for %s", layanan.slug)
+    return _saved(layanan, request.form.get("instance_id", ""))
 
 
 def _invalid(slug: str, form: SurveyForm):

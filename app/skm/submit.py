@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import bindparam, exists, false, func, or_, select
+from sqlalchemy import bindparam, exists, false, or_, select, text, true
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.idempotent import insert_or_nothing
 from app.core.periods import period_of
@@ -49,7 +50,7 @@ def _serializer() -> URLSafeSerializer:
 
 def start_token(layanan_id: int, now: float | None = None) -> str:
     """Signed render time plus a random nonce, so every rendered page has its own stamp
-    (reuse is then detectable, see _flags_statement). No expiry: a queued answer may arrive hours later."""
+    (reuse is then detectable, see _history_checks). No expiry: a queued answer may arrive hours later."""
     return _serializer().dumps([layanan_id, int(now if now is not None else time.time()), secrets.token_hex(8)])
 
 
@@ -72,11 +73,14 @@ def stamp_hash(token: str) -> str:
     return _keyed_hash(b"stamp:", token)
 
 
-def _lock_stamp(stamp: str) -> None:
+_STAMP_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def _lock_stamp(connection, stamp: str) -> None:
     """Same-stamp submissions are serialised on PostgreSQL so two racing replays cannot both look first.
     Its own statement: a lock taken inside the checking statement would come after that statement's snapshot."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(func.pg_advisory_xact_lock(int(stamp[:15], 16))))
+    if connection.dialect.name == "postgresql":
+        connection.execute(_STAMP_LOCK, {"key": int(stamp[:15], 16)})
 
 
 # ---- device cookie ---------------------------------------------------------------
@@ -106,9 +110,12 @@ def _local_day_bounds(moment: datetime, tz_name: str) -> tuple[datetime, datetim
             (start + timedelta(days=1)).astimezone(UTC).replace(tzinfo=None))
 
 
+HISTORY_FLAGS = ("flag_repeat_device", "flag_stamp_reused")
+
+
 @functools.cache
-def _flags_statement(with_device: bool, with_stamp: bool):
-    """One SELECT answering both history checks, built once per shape and bound per call:
+def _history_checks(with_device: bool, with_stamp: bool):
+    """The two history checks as SQL expressions, bound per call:
 
     - seen: this device already answered for this layanan on the unit's local day
       (served by ix_skm_response_device_day: device_hash, layanan_id, submitted_at);
@@ -121,33 +128,51 @@ def _flags_statement(with_device: bool, with_stamp: bool):
     """
     c = SkmResponse.__table__.c
     seen = exists().where(
-        c.device_hash == bindparam("dev_hash"), c.layanan_id == bindparam("layanan_id"),
+        c.device_hash == bindparam("dev_hash"), c.layanan_id == bindparam("check_layanan_id"),
         c.submitted_at >= bindparam("day_start"), c.submitted_at < bindparam("day_end"),
     ) if with_device else false()
     if with_stamp:
-        others = [c.stamp_hash == bindparam("stamp"), c.instance_id != bindparam("instance_id")]
+        others = [c.stamp_hash == bindparam("stamp"), c.instance_id != bindparam("check_instance_id")]
         if with_device:
             others.append(or_(c.device_hash.is_(None), c.device_hash != bindparam("dev_hash")))
         reused = exists().where(*others)
     else:
         reused = false()
-    return select(seen.label("seen"), reused.label("reused"))
+    return seen, reused
 
 
-def _flags_from_history(layanan_id: int, tz_name: str, dev_hash: str | None, moment: datetime,
-                        stamp: str | None, instance_id: uuid.UUID) -> tuple[bool, bool]:
-    """(repeat device today, stamp reused) in one round trip (see _flags_statement)."""
-    if dev_hash is None and stamp is None:
-        return False, False
-    params: dict = {}
+@functools.cache
+def _checked_insert(dialect: str, columns: tuple[str, ...], with_device: bool, with_stamp: bool):
+    """INSERT ... SELECT <values>, <history checks> ON CONFLICT (instance_id) DO NOTHING RETURNING the flags:
+    the checks and the insert in one statement, one round trip (issue 14: they were two).
+    Built once per shape; every value is a bound parameter `v_<column>`."""
+    table = SkmResponse.__table__
+    seen, reused = _history_checks(with_device, with_stamp)
+    source = select(*(bindparam(f"v_{name}", type_=table.c[name].type) for name in columns),
+                    seen, reused).where(true())  # WHERE: SQLite reads "SELECT ... ON CONFLICT" as a join otherwise
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (insert(table).from_select([*columns, *HISTORY_FLAGS], source)
+            .on_conflict_do_nothing(index_elements=["instance_id"])
+            .returning(*(table.c[name] for name in HISTORY_FLAGS)))
+
+
+def _insert_checked(values: dict, tz_name: str, moment: datetime) -> tuple[bool, bool] | None:
+    """Insert `values` (without the history flags), flagging it from the history in the same statement.
+    Returns (repeat device today, stamp reused), or None when the instance_id is already stored."""
+    db.session.flush()  # what session.execute would autoflush first (rows an import or the demo added)
+    connection = db.session.connection()  # Core execution in the session's transaction: no ORM layer per call
+    dev_hash, stamp = values["device_hash"], values["stamp_hash"]
+    columns = tuple(name for name in values if name not in HISTORY_FLAGS)
+    params = {f"v_{name}": values[name] for name in columns}
     if dev_hash is not None:
         day_start, day_end = _local_day_bounds(moment, tz_name)
-        params.update(dev_hash=dev_hash, layanan_id=layanan_id, day_start=day_start, day_end=day_end)
+        params.update(dev_hash=dev_hash, check_layanan_id=values["layanan_id"], day_start=day_start, day_end=day_end)
     if stamp is not None:
-        _lock_stamp(stamp)
-        params.update(stamp=stamp, instance_id=instance_id)
-    row = db.session.execute(_flags_statement(dev_hash is not None, stamp is not None), params).one()
-    return bool(row.seen), bool(row.reused)
+        _lock_stamp(connection, stamp)
+        params.update(stamp=stamp, check_instance_id=values["instance_id"])
+    statement = _checked_insert(connection.dialect.name, columns, dev_hash is not None, stamp is not None)
+    row = connection.execute(statement, params).first()
+    return None if row is None else (bool(row[0]), bool(row[1]))
 
 
 def is_straightline(answers: dict[str, int | None]) -> bool:
@@ -224,21 +249,20 @@ def record(layanan, response: rules.SkmAnswers, *, channel: str, category_ids: C
         duration = duration_from(started, layanan.id)
         stamp = stamp_hash(started) if duration is not None else None  # only verified stamps
     dev_hash = device_hash(device_token)
-    repeat_device, reused = _flags_from_history(layanan.id, zone_of(layanan), dev_hash, submitted_at, stamp,
-                                                instance_id)
     values = row_values(
         layanan, instance_id=instance_id, answers=response.answers, submitted_at=submitted_at, channel=channel,
         profile=response.profile(), duration=duration, dev_hash=dev_hash,
-        flag_too_fast=timed and (duration is None or duration < TOO_FAST_SECONDS),
-        flag_repeat_device=repeat_device, stamp=stamp, flag_stamp_reused=reused,
+        flag_too_fast=timed and (duration is None or duration < TOO_FAST_SECONDS), stamp=stamp,
     )
-    created = insert_ignoring_duplicate(values)
-    if not created and _owner(instance_id) != layanan.id:
-        raise rules.InvalidResponse({"instance_id": [rules.FOREIGN_INSTANCE_ID]})
-    if created:
-        webhook_events.skm_response(values, unit_id=getattr(layanan, "unit_id", None), layanan_slug=layanan.slug,
-                                    unit_of=lambda: _unit_of(layanan.id))
-    return SubmitResult(created=created, instance_id=instance_id)
+    flags = _insert_checked(values, zone_of(layanan), submitted_at)
+    if flags is None:  # this instance_id is already stored
+        if _owner(instance_id) != layanan.id:
+            raise rules.InvalidResponse({"instance_id": [rules.FOREIGN_INSTANCE_ID]})
+        return SubmitResult(created=False, instance_id=instance_id)
+    values.update(zip(HISTORY_FLAGS, flags, strict=True))
+    webhook_events.skm_response(values, unit_id=getattr(layanan, "unit_id", None), layanan_slug=layanan.slug,
+                                unit_of=lambda: _unit_of(layanan.id))
+    return SubmitResult(created=True, instance_id=instance_id)
 
 
 def _unit_of(layanan_id: int) -> int:

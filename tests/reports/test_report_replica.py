@@ -19,7 +19,7 @@ from tests.report_data import insert_rows, make_rows
 
 def _app(primary: str, report: str | None = None):
     config = {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": primary,
-              "RATELIMIT_STORAGE_URI": "memory://", "NIK_HMAC_KEY": "k"}
+              "RATELIMIT_STORAGE_URI": "local://", "NIK_HMAC_KEY": "k"}
     if report:
         config["REPORT_DATABASE_URL"] = report
     return create_app(config)

@@ -159,6 +159,19 @@ def test_rate_limit_on_post_only(app, client, layanan, monkeypatch):
     assert _count() == 3
 
 
+def test_rate_limit_is_per_client_address_and_says_when_to_retry(app, client, layanan, monkeypatch):
+    monkeypatch.setitem(app.config, "SURVEY_RATE_LIMIT", "100 per hour;2 per minute")
+
+    def post(address):
+        return client.post("/s/izin-ugb", data=payload(layanan.id), headers=JSON, environ_base={"REMOTE_ADDR": address})
+
+    assert [post("10.0.0.1").status_code for _ in range(2)] == [200, 200]
+    limited = post("10.0.0.1")
+    assert limited.status_code == 429 and 1 <= int(limited.headers["Retry-After"]) <= 60
+    assert post("10.0.0.2").status_code == 200  # another address has its own counters
+    assert _count() == 3
+
+
 def test_default_rate_limit_is_generous_for_carrier_nat(app, client, layanan):
     assert app.config["SURVEY_RATE_LIMIT"] == "120 per minute;2000 per hour"
     for _ in range(30):

@@ -1,0 +1,40 @@
+"""A rate limit checked by the view itself, on Flask-Limiter's own storage and strategy.
+
+Why not `@limiter.limit` on the survey POST: profiling the POST (issue 14) put
+Flask-Limiter's per-request machinery (limit resolution, exemption scopes as enum
+flags, request-context bookkeeping, header injection) at about a tenth of the
+request, for what is one counter increment per limit. This does the same check:
+the same limits string, the same storage (RATELIMIT_STORAGE_URI) and fixed-window
+strategy, one counter per client address and scope, the first exceeded limit
+refusing the request with the usual 429 page or JSON and a Retry-After header.
+The API's per-token limit (app/api/routes.py) works the same way.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import time
+
+from flask_limiter.util import get_remote_address
+from limits import parse_many
+
+from app.core.errors import error_response
+from app.extensions import limiter
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(limits: str) -> tuple:
+    return tuple(parse_many(limits))
+
+
+def refused(limits: str, scope: str):
+    """Count this request against every limit of `limits` ("120 per minute;2000 per hour") for the
+    client's address in `scope`; a 429 response when one is exceeded, else None."""
+    key = get_remote_address()
+    for item in _parsed(limits):
+        if not limiter.limiter.hit(item, scope, key):
+            response = error_response(429)
+            reset_at = limiter.limiter.get_window_stats(item, scope, key).reset_time
+            response.headers["Retry-After"] = str(max(1, math.ceil(reset_at - time.time())))
+            return response
+    return None
