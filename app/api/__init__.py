@@ -20,6 +20,16 @@ class _Api(Api):
 
     ERROR_SCHEMA = Problem
 
+    def _register_responses(self):
+        """The error responses flask-smorest documents (DEFAULT_ERROR, UNPROCESSABLE_ENTITY, …) with the
+        content type they really have, so a client or schemathesis' content-type check can trust them."""
+        success = self.DEFAULT_RESPONSE_CONTENT_TYPE
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = "application/problem+json"
+        try:
+            super()._register_responses()
+        finally:
+            self.DEFAULT_RESPONSE_CONTENT_TYPE = success
+
     def _register_error_handlers(self):
         return None
 

@@ -36,6 +36,7 @@ PATTERNS = (
     (re.compile(r"Longer than maximum length (\d+)\."), r"Paling banyak \1 karakter."),
     (re.compile(r"Shorter than minimum length (\d+)\."), r"Paling sedikit \1 karakter."),
     (re.compile(r"Number too large\."), "Angka terlalu besar."),
+    (re.compile(r"Must be one of: (.+)\."), r"Harus salah satu dari: \1."),
 )
 FALLBACK = "Nilai tidak valid."
 

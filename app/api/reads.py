@@ -18,7 +18,9 @@ from app.core.nik import masked
 from app.core.periods import Period, parse_period
 from app.core.scoping import scoped, unit_subtree_ids
 from app.extensions import db
-from app.models import IncomeSample, Layanan, PendampingCheck, Region, SkmResponse, Unit, User
+from app.indicators.compute import compute, realisasi_json
+from app.indicators.realisasi import Realisasi
+from app.models import IncomeSample, Indicator, Layanan, PendampingCheck, Region, SkmResponse, Unit, User
 from app.models.skm import UNSUR_COLUMNS
 
 MAX_LIMIT = 500
@@ -155,3 +157,29 @@ def ikm_report(user: User, *, unit_id: int | None, layanan_id: int | None, perio
     chosen = resolve(user, unit_id=unit_id, layanan_id=layanan_id, region_code=None)
     return downloads.download(chosen, chosen_period, "json", exclude_flagged=exclude_flagged,
                               instance_path=instance_path).document
+
+
+def indicator_json(r: Realisasi) -> dict:
+    """One realisasi as `report indicators` prints it (app.indicators.compute.realisasi_json, so the
+    figures are the page's), plus ids, and each alternative figure with its own interval beside it."""
+    doc = realisasi_json(r)
+    alternative_ci = doc.pop("alternatives_ci")
+    doc["alternatives"] = [{"label": label, "value": value, "ci": alternative_ci.get(label)}
+                           for label, value in doc["alternatives"].items()]
+    return {"id": r.indicator.id, "unit_id": r.indicator.unit_id, "polarity": r.indicator.polarity, **doc}
+
+
+def indicators(user: User, cursor: str | None, limit: int, *, year: int, unit_id: int | None = None) -> Page:
+    """The indicator list page's rows (active indicators in scope) for a year, each computed by
+    app.indicators.compute.compute as the page does; only the page's rows are computed."""
+    stmt = scoped(Indicator, user).where(Indicator.active.is_(True))
+    if unit_id is not None:
+        stmt = stmt.where(Indicator.unit_id.in_(unit_subtree_ids(unit_id)))
+    return _walk(Indicator, stmt, cursor, limit, lambda indicator: indicator_json(compute(indicator, year)))
+
+
+def indicator(user: User, indicator_id: int, *, year: int, revision: str | None = None) -> dict | None:
+    """The detail page's realisasi (any indicator in scope, active or not; a named target revision
+    as the page's `revisi`), or None when the indicator is not in the user's scope."""
+    found = db.session.scalar(scoped(Indicator, user).where(Indicator.id == indicator_id))
+    return None if found is None else indicator_json(compute(found, year, revision=revision))

@@ -6,6 +6,7 @@ looked at outside /api/). The API is CSRF-exempt: a cross-site page cannot set t
 """
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import wraps
 
 from flask import Blueprint as FlaskBlueprint
@@ -14,7 +15,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from limits import parse_many
 
-from app.api import reads, schemas, tokens, writes
+from app.api import reads, reference_reads, schemas, tokens, writes
 from app.api.parser import Parser
 from app.core import transaction
 from app.core.errors import error_response
@@ -200,6 +201,77 @@ def create_check(body):
 def save_income_sample(body):
     """Catat satu sampel pendapatan KPM (peran monitor); idempoten menurut instance_id."""
     return _written(lambda: writes.save_income_sample(current_user, body))
+
+
+@bp.get("/indicators")
+@bp.arguments(schemas.IndicatorQuery, location="query")
+@bp.response(200, schemas.IndicatorPage)
+@_role("analyst", "admin")
+def indicators(query):
+    """Indikator aktif dalam cakupan dengan realisasi, interval, target dan capaian (seperti halaman indikator)."""
+    return _page(reads.indicators, query, year=query["year"] or _this_year(), unit_id=query["unit_id"])
+
+
+@bp.get("/indicators/<int:indicator_id>")
+@bp.arguments(schemas.IndicatorDetailQuery, location="query")
+@bp.response(200, schemas.IndicatorRealisasi)
+@_role("analyst", "admin")
+def indicator(query, indicator_id):
+    """Satu indikator dalam cakupan, seperti halaman rinciannya (termasuk revisi target yang dipilih)."""
+    found = reads.indicator(current_user, indicator_id, year=query["year"] or _this_year(),
+                            revision=query["revision"])
+    return found if found is not None else error_response(404, "Indikator tidak ditemukan dalam cakupan Anda.")
+
+
+def _this_year() -> int:
+    return datetime.now(UTC).year  # as the indicator page: no year given, the current one
+
+
+@bp.get("/monitoring/pendamping-types")
+@bp.response(200, schemas.PendampingTypeList)
+def pendamping_types():
+    """Jenis pendamping dengan versi daftar periksa yang berlaku (data rujukan; daftar kecil tanpa halaman)."""
+    return {"items": reference_reads.pendamping_types()}
+
+
+@bp.get("/monitoring/checklists")
+@bp.arguments(schemas.ChecklistQuery, location="query")
+@bp.response(200, schemas.ChecklistPage)
+def checklists(query):
+    """Versi daftar periksa dengan kode kriterianya (data rujukan)."""
+    return _page(reference_reads.checklists, query, type_code=query["type"], active=query["active"])
+
+
+@bp.get("/monitoring/checklists/<int:version_id>")
+@bp.response(200, schemas.Checklist)
+def checklist(version_id):
+    """Satu versi daftar periksa (data rujukan)."""
+    found = reference_reads.checklist(version_id)
+    return found if found is not None else error_response(404, "Versi daftar periksa tidak ditemukan.")
+
+
+@bp.get("/monitoring/programs")
+@bp.response(200, schemas.ProgramList)
+def programs():
+    """Program pemberdayaan untuk sampel pendapatan (data rujukan; daftar kecil tanpa halaman)."""
+    return {"items": reference_reads.programs()}
+
+
+@bp.get("/monitoring/poverty-lines")
+@bp.arguments(schemas.PovertyLineQuery, location="query")
+@bp.response(200, schemas.PovertyLinePage)
+def poverty_lines(query):
+    """Garis kemiskinan BPS per provinsi dan periode (data rujukan)."""
+    return _page(reference_reads.poverty_lines, query, province_id=query["province_id"])
+
+
+@bp.get("/monitoring/pendamping")
+@bp.arguments(schemas.PendampingQuery, location="query")
+@bp.response(200, schemas.PendampingPage)
+@_role("monitor", "admin")
+def pendamping(query):
+    """Pendamping dalam cakupan: bagi monitor, pilihan formulir pemeriksaannya; bagi admin, registri."""
+    return _page(reference_reads.pendamping, query, type_code=query["type"], status=query["status"])
 
 
 def _written(write):

@@ -110,3 +110,188 @@ class Problem(Schema):
     detail = fields.String()
     instance = fields.String()
     errors = fields.Dict(metadata={"description": "Pesan per isian, bila ada."})
+
+
+# ---- indicators and reference data (reads) ------------------------------------------------------------
+
+class IndicatorQuery(PageQuery):
+    year = fields.Integer(load_default=None, validate=validate.Range(2000, 2100),
+                          metadata={"description": "Tahun realisasi (indikator bersifat tahunan); "
+                                                   "kosong: tahun berjalan, seperti halaman indikator."})
+    unit_id = fields.Integer(load_default=None, validate=validate.Range(1, MAX_INT),
+                             metadata={"description": "Unit beserta subunitnya (di dalam cakupan token)."})
+
+
+class IndicatorDetailQuery(Schema):
+    year = fields.Integer(load_default=None, validate=validate.Range(2000, 2100),
+                          metadata={"description": "Tahun realisasi; kosong: tahun berjalan."})
+    revision = fields.String(load_default=None, validate=validate.Length(max=60),
+                             metadata={"description": "Revisi target yang dipakai (mis. PK Januari); "
+                                                      "kosong: revisi terakhir yang berlaku."})
+
+
+def _interval(description: str):
+    return fields.List(fields.Float(), allow_none=True, validate=validate.Length(equal=2),
+                       metadata={"description": description})
+
+
+class Target(Schema):
+    value = fields.Float()
+    revision = fields.String()
+    effective_date = fields.String(metadata={"format": "date", "description": "Berlaku sejak (ISO)."})
+
+
+class Alternative(Schema):
+    label = fields.String()
+    value = fields.Float(allow_none=True)
+    ci = _interval("Interval 95% nilai ini sendiri [bawah, atas]; null bila tidak ada.")
+
+
+class IndicatorPart(Schema):
+    label = fields.String()
+    value = fields.Float(allow_none=True)
+    n = fields.Integer(allow_none=True)
+    t = fields.Integer(allow_none=True)
+    population = fields.Integer(allow_none=True)
+    ci = _interval("Interval 95% bagian ini [bawah, atas].")
+
+
+class IndicatorRealisasi(Schema):
+    """The figures of the indicator page and of `report indicators` (app.indicators.compute)."""
+
+    id = fields.Integer()
+    unit_id = fields.Integer()
+    unit = fields.String(metadata={"description": "Kode unit."})
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String(metadata={"description": "percentage atau index."})
+    polarity = fields.String(metadata={"description": "positive (makin tinggi makin baik) atau negative."})
+    source = fields.String(metadata={"description": "skm, pendamping, income, aggregate atau manual."})
+    year = fields.Integer()
+    method = fields.String()
+    value = fields.Float(allow_none=True, metadata={"description": "Realisasi (persen 0-100 atau skor indeks), "
+                                                                   "tidak dibulatkan."})
+    n = fields.Integer(allow_none=True, metadata={"description": "Jumlah yang memenuhi (atau responden SKM)."})
+    t = fields.Integer(allow_none=True, metadata={"description": "Jumlah sampel."})
+    population = fields.Integer(allow_none=True, metadata={"description": "Populasi N."})
+    sample_share = fields.Float(allow_none=True, metadata={"description": "t/N dalam persen."})
+    ci = _interval("Interval 95% realisasi `value` [bawah, atas], skala yang sama.")
+    ci_method = fields.String(metadata={"description": "Metode interval `ci`."})
+    target = fields.Nested(Target, allow_none=True)
+    capaian = fields.Float(allow_none=True, metadata={"description": "Capaian terhadap target, persen."})
+    flags = fields.List(fields.String())
+    excluded = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                           metadata={"description": "Rekaman yang dikecualikan, per alasan."})
+    alternatives = fields.List(fields.Nested(Alternative),
+                               metadata={"description": "Nilai lain (mis. gabungan/pooled), masing-masing "
+                                                        "dengan intervalnya sendiri."})
+    explanations = fields.List(fields.String())
+    income_panel = fields.Dict(allow_none=True, metadata={
+        "description": "Indikator pendapatan: perubahan pendapatan dan perpindahan terhadap garis kemiskinan."})
+    parts = fields.List(fields.Nested(IndicatorPart))
+    note = fields.String(allow_none=True)
+
+
+class IndicatorPage(Schema):
+    items = fields.List(fields.Nested(IndicatorRealisasi))
+    next = fields.String(allow_none=True)
+
+
+class ChecklistQuery(PageQuery):
+    type = fields.String(load_default=None, validate=validate.Length(max=40),
+                         metadata={"description": "Kode jenis pendamping, mis. PKH."})
+    active = fields.Boolean(load_default=None, metadata={
+        "description": "true: hanya versi yang berlaku (satu per jenis); false: hanya versi lama."})
+
+
+class Criterion(Schema):
+    code = fields.String(metadata={"description": "Kunci di `answers` pemeriksaan."})
+    text = fields.String()
+    mandatory = fields.Boolean(metadata={"description": "Wajib dipenuhi untuk hasil optimal."})
+
+
+class Checklist(Schema):
+    id = fields.Integer(metadata={"description": "`checklist_version_id` pada POST pemeriksaan."})
+    type_id = fields.Integer()
+    type_code = fields.String()
+    version = fields.Integer()
+    active = fields.Boolean(metadata={"description": "Versi yang berlaku; versi lama ditolak pada POST."})
+    criteria = fields.List(fields.Nested(Criterion))
+
+
+class ChecklistPage(Schema):
+    items = fields.List(fields.Nested(Checklist))
+    next = fields.String(allow_none=True)
+
+
+class PendampingType(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    active = fields.Boolean()
+    checklist_version_id = fields.Integer(allow_none=True, metadata={
+        "description": "Versi daftar periksa yang berlaku untuk jenis ini."})
+
+
+class PendampingTypeList(Schema):
+    """Small national list: all rows at once, no paging (no `next`)."""
+
+    items = fields.List(fields.Nested(PendampingType))
+
+
+class Program(Schema):
+    id = fields.Integer(metadata={"description": "`program_id` pada POST sampel pendapatan."})
+    code = fields.String()
+    name = fields.String()
+    active = fields.Boolean()
+
+
+class ProgramList(Schema):
+    """Small national list: all rows at once, no paging (no `next`)."""
+
+    items = fields.List(fields.Nested(Program))
+
+
+class PovertyLineQuery(PageQuery):
+    province_id = fields.Integer(load_default=None, validate=validate.Range(1, MAX_INT),
+                                 metadata={"description": "Id wilayah provinsi."})
+
+
+class PovertyLine(Schema):
+    id = fields.Integer()
+    province_id = fields.Integer()
+    province_code = fields.String()
+    province_name = fields.String()
+    period = fields.String(metadata={"description": "YYYY-MM sejak garis ini berlaku."})
+    extreme_line = fields.Integer(metadata={"description": "Garis kemiskinan ekstrem, Rupiah per kapita per bulan."})
+    poverty_line = fields.Integer(metadata={"description": "Garis kemiskinan, Rupiah per kapita per bulan."})
+    is_demo = fields.Boolean()
+    source = fields.String()
+
+
+class PovertyLinePage(Schema):
+    items = fields.List(fields.Nested(PovertyLine))
+    next = fields.String(allow_none=True)
+
+
+class PendampingQuery(PageQuery):
+    type = fields.String(load_default=None, validate=validate.Length(max=40),
+                         metadata={"description": "Kode jenis pendamping, mis. PKH."})
+    status = fields.String(load_default=None, validate=validate.OneOf(("aktif", "berhenti")))
+
+
+class Pendamping(Schema):
+    id = fields.Integer(metadata={"description": "`pendamping_id` pada POST pemeriksaan."})
+    identifier = fields.String()
+    name = fields.String()
+    type_id = fields.Integer()
+    type_code = fields.String()
+    unit_id = fields.Integer()
+    region_id = fields.Integer()
+    kecamatan_id = fields.Integer(allow_none=True)
+    status = fields.String()
+
+
+class PendampingPage(Schema):
+    items = fields.List(fields.Nested(Pendamping))
+    next = fields.String(allow_none=True)

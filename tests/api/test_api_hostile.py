@@ -12,7 +12,8 @@ JUNK = ["", "x", "-1", "0", "99999999999999999999999", "1e999", "NaN", "٣", "<b
 BODIES = [None, [], "teks", 1, {"instance_id": None}, {"answers": "x", "layanan_id": "1"},
           {"instance_id": "00000000-0000-0000-0000-000000000000", "layanan_id": 1, "answers": {"u1": 1e308}},
           {"nik": "٣" * 16, "program_id": 2**70}, {"answers": {"x" * 50: True}, "pendamping_id": -5}]
-QUERY = ["cursor", "limit", "period", "unit_id", "layanan_id", "updated_since", "exclude_flagged", "other"]
+QUERY = ["cursor", "limit", "period", "unit_id", "layanan_id", "updated_since", "exclude_flagged", "other", "year",
+         "revision", "type", "active", "province_id", "status"]
 
 
 @pytest.mark.parametrize("role", ["admin", "analyst", "monitor"])

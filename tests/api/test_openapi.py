@@ -8,6 +8,10 @@ EXPECTED = {
     ("get", "/api/v1/skm/responses"), ("post", "/api/v1/skm/responses"), ("get", "/api/v1/reports/ikm"),
     ("get", "/api/v1/monitoring/checks"), ("post", "/api/v1/monitoring/checks"),
     ("get", "/api/v1/monitoring/income-samples"), ("post", "/api/v1/monitoring/income-samples"),
+    ("get", "/api/v1/indicators"), ("get", "/api/v1/indicators/{indicator_id}"),
+    ("get", "/api/v1/monitoring/pendamping-types"), ("get", "/api/v1/monitoring/checklists"),
+    ("get", "/api/v1/monitoring/checklists/{version_id}"), ("get", "/api/v1/monitoring/programs"),
+    ("get", "/api/v1/monitoring/poverty-lines"), ("get", "/api/v1/monitoring/pendamping"),
 }
 
 
@@ -28,12 +32,17 @@ def test_openapi_document_is_structurally_valid(client, app):
     assert answer.status_code == 200 and answer.mimetype == "application/json"
     spec = answer.json
     assert spec["openapi"] == "3.1.0" and spec["info"]["title"] and spec["info"]["version"] == "v1"
-    operations = {(m, p) for p, item in spec["paths"].items() for m in item}
+    operations = {(m, p) for p, item in spec["paths"].items() for m in item if m != "parameters"}
     assert operations == EXPECTED
     ids = []
     for path, item in spec["paths"].items():
         assert path.startswith("/api/v1/")
+        for param in item.get("parameters", []):  # path parameters, shared by the path's operations
+            assert param["in"] == "path" and param["required"] is True and "schema" in param
+            assert "{" + param["name"] + "}" in path
         for method, op in item.items():
+            if method == "parameters":
+                continue
             assert op["responses"], (method, path)
             assert all(re.fullmatch(r"[1-5]\d\d|default", code) for code in op["responses"])
             ids.append(op.get("operationId", f"{method} {path}"))
