@@ -21,7 +21,7 @@ from analysis.ikm_batch import ikm_batch
 from app.core import report_db
 from app.core.periods import Period
 from app.extensions import db
-from app.models import SkmResponse, SkmSummary, SkmSummaryCross
+from app.models import SkmProfileCount, SkmProfileYear, SkmResponse, SkmSummary, SkmSummaryCross
 from app.models.skm import UNSUR_COLUMNS
 from app.models.skm_summary import CROSS_COLUMNS
 
@@ -296,9 +296,26 @@ def _cross_orphans() -> int:
     return int(db.session.execute(stmt).scalar_one())
 
 
+def _profile_year_mismatches() -> int:
+    """(layanan, year, flag state, value) keys where skm_profile_year differs from its months' sums."""
+    year = func.substr(SkmProfileCount.period, 1, 4)
+    monthly = (select(SkmProfileCount.layanan_id, year.label("year"), SkmProfileCount.flagged,
+                      SkmProfileCount.dimension, SkmProfileCount.value, func.sum(SkmProfileCount.n).label("n"))
+               .group_by(SkmProfileCount.layanan_id, year, SkmProfileCount.flagged, SkmProfileCount.dimension,
+                         SkmProfileCount.value))
+    yearly = select(SkmProfileYear.layanan_id, SkmProfileYear.year, SkmProfileYear.flagged,
+                    SkmProfileYear.dimension, SkmProfileYear.value, SkmProfileYear.n)
+    months = {tuple(row[:5]): int(row[5]) for row in db.session.execute(monthly) if row[5]}
+    years = {tuple(row[:5]): int(row[5]) for row in db.session.execute(yearly) if row[5]}
+    return sum(1 for key in months.keys() | years.keys() if months.get(key) != years.get(key))
+
+
 def summary_matches_raw() -> bool:
-    """True when the trigger-kept summaries equal a full recomputation (an audit, not a hot path)."""
-    return _raw_totals() == _summary_totals() and _cross_orphans() == 0
+    """True when the trigger-kept summaries equal a full recomputation (an audit, not a hot path).
+
+    The yearly profile counts are checked against the monthly ones they sum.
+    """
+    return _raw_totals() == _summary_totals() and _cross_orphans() == 0 and _profile_year_mismatches() == 0
 
 
 def rebuild_summary() -> None:
@@ -312,6 +329,7 @@ def rebuild_summary() -> None:
         "CREATE TEMPORARY TABLE skm_rebuild AS SELECT * FROM skm_response",
         "DELETE FROM skm_response",
         "DELETE FROM skm_profile_count",
+        "DELETE FROM skm_profile_year",  # after the months, whose delete trigger takes them out of it
         "DELETE FROM skm_summary",
         "DELETE FROM skm_summary_cross",
         "INSERT INTO skm_response SELECT * FROM skm_rebuild",

@@ -203,3 +203,29 @@ def test_the_latest_kritik_keep_every_non_empty_text(tree, make_layanan):
     insert_rows(rows)
     report = ikm_report.build_report(tree["root"], parse_period("2025"))
     assert sorted(k["text"] for k in report.kritik) == sorted(t for t in texts if t)
+
+
+@pytest.mark.parametrize("exclude_flagged", [False, True])
+@pytest.mark.parametrize("code", ["2025", "2024", "2023"])
+def test_a_year_profile_from_the_yearly_counts_equals_the_monthly_sums(many, code, exclude_flagged):
+    """skm_profile_year (read for whole years) gives exactly the counts the monthly table sums to."""
+    from app.core import report_db
+    from app.reports.respondents import profile, profile_counts
+
+    period = parse_period(code)
+    ids = [lay.id for lay in many["layanan"]]
+
+    def counts(by_year):
+        return sorted((d, v, int(n)) for d, v, n in report_db.execute(
+            profile_counts(ids, period, exclude_flagged, by_year=by_year)))
+
+    monthly = counts(False)
+    assert monthly and counts(True) == monthly
+    # and both equal the raw rows (an age band and the respondents with no jenis kelamin)
+    rows = [r for lay in many["layanan"] for r in many["rows"].get(lay.id, [])
+            if period.start <= r["period"] <= period.end and not (exclude_flagged and r["flag_too_fast"])]
+    shown = profile(ids, period, exclude_flagged)
+    assert dict(shown["usia"])["≥ 60"] == sum(1 for r in rows if r["usia"] is not None and r["usia"] >= 60)
+    assert dict(shown["jenis_kelamin"]).get("Tidak diisi", 0) == sum(1 for r in rows if r["jenis_kelamin"] is None)
+    with pytest.raises(ValueError):
+        profile_counts(ids, parse_period("2025-Q1"), exclude_flagged, by_year=True)
