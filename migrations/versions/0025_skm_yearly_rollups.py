@@ -4,8 +4,8 @@ A year report over 5,000 layanan (10 M responses) read 1.5 M skm_profile_count
 rows (0.3-0.5 s) and grouped 120,000 skm_summary_cross rows of 155 sums
 (0.3 s): most of its SQL (issue 17). skm_profile_year and
 skm_summary_cross_year hold the same sums per year: about 10x and 12x fewer
-rows. Row triggers on each monthly table add every change of a monthly row to
-its year, so the yearly tables follow every path that writes the monthly ones
+rows. Triggers on each monthly table add every change of a monthly row to its
+year, so the yearly tables follow every path that writes the monthly ones
 (the response triggers of 0005/0009/0011, the rebuild, bulk COPY) without
 regenerating those triggers. Existing rows are backfilled with one GROUP BY.
 Reports read them only for periods of whole years.
@@ -39,7 +39,7 @@ def _cross_columns():
 
 
 class Rollup:
-    """Yearly sums of a monthly table: SQL that adds or takes out one monthly row `r` (NEW or OLD)."""
+    """Yearly sums of a monthly table: the SQL that adds monthly rows to their years."""
 
     def __init__(self, source, target, key, values):
         self.source, self.target, self.key, self.values = source, target, key, values
@@ -48,6 +48,7 @@ class Rollup:
         return f"substr({r}.period, 1, 4)" if column == "year" else f"{r}.{column}"
 
     def add(self, r):
+        """Row-level (SQLite): add one monthly row `r` (NEW)."""
         keys = ", ".join(self._key_value(r, c) for c in self.key)
         return (f"INSERT INTO {self.target} ({', '.join([*self.key, *self.values])}) "
                 f"VALUES ({keys}, {', '.join(f'{r}.{c}' for c in self.values)}) "
@@ -55,6 +56,7 @@ class Rollup:
                 + ", ".join(f"{c} = {self.target}.{c} + excluded.{c}" for c in self.values))
 
     def remove(self, r):
+        """Row-level (SQLite): take one monthly row `r` (OLD) out."""
         where = " AND ".join(f"{c} = {self._key_value(r, c)}" for c in self.key)
         return (f"UPDATE {self.target} SET {', '.join(f'{c} = {c} - {r}.{c}' for c in self.values)} "
                 f"WHERE {where}")
@@ -64,6 +66,24 @@ class Rollup:
         return (f"INSERT INTO {self.target} ({', '.join([*self.key, *self.values])}) "
                 f"SELECT {keys}, {', '.join(f'SUM({c})' for c in self.values)} FROM {self.source} "
                 f"GROUP BY {keys}")
+
+    def add_changes(self, parts):
+        """Set-level (PostgreSQL transition tables): add the rows of `parts`, (table, sign) pairs, to their years.
+
+        One grouped upsert in key order per statement: a bulk COPY costs one statement, and
+        concurrent writers lock the yearly rows in one order (row triggers would lock them in the
+        order the monthly rows were touched, which can deadlock two multi-month batches).
+        """
+        columns = [("period" if c == "year" else c) for c in self.key]
+        selects = " UNION ALL ".join(
+            f"SELECT {', '.join(columns)}, {', '.join(c if sign > 0 else f'-{c} AS {c}' for c in self.values)} "
+            f"FROM {table}" for table, sign in parts)
+        keys = ", ".join("substr(period, 1, 4)" if c == "year" else c for c in self.key)
+        return (f"INSERT INTO {self.target} ({', '.join([*self.key, *self.values])}) "
+                f"SELECT {keys}, {', '.join(f'SUM({c})' for c in self.values)} FROM ({selects}) AS d "
+                f"GROUP BY {keys} ORDER BY {keys} "
+                f"ON CONFLICT ({', '.join(self.key)}) DO UPDATE SET "
+                + ", ".join(f"{c} = {self.target}.{c} + excluded.{c}" for c in self.values))
 
     @property
     def trigger(self):
@@ -77,18 +97,25 @@ ROLLUPS = (
 SQLITE_EVENTS = ("insert", "update", "delete")
 
 
+PG_EVENTS = {
+    # event: (REFERENCING clause, the transition tables with the sign they add with)
+    "insert": ("NEW TABLE AS new_rows", [("new_rows", 1)]),
+    "update": ("OLD TABLE AS old_rows NEW TABLE AS new_rows", [("new_rows", 1), ("old_rows", -1)]),
+    "delete": ("OLD TABLE AS old_rows", [("old_rows", -1)]),
+}
+
+
 def _create_trigger(pg, rollup):
     if pg:
-        # Row-level: the monthly tables change by grouped upserts (one row per layanan-month-value),
-        # so even a bulk COPY of responses fires this once per monthly row, not per response.
-        op.execute(
-            f"CREATE FUNCTION {rollup.trigger}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
-            f"  IF TG_OP IN ('UPDATE', 'DELETE') THEN\n    {rollup.remove('OLD')};\n  END IF;\n"
-            f"  IF TG_OP IN ('INSERT', 'UPDATE') THEN\n    {rollup.add('NEW')};\n  END IF;\n"
-            "  RETURN NULL;\nEND\n$$"
-        )
-        op.execute(f"CREATE TRIGGER {rollup.trigger} AFTER INSERT OR UPDATE OR DELETE ON {rollup.source} "
-                   f"FOR EACH ROW EXECUTE FUNCTION {rollup.trigger}()")
+        # Statement-level with transition tables, as the response triggers of 0005/0011: the
+        # monthly tables change by grouped upserts, and an upsert fires both the INSERT and the
+        # UPDATE statement trigger, each with its own rows.
+        for event, (referencing, parts) in PG_EVENTS.items():
+            name = f"{rollup.trigger}_{event}"
+            op.execute(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  "
+                       f"{rollup.add_changes(parts)};\n  RETURN NULL;\nEND\n$$")
+            op.execute(f"CREATE TRIGGER {name} AFTER {event.upper()} ON {rollup.source} REFERENCING {referencing} "
+                       f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()")
         return
     bodies = {"insert": [rollup.add("NEW")], "update": [rollup.remove("OLD"), rollup.add("NEW")],
               "delete": [rollup.remove("OLD")]}
@@ -100,8 +127,9 @@ def _create_trigger(pg, rollup):
 
 def _drop_trigger(pg, rollup):
     if pg:
-        op.execute(f"DROP TRIGGER IF EXISTS {rollup.trigger} ON {rollup.source}")
-        op.execute(f"DROP FUNCTION IF EXISTS {rollup.trigger}()")
+        for event in PG_EVENTS:
+            op.execute(f"DROP TRIGGER IF EXISTS {rollup.trigger}_{event} ON {rollup.source}")
+            op.execute(f"DROP FUNCTION IF EXISTS {rollup.trigger}_{event}()")
     else:
         for event in SQLITE_EVENTS:
             op.execute(f"DROP TRIGGER IF EXISTS {rollup.trigger}_after_{event}")
