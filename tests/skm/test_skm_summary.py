@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from app.extensions import db
-from app.models import SkmProfileCount, SkmResponse, SkmSummary
+from app.models import SkmProfileCount, SkmProfileYear, SkmResponse, SkmSummary
 from app.skm import summary as skm_stats
 
 
@@ -59,6 +59,68 @@ def test_profile_counts_follow_the_rows(tree, make_layanan):
     jk = dict(db.session.execute(
         select(SkmProfileCount.value, SkmProfileCount.n).where(SkmProfileCount.dimension == "jenis_kelamin")).all())
     assert jk == {"L": 2, "": 1}
+
+
+def _yearly(dimension):
+    """{(year, value): n} over both flag states."""
+    totals = {}
+    for year, value, n in db.session.execute(
+            select(SkmProfileYear.year, SkmProfileYear.value, SkmProfileYear.n)
+            .where(SkmProfileYear.dimension == dimension, SkmProfileYear.n != 0)):
+        totals[(year, value)] = totals.get((year, value), 0) + n
+    return totals
+
+
+def test_yearly_profile_counts_follow_inserts_moves_and_deletes(tree, make_layanan):
+    a = make_layanan("a", tree["psds"])
+    rows = [_response(a, period="2024-12", jenis_kelamin="L"), _response(a, period="2025-01", jenis_kelamin="L"),
+            _response(a, period="2025-06", jenis_kelamin="P"), _response(a, period="2025-06", jenis_kelamin="P")]
+    db.session.add_all(rows)
+    db.session.commit()
+    assert _yearly("jenis_kelamin") == {("2024", "L"): 1, ("2025", "L"): 1, ("2025", "P"): 2}
+    assert skm_stats.summary_matches_raw()
+
+    # into another year, a changed profile value, a deleted response, a new flag state
+    db.session.execute(update(SkmResponse).where(SkmResponse.id == rows[0].id).values(period="2025-02"))
+    db.session.execute(update(SkmResponse).where(SkmResponse.id == rows[1].id).values(jenis_kelamin="P"))
+    db.session.execute(delete(SkmResponse).where(SkmResponse.id == rows[2].id))
+    db.session.execute(update(SkmResponse).where(SkmResponse.id == rows[3].id).values(flag_too_fast=True))
+    db.session.commit()
+    assert _yearly("jenis_kelamin") == {("2025", "L"): 1, ("2025", "P"): 2}
+    flagged = db.session.scalar(select(func.sum(SkmProfileYear.n)).where(
+        SkmProfileYear.dimension == "jenis_kelamin", SkmProfileYear.flagged.is_(True)))
+    assert flagged == 1
+    assert skm_stats.summary_matches_raw()
+
+
+def test_the_audit_sees_a_damaged_yearly_profile_and_the_rebuild_repairs_it(app, tree, make_layanan):
+    a = make_layanan("a", tree["psds"])
+    db.session.add_all([_response(a, jenis_kelamin="L"), _response(a, jenis_kelamin="P")])
+    db.session.commit()
+    db.session.execute(update(SkmProfileYear).where(SkmProfileYear.value == "L").values(n=5))
+    db.session.commit()
+    assert not skm_stats.summary_matches_raw()
+
+    result = app.test_cli_runner().invoke(args=["rebuild-skm-summary"])
+    assert result.exit_code == 0, result.output
+    assert skm_stats.summary_matches_raw()
+    assert _yearly("jenis_kelamin") == {("2025", "L"): 1, ("2025", "P"): 1}
+
+
+def test_upgrading_to_the_yearly_profile_revision_backfills_it(app, tree, make_layanan):
+    from flask_migrate import downgrade, upgrade
+
+    a = make_layanan("a", tree["psds"])
+    db.session.add_all([_response(a, period="2024-03", usia=25), _response(a, period="2025-03", usia=25),
+                        _response(a, period="2025-04", usia=25)])
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0024")
+    db.engine.dispose()
+    upgrade()
+    db.engine.dispose()
+    assert _yearly("usia") == {("2024", "20-29"): 1, ("2025", "20-29"): 2}
+    assert skm_stats.summary_matches_raw()
 
 
 def test_a_duplicate_instance_id_adds_nothing(app, tree, make_layanan):
@@ -160,6 +222,33 @@ def test_cross_sums_follow_insert_update_delete(tree, make_layanan):
     flagged = _cross(a.id, flagged=True)
     assert (flagged.n, flagged.c12, flagged.c13, flagged.p13) == (1, 0, 1, 12)
     assert skm_stats.summary_matches_raw()
+
+
+def test_yearly_cross_sums_follow_the_months_and_the_audit_sees_damage(tree, make_layanan):
+    from app.models import SkmSummaryCrossYear
+
+    a = make_layanan("a", tree["psds"])
+    rows = [_response(a, period="2024-12"), _response(a, period="2025-01", answers=(2, None, 3, 1, 4, None, 2, 2, 1)),
+            _response(a, period="2025-05")]
+    db.session.add_all(rows)
+    db.session.commit()
+
+    def yearly(year, flagged=False):
+        return db.session.scalar(select(SkmSummaryCrossYear).where(
+            SkmSummaryCrossYear.layanan_id == a.id, SkmSummaryCrossYear.year == year,
+            SkmSummaryCrossYear.flagged.is_(flagged)))
+
+    assert (yearly("2024").n, yearly("2025").n, yearly("2025").c12, yearly("2025").p13) == (1, 2, 1, 6 + 12)
+    db.session.execute(update(SkmResponse).where(SkmResponse.id == rows[0].id).values(period="2025-03"))
+    db.session.execute(update(SkmResponse).where(SkmResponse.id == rows[1].id).values(flag_too_fast=True))
+    db.session.execute(delete(SkmResponse).where(SkmResponse.id == rows[2].id))
+    db.session.commit()
+    assert (yearly("2024").n, yearly("2025").n, yearly("2025").p13, yearly("2025", True).p13) == (0, 1, 12, 6)
+    assert skm_stats.summary_matches_raw()
+
+    db.session.execute(update(SkmSummaryCrossYear).values(t13=SkmSummaryCrossYear.t13 + 1))
+    db.session.commit()
+    assert not skm_stats.summary_matches_raw()
 
 
 def test_rebuild_repairs_damaged_cross_sums(app, tree, make_layanan):
