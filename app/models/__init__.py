@@ -16,7 +16,7 @@ from app.models.kpm import IncomeProgram, IncomeSample, Kpm, PovertyLine, Umk
 from app.models.org import Layanan, Region, Unit
 from app.models.pendamping import ChecklistCriterion, ChecklistVersion, Pendamping, PendampingCheck, PendampingType
 from app.models.skm import RespondentCategory, SkmResponse
-from app.models.skm_summary import SkmProfileCount, SkmProfileYear, SkmSummary, SkmSummaryCross, SkmSummaryCrossYear
+from app.models.skm_summary import SkmProfileCount, SkmProfileYear, SkmSummary, SkmSummaryCross
 from app.models.user import ROLES, User
 from app.models.webhook import WebhookDelivery, WebhookEvent, WebhookSubscription
 
@@ -25,7 +25,7 @@ __all__ = [
     "ChecklistCriterion", "ChecklistVersion", "IncomeProgram", "IncomeSample", "Kpm", "Pendamping",
     "PendampingCheck", "PendampingType", "PovertyLine", "Umk",
     "Indicator", "IndicatorManualValue", "IndicatorTarget", "ServicePopulation", "SkmProfileCount", "SkmProfileYear",
-    "SkmSummary", "SkmSummaryCross", "SkmSummaryCrossYear", "RtlAction", "RtlSetting", "KritikTheme", "KritikTriage",
+    "SkmSummary", "SkmSummaryCross", "RtlAction", "RtlSetting", "KritikTheme", "KritikTriage",
     "PublicationRecord", "PublicResultsShown", "ApiToken", "ExportJob", "WebhookDelivery", "WebhookEvent",
     "WebhookSubscription",
 ]

@@ -122,20 +122,3 @@ class SkmSummaryCross(Base):
         *(Column(name, Integer, nullable=False, default=0) for name in CROSS_COLUMNS),
     )
 
-
-class SkmSummaryCrossYear(Base):
-    """skm_summary_cross summed over each year, for reports whose periods are whole years.
-
-    A year report over 5,000 layanan grouped 120,000 monthly rows of 155 sums
-    (0.3 s); per year they are 10,000. A trigger on skm_summary_cross keeps this
-    table equal to its yearly sums (migration 0025).
-    """
-
-    __table__ = Table(
-        "skm_summary_cross_year", Base.metadata,
-        Column("layanan_id", ForeignKey("layanan.id"), primary_key=True),
-        Column("year", String(4), primary_key=True),
-        Column("flagged", Boolean, primary_key=True),
-        Column("n", Integer, nullable=False, default=0),
-        *(Column(name, Integer, nullable=False, default=0) for name in CROSS_COLUMNS),
-    )

@@ -65,7 +65,7 @@ def profile_counts(layanan_ids: list[int], period: Period, exclude_flagged: bool
     second, issue 17); the yearly table holds the same counts in ~10x fewer rows.
     ``by_year`` forces one table (tests compare the two).
     """
-    whole_years = skm_stats.whole_years(period)
+    whole_years = period.start.endswith("-01") and period.end.endswith("-12")
     if by_year if by_year is not None else whole_years:
         if not whole_years:
             raise ValueError("skm_profile_year only answers whole years")

@@ -21,7 +21,7 @@ from analysis.ikm_batch import ikm_batch
 from app.core import report_db
 from app.core.periods import Period
 from app.extensions import db
-from app.models import SkmProfileCount, SkmProfileYear, SkmResponse, SkmSummary, SkmSummaryCross, SkmSummaryCrossYear
+from app.models import SkmProfileCount, SkmProfileYear, SkmResponse, SkmSummary, SkmSummaryCross
 from app.models.skm import UNSUR_COLUMNS
 from app.models.skm_summary import CROSS_COLUMNS
 
@@ -83,20 +83,8 @@ def _aggregate_columns() -> list:
     return columns
 
 
-def _cross_columns(model=SkmSummaryCross) -> list:
-    return [func.sum(model.__table__.c[name]).label(name) for name in CROSS_COLUMNS]
-
-
-def whole_years(period: Period) -> bool:
-    """Whether the period is made of whole years, so the yearly roll-ups (migration 0025) can answer it."""
-    return period.start.endswith("-01") and period.end.endswith("-12")
-
-
-def _within(model, start: str, end: str) -> ColumnElement[bool]:
-    """model's period between two months; on a yearly table (a `year` column) between their years."""
-    if model is SkmSummaryCrossYear:
-        return model.year.between(start[:4], end[:4])
-    return model.period.between(start, end)
+def _cross_columns() -> list:
+    return [func.sum(SkmSummaryCross.__table__.c[name]).label(name) for name in CROSS_COLUMNS]
 
 
 def _cross_layout() -> tuple[list[int], list[tuple[int, int]]]:
@@ -185,17 +173,15 @@ def ikm_by_layanan(layanan_ids: Iterable[int], period: Period | None,
 
 
 def ikm_by_layanan_periods(layanan_ids: Iterable[int], periods: list[Period], exclude_flagged: bool = False,
-                           with_variance: bool = True, scores_only: Iterable[Period] = (),
-                           yearly: bool | None = None) -> dict[Period, dict[int, IkmResult]]:
+                           with_variance: bool = True, scores_only: Iterable[Period] = ()
+                           ) -> dict[Period, dict[int, IkmResult]]:
     """ikm_by_layanan for several periods of one kind at once: one grouped query (two with variance).
 
     A report needs its period, the periods it is compared with and a trend: at
     thousands of layanan, one round trip per period costs more than the sums.
     Periods of one kind are equal or disjoint; equal ones are read once. The
     periods in ``scores_only`` (a trend's older points) get no variance, so
-    their 155 cross sums per layanan are not read. When every period that needs
-    them is whole years, the cross sums come from skm_summary_cross_year (12x
-    fewer rows; ``yearly`` forces a table, for tests).
+    their 155 cross sums per layanan are not read.
     """
     ids = list(layanan_ids)
     periods = list(dict.fromkeys(periods))
@@ -206,12 +192,12 @@ def ikm_by_layanan_periods(layanan_ids: Iterable[int], periods: list[Period], ex
         return {p: {} for p in periods}
 
     def bucket(model, chosen):
-        return case(*((_within(model, p.start, p.end), i) for i, p in enumerate(periods) if p in chosen),
+        return case(*((model.period.between(p.start, p.end), i) for i, p in enumerate(periods) if p in chosen),
                     else_=None)
 
     def where(model, chosen):
         return [layanan_in(model.layanan_id, ids),
-                _within(model, min(p.start for p in chosen), max(p.end for p in chosen)),
+                model.period.between(min(p.start for p in chosen), max(p.end for p in chosen)),
                 bucket(model, chosen).is_not(None),
                 *([model.flagged.is_(False)] if exclude_flagged else [])]
 
@@ -219,14 +205,10 @@ def ikm_by_layanan_periods(layanan_ids: Iterable[int], periods: list[Period], ex
     stmt = (select(summary_bucket, SkmSummary.layanan_id, *_aggregate_columns())
             .where(*where(SkmSummary, periods)).group_by(summary_bucket, SkmSummary.layanan_id))
     with_cross = [p for p in periods if p not in plain]
-    by_year = all(whole_years(p) for p in with_cross)
-    if yearly and not by_year:
-        raise ValueError("skm_summary_cross_year only answers whole years")
-    cross = SkmSummaryCrossYear if (by_year if yearly is None else yearly) else SkmSummaryCross
-    cross_bucket = bucket(cross, with_cross).label("bucket") if with_variance else None
-    cross_stmt = (select(cross_bucket, cross.layanan_id, *_cross_columns(cross))
-                  .where(*where(cross, with_cross))
-                  .group_by(cross_bucket, cross.layanan_id)) if with_variance else None
+    cross_bucket = bucket(SkmSummaryCross, with_cross).label("bucket") if with_variance else None
+    cross_stmt = (select(cross_bucket, SkmSummaryCross.layanan_id, *_cross_columns())
+                  .where(*where(SkmSummaryCross, with_cross))
+                  .group_by(cross_bucket, SkmSummaryCross.layanan_id)) if with_variance else None
     found = _results(report_db.int_matrix(stmt), report_db.int_matrix(cross_stmt) if with_variance else None, 2)
     return {p: found.get(i, {}) for i, p in enumerate(periods)}
 
@@ -314,36 +296,26 @@ def _cross_orphans() -> int:
     return int(db.session.execute(stmt).scalar_one())
 
 
-def _yearly_mismatches(monthly, yearly, keys: tuple[str, ...], values: tuple[str, ...]) -> int:
-    """Keys where a yearly roll-up (migration 0025) differs from the sums of its monthly table."""
-    m, y = monthly.__table__.c, yearly.__table__.c
-    year = func.substr(m.period, 1, 4)
-    month_keys = [year if k == "year" else m[k] for k in keys]
-    summed = select(*month_keys, *(func.sum(m[v]) for v in values)).group_by(*month_keys)
-    stored = select(*(y[k] for k in keys), *(y[v] for v in values))
-
-    def non_zero(stmt):
-        rows = db.session.execute(stmt)
-        return {tuple(row[:len(keys)]): tuple(int(v) for v in row[len(keys):])
-                for row in rows if any(row[len(keys):])}
-
-    months, years = non_zero(summed), non_zero(stored)
+def _profile_year_mismatches() -> int:
+    """(layanan, year, flag state, value) keys where skm_profile_year differs from its months' sums."""
+    year = func.substr(SkmProfileCount.period, 1, 4)
+    monthly = (select(SkmProfileCount.layanan_id, year.label("year"), SkmProfileCount.flagged,
+                      SkmProfileCount.dimension, SkmProfileCount.value, func.sum(SkmProfileCount.n).label("n"))
+               .group_by(SkmProfileCount.layanan_id, year, SkmProfileCount.flagged, SkmProfileCount.dimension,
+                         SkmProfileCount.value))
+    yearly = select(SkmProfileYear.layanan_id, SkmProfileYear.year, SkmProfileYear.flagged,
+                    SkmProfileYear.dimension, SkmProfileYear.value, SkmProfileYear.n)
+    months = {tuple(row[:5]): int(row[5]) for row in db.session.execute(monthly) if row[5]}
+    years = {tuple(row[:5]): int(row[5]) for row in db.session.execute(yearly) if row[5]}
     return sum(1 for key in months.keys() | years.keys() if months.get(key) != years.get(key))
-
-
-def _rollup_mismatches() -> int:
-    return (_yearly_mismatches(SkmProfileCount, SkmProfileYear, ("layanan_id", "year", "flagged", "dimension",
-                                                                 "value"), ("n",))
-            + _yearly_mismatches(SkmSummaryCross, SkmSummaryCrossYear, ("layanan_id", "year", "flagged"),
-                                 ("n", *CROSS_COLUMNS)))
 
 
 def summary_matches_raw() -> bool:
     """True when the trigger-kept summaries equal a full recomputation (an audit, not a hot path).
 
-    The yearly roll-ups are checked against the monthly tables they sum.
+    The yearly profile counts are checked against the monthly ones they sum.
     """
-    return _raw_totals() == _summary_totals() and _cross_orphans() == 0 and _rollup_mismatches() == 0
+    return _raw_totals() == _summary_totals() and _cross_orphans() == 0 and _profile_year_mismatches() == 0
 
 
 def rebuild_summary() -> None:
@@ -360,7 +332,6 @@ def rebuild_summary() -> None:
         "DELETE FROM skm_profile_year",  # after the months, whose delete trigger takes them out of it
         "DELETE FROM skm_summary",
         "DELETE FROM skm_summary_cross",
-        "DELETE FROM skm_summary_cross_year",
         "INSERT INTO skm_response SELECT * FROM skm_rebuild",
         "DROP TABLE skm_rebuild",
     ):

@@ -1,14 +1,18 @@
-"""skm yearly roll-ups: profile counts and cross sums per year, kept by triggers on the monthly tables
+"""skm yearly roll-ups: respondent-profile counts per year, kept by triggers on the monthly table
 
 A year report over 5,000 layanan (10 M responses) read 1.5 M skm_profile_count
-rows (0.3-0.5 s) and grouped 120,000 skm_summary_cross rows of 155 sums
-(0.3 s): most of its SQL (issue 17). skm_profile_year and
-skm_summary_cross_year hold the same sums per year: about 10x and 12x fewer
-rows. Triggers on each monthly table add every change of a monthly row to its
-year, so the yearly tables follow every path that writes the monthly ones
-(the response triggers of 0005/0009/0011, the rebuild, bulk COPY) without
-regenerating those triggers. Existing rows are backfilled with one GROUP BY.
-Reports read them only for periods of whole years.
+rows (0.3-0.5 s), the largest part of its SQL (issue 17). skm_profile_year
+holds the same counts per year: about 10x fewer rows. Triggers on the monthly
+table add every change of a monthly row to its year, so the yearly table
+follows every path that writes the monthly one (the response triggers of
+0005/0009, the rebuild, bulk COPY) without regenerating those triggers.
+Existing rows are backfilled with one GROUP BY. Reports read it only for
+periods of whole years.
+
+The same roll-up of skm_summary_cross (155 sums a row) was built and measured
+too: it took the 5,000-layanan report from 0.62 s to 0.54 s on a quiet
+machine, but its trigger cost a quarter of the PostgreSQL survey POST's
+throughput (bench_submit ratio 0.51 -> 0.38, issue 14), so it is not kept.
 
 Revision ID: 0025
 Revises: 0024
@@ -25,17 +29,6 @@ branch_labels = None
 depends_on = None
 
 PROFILE_KEY = ("layanan_id", "year", "flagged", "dimension", "value")
-CROSS_KEY = ("layanan_id", "year", "flagged")
-
-
-def _cross_columns():
-    """n and the 153 cross sums of skm_summary_cross (app.models.skm_summary.CROSS_COLUMNS)."""
-    names = ["n"]
-    for i in range(1, 10):
-        names.append(f"p{i}{i}")
-        for j in range(i + 1, 10):
-            names += [f"c{i}{j}", f"s{i}{j}", f"t{i}{j}", f"p{i}{j}"]
-    return names
 
 
 class Rollup:
@@ -92,7 +85,6 @@ class Rollup:
 
 ROLLUPS = (
     Rollup("skm_profile_count", "skm_profile_year", PROFILE_KEY, ["n"]),
-    Rollup("skm_summary_cross", "skm_summary_cross_year", CROSS_KEY, _cross_columns()),
 )
 SQLITE_EVENTS = ("insert", "update", "delete")
 
@@ -146,15 +138,6 @@ def upgrade():
     sa.ForeignKeyConstraint(['layanan_id'], ['layanan.id'], name=op.f('fk_skm_profile_year_layanan_id_layanan')),
     sa.PrimaryKeyConstraint('layanan_id', 'year', 'flagged', 'dimension', 'value', name=op.f('pk_skm_profile_year'))
     )
-    op.create_table('skm_summary_cross_year',
-    sa.Column('layanan_id', sa.Integer(), nullable=False),
-    sa.Column('year', sa.String(length=4), nullable=False),
-    sa.Column('flagged', sa.Boolean(), nullable=False),
-    *(sa.Column(name, sa.Integer(), nullable=False) for name in _cross_columns()),
-    sa.ForeignKeyConstraint(['layanan_id'], ['layanan.id'],
-                            name=op.f('fk_skm_summary_cross_year_layanan_id_layanan')),
-    sa.PrimaryKeyConstraint('layanan_id', 'year', 'flagged', name=op.f('pk_skm_summary_cross_year'))
-    )
     pg = op.get_bind().dialect.name == "postgresql"
     for rollup in ROLLUPS:
         op.execute(rollup.backfill())
@@ -169,5 +152,4 @@ def downgrade():
     pg = op.get_bind().dialect.name == "postgresql"
     for rollup in ROLLUPS:
         _drop_trigger(pg, rollup)
-    op.drop_table('skm_summary_cross_year')
     op.drop_table('skm_profile_year')

@@ -229,23 +229,3 @@ def test_a_year_profile_from_the_yearly_counts_equals_the_monthly_sums(many, cod
     assert dict(shown["jenis_kelamin"]).get("Tidak diisi", 0) == sum(1 for r in rows if r["jenis_kelamin"] is None)
     with pytest.raises(ValueError):
         profile_counts(ids, parse_period("2025-Q1"), exclude_flagged, by_year=True)
-
-
-@pytest.mark.parametrize("exclude_flagged", [False, True])
-def test_year_scores_from_the_yearly_cross_sums_equal_the_monthly_ones(many, exclude_flagged):
-    """skm_summary_cross_year (read when every period is whole years) gives exactly the results,
-    variance included, that the monthly cross sums give; and a report over a year takes it."""
-    ids = [lay.id for lay in many["layanan"]]
-    periods = [parse_period(code) for code in ("2025", "2024", "2023")]
-    yearly = skm_stats.ikm_by_layanan_periods(ids, periods, exclude_flagged, yearly=True)
-    monthly = skm_stats.ikm_by_layanan_periods(ids, periods, exclude_flagged, yearly=False)
-    assert skm_stats.ikm_by_layanan_periods(ids, periods, exclude_flagged) == yearly
-    assert all(yearly[p] for p in periods)
-    for p in periods:
-        assert yearly[p].keys() == monthly[p].keys()
-        for lid, result in yearly[p].items():
-            assert result == monthly[p][lid] and result._linearisation == monthly[p][lid]._linearisation
-            if result.n_respondents >= 2:
-                assert result.variance() == monthly[p][lid].variance()
-    with pytest.raises(ValueError):
-        skm_stats.ikm_by_layanan_periods(ids, [parse_period("2025-S1")], exclude_flagged, yearly=True)

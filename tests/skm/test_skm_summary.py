@@ -224,33 +224,6 @@ def test_cross_sums_follow_insert_update_delete(tree, make_layanan):
     assert skm_stats.summary_matches_raw()
 
 
-def test_yearly_cross_sums_follow_the_months_and_the_audit_sees_damage(tree, make_layanan):
-    from app.models import SkmSummaryCrossYear
-
-    a = make_layanan("a", tree["psds"])
-    rows = [_response(a, period="2024-12"), _response(a, period="2025-01", answers=(2, None, 3, 1, 4, None, 2, 2, 1)),
-            _response(a, period="2025-05")]
-    db.session.add_all(rows)
-    db.session.commit()
-
-    def yearly(year, flagged=False):
-        return db.session.scalar(select(SkmSummaryCrossYear).where(
-            SkmSummaryCrossYear.layanan_id == a.id, SkmSummaryCrossYear.year == year,
-            SkmSummaryCrossYear.flagged.is_(flagged)))
-
-    assert (yearly("2024").n, yearly("2025").n, yearly("2025").c12, yearly("2025").p13) == (1, 2, 1, 6 + 12)
-    db.session.execute(update(SkmResponse).where(SkmResponse.id == rows[0].id).values(period="2025-03"))
-    db.session.execute(update(SkmResponse).where(SkmResponse.id == rows[1].id).values(flag_too_fast=True))
-    db.session.execute(delete(SkmResponse).where(SkmResponse.id == rows[2].id))
-    db.session.commit()
-    assert (yearly("2024").n, yearly("2025").n, yearly("2025").p13, yearly("2025", True).p13) == (0, 1, 12, 6)
-    assert skm_stats.summary_matches_raw()
-
-    db.session.execute(update(SkmSummaryCrossYear).values(t13=SkmSummaryCrossYear.t13 + 1))
-    db.session.commit()
-    assert not skm_stats.summary_matches_raw()
-
-
 def test_rebuild_repairs_damaged_cross_sums(app, tree, make_layanan):
     from app.models import SkmSummaryCross
 
