@@ -3,10 +3,10 @@ import uuid
 from datetime import datetime
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 
 from app.extensions import db
-from app.models import SkmProfileCount, SkmProfileYear, SkmResponse, SkmSummary
+from app.models import Layanan, SkmProfileCount, SkmProfileYear, SkmResponse, SkmSummary
 from app.skm import summary as skm_stats
 
 
@@ -268,3 +268,100 @@ def test_upgrading_to_the_cross_revision_backfills_existing_responses(app, tree,
     got = skm_stats.ikm_for([layanan_id], parse_period("2025"))
     expected = compute_ikm([{f"U{k}": v for k, v in enumerate(row, start=1)} for row in answers])
     assert got.se() == pytest.approx(expected.se(), rel=1e-12)
+
+
+def _user_triggers(table):
+    """Trigger names on `table`, from the database's own catalogue."""
+    if db.engine.dialect.name == "postgresql":
+        sql = ("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = CAST(:table AS regclass) "
+               "ORDER BY tgname")
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :table ORDER BY name"
+    return [name for (name,) in db.session.execute(text(sql), {"table": table})]
+
+
+def test_one_statement_trigger_per_event_keeps_every_summary_on_postgresql(app):
+    """Issue 14: on PostgreSQL a survey insert fires one trigger, which writes all four summary tables
+    (0026); the yearly profile is no longer a second trigger level on the monthly table. SQLite keeps
+    its row triggers: the response's own for the summary and cross sums, the monthly table's for the year."""
+    if db.engine.dialect.name == "postgresql":
+        assert _user_triggers("skm_response") == ["skm_rollup_delete", "skm_rollup_insert", "skm_rollup_update"]
+        assert _user_triggers("skm_profile_count") == []
+    else:
+        assert _user_triggers("skm_response") == [
+            "skm_cross_after_delete", "skm_cross_after_insert", "skm_cross_after_update",
+            "skm_summary_after_delete", "skm_summary_after_insert", "skm_summary_after_update"]
+        assert _user_triggers("skm_profile_count") == [
+            "skm_profile_year_sync_after_delete", "skm_profile_year_sync_after_insert",
+            "skm_profile_year_sync_after_update"]
+
+
+def _profile_sums(model, period_column):
+    """{(layanan, period or year, flagged, dimension, value): n} without the emptied rows."""
+    c = model.__table__.c
+    return {(row[0], row[1], row[2], row[3], row[4]): row[5] for row in db.session.execute(
+        select(c.layanan_id, c[period_column], c.flagged, c.dimension, c.value, c.n).where(c.n != 0))}
+
+
+def test_multi_row_statements_over_several_layanan_months_and_years_stay_exact(tree, make_layanan):
+    """One statement's transition table holding several groups: a bulk INSERT, an UPDATE moving rows
+    across layanan, years and flag states at once, and a bulk DELETE, each checked against the raw rows."""
+    a = make_layanan("a", tree["psds"])
+    b = make_layanan("b", tree["psds"])
+    values = []
+    for k in range(24):
+        answers = [None if (k + i) % 7 == 0 else 1 + (k * i) % 4 for i in range(1, 10)]
+        values.append(dict(instance_id=uuid.uuid4(), layanan_id=(a.id, b.id)[k % 2],
+                           period=("2024-12", "2025-01", "2025-06")[k % 3], submitted_at=datetime(2025, 1, 2),
+                           channel="import", form_version="v1", usia=(None, 17, 25, 61)[k % 4],
+                           jenis_kelamin=(None, "L", "P")[k % 3], pendidikan=(None, "SMA")[k % 2],
+                           kritik_saran=("", "Antrian lama", None)[k % 3], flag_straightline=k % 5 == 0,
+                           **{f"u{i}": v for i, v in enumerate(answers, start=1)}))
+    db.session.execute(SkmResponse.__table__.insert(), values)  # one multi-row statement
+    db.session.commit()
+    assert skm_stats.summary_matches_raw()
+    months = _profile_sums(SkmProfileCount, "period")
+    assert sum(n for key, n in months.items() if key[3] == "usia") == 24
+    years = _profile_sums(SkmProfileYear, "year")
+    assert years[(a.id, "2024", False, "jenis_kelamin", "")] == sum(
+        1 for k in range(0, 24, 2) if k % 3 == 0 and k % 5 != 0)
+
+    db.session.execute(update(SkmResponse).where(SkmResponse.period == "2024-12")
+                       .values(period="2025-02", layanan_id=b.id, flag_too_fast=True, u3=None))
+    db.session.execute(update(SkmResponse).where(SkmResponse.period == "2025-06").values(usia=40, kritik_saran="x"))
+    db.session.commit()
+    assert skm_stats.summary_matches_raw()
+    assert not any(key[1] == "2024" for key in _profile_sums(SkmProfileYear, "year"))
+
+    db.session.execute(delete(SkmResponse).where(SkmResponse.layanan_id == b.id))
+    db.session.commit()
+    assert skm_stats.summary_matches_raw()
+    assert {key[0] for key in _profile_sums(SkmProfileYear, "year")} == {a.id}
+    assert db.session.scalar(select(func.sum(SkmSummary.n)).where(SkmSummary.layanan_id == b.id)) == 0
+
+
+def test_totals_kept_before_the_rollup_revision_stay_exact_after_it(app, tree, make_layanan):
+    """0026 only swaps PostgreSQL's triggers: sums written by the old ones go on under the new ones."""
+    from flask_migrate import downgrade, upgrade
+
+    a = make_layanan("a", tree["psds"])
+    rows = [_response(a, period="2025-01", usia=30), _response(a, period="2025-02", jenis_kelamin="P")]
+    db.session.add_all(rows)
+    db.session.commit()
+    ids, layanan_id = [row.id for row in rows], a.id
+    db.session.remove()
+    downgrade(revision="0025")
+    db.engine.dispose()
+    a = db.session.get(Layanan, layanan_id)
+    db.session.add(_response(a, period="2025-02", answers=(2,) * 9, usia=30))
+    db.session.commit()
+    db.session.remove()
+    upgrade()
+    db.engine.dispose()
+    assert skm_stats.summary_matches_raw()
+    db.session.add(_response(db.session.get(Layanan, layanan_id), period="2025-03", usia=30))
+    db.session.execute(update(SkmResponse).where(SkmResponse.id == ids[0]).values(period="2024-11"))
+    db.session.execute(delete(SkmResponse).where(SkmResponse.id == ids[1]))
+    db.session.commit()
+    assert skm_stats.summary_matches_raw()
+    assert _yearly("usia") == {("2024", "30-39"): 1, ("2025", "30-39"): 2}
