@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import bindparam, exists, false, or_, select, text, true
+from sqlalchemy import bindparam, exists, false, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.idempotent import insert_or_nothing
@@ -45,7 +45,14 @@ class SubmitResult:
 # ---- render-time stamp (for the "too fast" flag) -------------------------------
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_START_SALT)
+    return _serializer_for(current_app.config["SECRET_KEY"])
+
+
+@functools.lru_cache(maxsize=4)
+def _serializer_for(secret_key: str) -> URLSafeSerializer:
+    """One serializer per secret key: building it (signer, JSON dumper checks) was about 2 % of the
+    survey POST's CPU (issue 14). Keyed by the secret so a rotated key is never served a stale one."""
+    return URLSafeSerializer(secret_key, salt=_START_SALT)
 
 
 def start_token(layanan_id: int, now: float | None = None) -> str:
@@ -73,14 +80,15 @@ def stamp_hash(token: str) -> str:
     return _keyed_hash(b"stamp:", token)
 
 
-_STAMP_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_STAMP_LOCK = "SELECT pg_advisory_xact_lock(%(key)s)"
 
 
 def _lock_stamp(connection, stamp: str) -> None:
     """Same-stamp submissions are serialised on PostgreSQL so two racing replays cannot both look first.
     Its own statement: a lock taken inside the checking statement would come after that statement's snapshot."""
     if connection.dialect.name == "postgresql":
-        connection.execute(_STAMP_LOCK, {"key": int(stamp[:15], 16)})
+        # Driver-level SQL: no statement to compile or cache-key (about a third less client CPU than text()).
+        connection.exec_driver_sql(_STAMP_LOCK, {"key": int(stamp[:15], 16)})
 
 
 # ---- device cookie ---------------------------------------------------------------

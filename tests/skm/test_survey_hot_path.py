@@ -89,3 +89,16 @@ def test_an_unknown_slug_is_404_and_cached_as_such(client, layanan, make_layanan
     assert client.post("/s/belum-ada", data=payload(fresh.id), headers=JSON).json["status"] == "ok"
 
 
+
+
+def test_the_cached_stamp_signer_follows_a_rotated_secret_key(app):
+    """The render-stamp serializer is built once per secret key: after a key change, stamps signed
+    with the old key are forged ones (no duration), and new stamps verify under the new key."""
+    from app.skm import submit
+
+    old_stamp = submit.start_token(7, now=1000)
+    assert submit.duration_from(old_stamp, 7, now=1030) == 30
+    app.config["SECRET_KEY"] = "another-secret-key-for-this-test-only"
+    assert submit.duration_from(old_stamp, 7, now=1030) is None
+    new_stamp = submit.start_token(7, now=1000)
+    assert new_stamp != old_stamp and submit.duration_from(new_stamp, 7, now=1045) == 45
