@@ -5,6 +5,7 @@ from flask import Flask
 
 from app import admin, api, auth, followup, home, indicators, monitoring, odata, reports, skm, webhooks
 from app.config import build_config
+from app.core import cli_text
 from app.core.commands import add_worker_command
 from app.core.errors import init_error_handlers
 from app.core.labels import init_app as init_labels
@@ -22,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(build_config(app.instance_path, config))
     _trust_proxies(app)
+    cli_text.init_app(app)  # before the features: their commands go into an Indonesian `app.cli`
 
     db.init_app(app)
     init_database(app)

@@ -13,6 +13,7 @@ from flask import Flask
 from app.admin import demo as admin_demo
 from app.admin import records, users
 from app.core import demo, regions, transaction
+from app.core.cli_text import command
 from app.models import ROLES
 
 HINTS = {"unit": "--unit", "email": "--email"}
@@ -25,30 +26,27 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_info)
 
 
-@click.command("seed-demo")
+@command("seed-demo")
 def seed_demo() -> None:
-    """Load demo units, layanan, regions and users, then every feature's demo rows. Safe to run again."""
+    """Muat data demo: unit, layanan, wilayah, akun, lalu baris demo tiap fitur. Aman dijalankan ulang."""
     created = demo.seed()
     transaction.commit()
     click.echo(f"Data demo siap ({created} baris baru).")
 
 
-@click.command("create-user")
-@click.option("--email", required=True)
-@click.option("--role", required=True, type=click.Choice(sorted(ROLES)))
+@command("create-user")
+@click.option("--email", required=True, help="Alamat email akun baru.")
+@click.option("--role", required=True, type=click.Choice(sorted(ROLES)), help="Peran akun.")
 @click.option("--unit", "unit_code", required=True, help="Kode unit, mis. KEMENSOS")
-@click.option("--name", default="")
+@click.option("--name", default="", help="Nama lengkap (opsional).")
 @click.option("--password-stdin", is_flag=True, help="Baca kata sandi dari stdin (untuk skrip).")
 def create_user(email: str, role: str, unit_code: str, name: str, password_stdin: bool) -> None:
-    """Create a user; prompts for the password unless --password-stdin."""
+    """Buat akun pengguna; kata sandi ditanyakan, kecuali dengan --password-stdin."""
     try:  # a wrong unit or a taken email is told before anyone types a password
         unit_id = users.check_new_account(email=email, unit_code=unit_code)
     except records.Invalid as invalid:
         raise click.BadParameter(invalid.message, param_hint=HINTS.get(invalid.field)) from None
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt=True)
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else _ask_password()
     try:
         user = users.save(None, users.UserValues(email=email, role=role, unit_id=unit_id, name=name,
                                                  password=password), actor=None)
@@ -59,10 +57,19 @@ def create_user(email: str, role: str, unit_code: str, name: str, password_stdin
     click.echo(f"Pengguna {user.email} ({role}, {user.unit.code}) dibuat.")
 
 
-@click.command("load-regions")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def _ask_password() -> str:
+    """Ask twice until both match (click's own confirmation tells a mismatch in English)."""
+    while True:
+        password = click.prompt("Kata sandi", hide_input=True)
+        if click.prompt("Ulangi kata sandi", hide_input=True) == password:
+            return password
+        click.echo("Kesalahan: kedua kata sandi tidak sama, ulangi.", err=True)
+
+
+@command("load-regions")
+@click.argument("path", metavar="BERKAS", type=click.Path(exists=True, dir_okay=False))
 def load_regions(path: str) -> None:
-    """Load or update provinsi / kab-kota / kecamatan from a CSV with columns code,name,level,parent_code."""
+    """Muat atau perbarui provinsi, kab/kota, kecamatan dari CSV berkolom code,name,level,parent_code."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             created, updated = regions.load_csv(handle)
@@ -74,10 +81,10 @@ def load_regions(path: str) -> None:
     click.echo(f"Wilayah: {created} baru, {updated} diperbarui.")
 
 
-@click.command("demo-info")
-@click.option("--base-url", default="http://127.0.0.1:5000")
+@command("demo-info")
+@click.option("--base-url", default="http://127.0.0.1:5000", help="Alamat dasar Pantau.")
 def demo_info(base_url: str) -> None:
-    """Print the demo logins and the demo survey URL."""
+    """Tampilkan akun demo dan alamat survei demo."""
     base_url = base_url.rstrip("/")
     click.echo("")
     click.echo(f"Pantau berjalan di {base_url}")

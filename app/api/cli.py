@@ -10,10 +10,11 @@ from app.core import transaction
 
 def register(app: Flask) -> None:
     @app.cli.command("create-token")
-    @click.option("--email", required=True)
-    @click.option("--scope", type=click.Choice(["read", "write"]), required=True)
-    @click.option("--expires-days", type=int, default=None)
-    @click.option("--name", default="CLI")
+    @click.option("--email", required=True, help="Email pemilik token.")
+    @click.option("--scope", type=click.Choice(["read", "write"]), required=True,
+                  help="Hak token: baca atau tulis.")
+    @click.option("--expires-days", type=int, default=None, help="Masa berlaku dalam hari (opsional).")
+    @click.option("--name", default="CLI", help="Nama token.")
     def create_token(email: str, scope: str, expires_days: int | None, name: str) -> None:
         """Buat token API untuk pengguna; token hanya ditampilkan sekali."""
         user = tokens.user_by_email(email)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
 
-report_group = AppGroup("report", help="Laporan IKM dan indikator dari baris mentah.")
+from app.core.cli_text import IndonesianAppGroup, command
+
+report_group = IndonesianAppGroup("report", help="Laporan IKM dan indikator dari baris mentah.")
 
 
 def add_report_command(app: Flask, command) -> None:
@@ -20,7 +21,7 @@ def add_report_command(app: Flask, command) -> None:
     app.cli.add_command(report_group)
 
 
-@click.command("worker")
+@command("worker")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Jumlah thread pekerja")
 def worker(workers: int) -> None:
     """Jalankan pekerja antrean tugas (konsumen huey) di latar depan: webhook, ekspor besar."""

@@ -9,17 +9,18 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.core.cli_text import command
 from app.core.periods import parse_period
 from app.followup import pekppp_pack
 
 
-@click.command("pekppp")
+@command("pekppp")
 @click.option("--unit", "unit_code", required=True, help="Kode unit (termasuk sub-unitnya).")
 @click.option("--period", "period_text", required=True, help="2025, 2025-S1, 2025-Q1 atau 2025-03.")
 @click.option("--out", required=True, help="Berkas ZIP keluaran.")
 @with_appcontext
 def report_pekppp(unit_code: str, period_text: str, out: str) -> None:
-    """PEKPPP evidence pack (ZIP): Laporan Hasil SKM, data, RTL status, publication log and a cover sheet."""
+    """Berkas bukti PEKPPP (ZIP): Laporan Hasil SKM, data, status RTL, catatan publikasi, dan lembar sampul."""
     try:
         period = parse_period(period_text)
     except ValueError as err:

@@ -13,17 +13,18 @@ import click
 from flask.cli import with_appcontext
 
 from app.core import transaction
+from app.core.cli_text import command
 from app.indicators import compute, loader
 
 
-@click.command("indicators")
+@command("indicators")
 @click.option("--unit", "unit_code", required=True, help="Kode unit (termasuk sub-unitnya).")
-@click.option("--year", type=click.IntRange(2000, 2100), required=True)
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Tahun laporan.")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", help="Format keluaran.")
 @click.option("--out", default="-", help="Berkas keluaran; '-' untuk stdout.")
 @with_appcontext
 def report_indicators(unit_code: str, year: int, fmt: str, out: str) -> None:
-    """Realisasi, interval, target and capaian of every active indicator in a unit subtree."""
+    """Realisasi, interval, target, dan capaian setiap indikator aktif di sebuah unit dan sub-unitnya."""
     try:
         doc = compute.unit_report(unit_code, year)
     except LookupError as err:
@@ -35,11 +36,11 @@ def report_indicators(unit_code: str, year: int, fmt: str, out: str) -> None:
         handle.close()
 
 
-@click.command("load-indicators")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@command("load-indicators")
+@click.argument("path", metavar="BERKAS", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def load_indicators(path: str) -> None:
-    """Load indicator definitions (with targets and manual values) from a JSON file; all or nothing."""
+    """Muat definisi indikator (beserta target dan nilai manual) dari berkas JSON; semua atau tidak sama sekali."""
     try:
         with open(path, encoding="utf-8-sig") as handle:
             items = json.load(handle)

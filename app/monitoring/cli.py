@@ -8,6 +8,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from app.core import transaction
+from app.core.cli_text import command
 from app.core.tabular import TableError
 from app.monitoring import imports
 
@@ -29,47 +30,53 @@ def _cli_import(kind: str, path: str, valid_only: bool) -> None:
     click.echo(f"Impor selesai: {report.created} baru, {report.updated} diperbarui, {report.skipped} baris dilewati.")
 
 
-_path = click.argument("path", type=click.Path(exists=True, dir_okay=False))
+_path = click.argument("path", metavar="BERKAS", type=click.Path(exists=True, dir_okay=False))
 _valid_only = click.option("--valid-only", is_flag=True, help="Simpan baris valid saja; baris bermasalah dilewati.")
 
 
-@click.command("import-pendamping")
+@command("import-pendamping")
 @_path
 @_valid_only
 @with_appcontext
 def import_pendamping_command(path: str, valid_only: bool) -> None:
-    """Import the pendamping registry (CSV or XLSX).
+    """Impor daftar pendamping (CSV atau XLSX).
 
-    Columns: identifier,name,type,unit,kabkota[,kecamatan,status,status_date].
+    Kolom: identifier,name,type,unit,kabkota[,kecamatan,status,status_date].
     """
     _cli_import("pendamping", path, valid_only)
 
 
-@click.command("import-income")
+@command("import-income")
 @_path
 @_valid_only
 @with_appcontext
 def import_income_command(path: str, valid_only: bool) -> None:
-    """Import legacy KPM income samples (CSV or XLSX)."""
+    """Impor sampel pendapatan KPM lama (CSV atau XLSX)."""
     _cli_import("income", path, valid_only)
 
 
-@click.command("import-poverty-lines")
+@command("import-poverty-lines")
 @_path
 @with_appcontext
 def import_poverty_command(path: str) -> None:
-    """Import garis kemiskinan per province and period (province,period,extreme_line,poverty_line[,source,is_demo])."""
+    """Impor garis kemiskinan per provinsi dan periode.
+
+    Kolom: province,period,extreme_line,poverty_line[,source,is_demo].
+    """
     _cli_import("poverty", path, False)
 
 
-@click.command("import-umk")
+@command("import-umk")
 @_path
 @with_appcontext
 def import_umk_command(path: str) -> None:
-    """Import UMK per kab/kota and year (kabkota,year,amount[,source,is_demo])."""
+    """Impor UMK per kab/kota dan tahun.
+
+    Kolom: kabkota,year,amount[,source,is_demo].
+    """
     _cli_import("umk", path, False)
 
 
 def init_app(app: Flask) -> None:
-    for command in (import_pendamping_command, import_income_command, import_poverty_command, import_umk_command):
-        app.cli.add_command(command)
+    for each in (import_pendamping_command, import_income_command, import_poverty_command, import_umk_command):
+        app.cli.add_command(each)

@@ -12,6 +12,7 @@ import sys
 import click
 from flask import current_app
 
+from app.core.cli_text import command
 from app.core.periods import parse_period
 from app.reports import downloads, scope
 
@@ -29,7 +30,7 @@ def _open_out(out: str, binary: bool):
     return open(out, "wb" if binary else "w", encoding=None if binary else "utf-8", newline="" if not binary else None)
 
 
-@click.command("ikm")
+@command("ikm")
 @click.option("--unit", "unit_code", required=True, help="Kode unit, mis. DAYASOS (termasuk sub-unitnya).")
 @click.option("--period", "period_text", required=True, help="2025, 2025-S1, 2025-Q1 atau 2025-03.")
 @click.option("--layanan", "layanan_slug", default=None, help="Slug satu layanan di unit itu (opsional).")
@@ -42,7 +43,7 @@ def _open_out(out: str, binary: bool):
 @click.option("--exclude-flagged", is_flag=True, help="Kecualikan respons bertanda kualitas data.")
 def report_ikm(unit_code: str, period_text: str, layanan_slug: str | None, region_code: str | None, fmt: str,
                out: str, exclude_flagged: bool) -> None:
-    """IKM report for a unit subtree (or one layanan) and period."""
+    """Laporan IKM sebuah unit dan sub-unitnya (atau satu layanan) pada satu periode."""
     try:
         chosen = scope.for_command(unit_code, layanan_slug, region_code)
     except scope.UnknownName as err:

@@ -8,6 +8,7 @@ import click
 from flask import Flask
 
 from app.core import transaction
+from app.core.cli_text import command
 from app.skm import imports, layanan, summary
 
 
@@ -16,13 +17,13 @@ def register(app: Flask) -> None:
     app.cli.add_command(rebuild_skm_summary)
 
 
-@click.command("import-skm")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@command("import-skm")
+@click.argument("path", metavar="BERKAS", type=click.Path(exists=True, dir_okay=False))
 @click.option("--layanan", "slug", required=True, help="Slug layanan, mis. izin-ugb")
 def import_skm(path: str, slug: str) -> None:
-    """Import legacy SKM answers from CSV (all or nothing; re-importing adds nothing).
+    """Impor jawaban SKM lama dari CSV (semua atau tidak sama sekali; impor ulang tidak menambah apa pun).
 
-    Columns: tanggal,u1..u9 and optionally instance_id, jenis_kelamin, usia, pendidikan,
+    Kolom: tanggal,u1..u9, lalu bila ada instance_id, jenis_kelamin, usia, pendidikan,
     pekerjaan, unsur_responden, tanggal_layanan, kritik_saran.
     """
     target = layanan.by_slug(slug)
@@ -46,9 +47,9 @@ def import_skm(path: str, slug: str) -> None:
                f"{result.existing} sudah ada sebelumnya.")
 
 
-@click.command("rebuild-skm-summary")
+@command("rebuild-skm-summary")
 def rebuild_skm_summary() -> None:
-    """Recompute the SKM summary tables from the raw responses, then verify them."""
+    """Hitung ulang tabel ringkasan SKM dari respons mentah, lalu periksa kecocokannya."""
     matches = summary.rebuild_and_verify()
     transaction.commit()
     if not matches:

@@ -5,6 +5,7 @@ import click
 from flask import Flask, current_app
 
 from app.core import transaction
+from app.core.cli_text import group
 from app.models.webhook import EVENTS
 from app.webhooks import subscriptions
 
@@ -13,7 +14,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(webhook)
 
 
-@click.group("webhook")
+@group("webhook")
 def webhook() -> None:
     """Langganan webhook."""
 

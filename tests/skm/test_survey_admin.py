@@ -1,6 +1,7 @@
 """Admin: respondent categories (list/create/edit/deactivate) and QR posters per layanan."""
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -151,3 +152,35 @@ def test_demo_seed_adds_responses_once(app, client):
     html = client.get("/hasil/KEMENSOS").get_data(as_text=True)
     assert "Izin Penyelenggaraan Undian Gratis Berhadiah (UGB)" in html and "36</td>" in html
     assert client.get("/s/izin-ugb").status_code == 200
+
+
+def test_demo_responses_carry_some_kritik_that_the_laporan_and_triage_show(app, client):
+    """About one demo respondent in seven writes a kritik/saran, so the Laporan SKM section 4.2 and the
+    triage page have something to show; the scores stay those of the demo without text."""
+    from app.admin.demo import DEMO_PASSWORD
+    from app.models import Unit
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    total = db.session.scalar(select(func.count()).select_from(SkmResponse))
+    texts = list(db.session.scalars(select(SkmResponse.kritik_saran).where(SkmResponse.kritik_saran.is_not(None))))
+    assert 0.10 * total <= len(texts) <= 0.20 * total
+    assert len(set(texts)) == len(texts)  # varied, not one sentence repeated
+    kemensos = db.session.scalar(select(Unit).where(Unit.code == "KEMENSOS"))
+    # the demo's answers are minutes apart, ending now: they may straddle a month (or year) boundary
+    months = set(db.session.scalars(select(SkmResponse.period).where(SkmResponse.kritik_saran.is_not(None))))
+    login(client, "admin@pantau.local", DEMO_PASSWORD)
+    in_reports = 0
+    for year in {month[:4] for month in months}:
+        reply = client.get(f"/laporan/ikm.laporan-skm?period={year}&unit={kemensos.id}")
+        assert reply.status_code == 200
+        pdf = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(reply.data)).pages)
+        section = pdf[pdf.index("4.2 Tema kritik dan saran"):pdf.index("BAB V")]
+        assert "Tidak ada kritik" not in section
+        in_reports += int(re.search(r"masuk (\d+) kritik dan saran", section).group(1))
+    assert in_reports == len(texts)
+    pages = ""
+    for month in months:
+        page = client.get(f"/tindak-lanjut/kritik?unit={kemensos.id}&periode={month}").get_data(as_text=True)
+        assert "Tidak ada kritik" not in page
+        pages += html.unescape(page)
+    assert all(text in pages for text in texts)
