@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import Subquery, and_, false, or_
+from sqlalchemy import Subquery, and_, bindparam, false, or_
 
 from app.odata.model import EntitySet
 from app.odata.query import INT_RANGES, MAX_SKIP, MAX_SKIPTOKEN, BadQuery
@@ -93,14 +93,19 @@ def after(source: Subquery, columns: list[SortColumn], values: tuple):
 
 
 def _same(column, value):
-    return column.is_(None) if value is None else column == value
+    return column.is_(None) if value is None else column == _bound(column, value)
 
 
 def _after(column, c: SortColumn, value):
     if value is None:  # NULL is the smallest: ascending, every value follows it; descending, none does
         return false() if c.desc else column.is_not(None)
-    beyond = column < value if c.desc else column > value
+    beyond = column < _bound(column, value) if c.desc else column > _bound(column, value)
     return or_(beyond, column.is_(None)) if c.desc and c.nullable else beyond
+
+
+def _bound(column, value):
+    """A parameter of the column's type (a Boolean too, which SQLAlchemy will not compare with < as a literal)."""
+    return bindparam(None, value, type_=column.type)
 
 
 # ---- the token ------------------------------------------------------------------------------------
@@ -109,8 +114,10 @@ def serializer(secret: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret, salt=SALT)
 
 
-def _order_spec(entity_set: EntitySet, columns: list[SortColumn]) -> str:
-    return entity_set.name + ":" + ",".join(f"{c.name} {'desc' if c.desc else 'asc'}" for c in columns)
+def order_mark(entity_set: EntitySet, columns: list[SortColumn]) -> str:
+    """A short digest of the entity set and order a token belongs to (an order of 30 columns stays short)."""
+    spec = entity_set.name + ":" + ",".join(f"{c.name} {'desc' if c.desc else 'asc'}" for c in columns)
+    return hashlib.sha256(spec.encode()).hexdigest()[:16]
 
 
 def digest(dumped: list) -> str:
@@ -122,7 +129,7 @@ def encode(secret: str, entity_set: EntitySet, columns: list[SortColumn], row, s
     """The token for the page after `row` (the last one sent), `sent` rows into the walk."""
     mapping = row._mapping
     dumped = [_dump(c.edm, mapping[c.name]) for c in columns]
-    payload = {"o": _order_spec(entity_set, columns), "n": sent}
+    payload = {"o": order_mark(entity_set, columns), "n": sent}
     if len(json.dumps(dumped)) <= INLINE_VALUES:
         payload["k"] = dumped
     else:
@@ -139,7 +146,7 @@ def decode(secret: str, entity_set: EntitySet, columns: list[SortColumn], token:
         raise BadQuery(INVALID) from None
     if not isinstance(payload, dict):
         raise BadQuery(INVALID)
-    if payload.get("o") != _order_spec(entity_set, columns):
+    if payload.get("o") != order_mark(entity_set, columns):
         raise BadQuery(OTHER_QUERY)
     sent = payload.get("n")
     if type(sent) is not int or not 0 <= sent <= MAX_SKIP:
@@ -165,6 +172,8 @@ def resolved(columns: list[SortColumn], position: Position, row) -> tuple:
 
 def _loaded(columns: list[SortColumn], dumped) -> tuple:
     if not isinstance(dumped, list) or len(dumped) != len(columns):
+        raise BadQuery(INVALID)
+    if any(value is None and not c.nullable for c, value in zip(columns, dumped, strict=True)):
         raise BadQuery(INVALID)
     return tuple(_load(c.edm, value) for c, value in zip(columns, dumped, strict=True))
 
