@@ -2,8 +2,8 @@
 
 The feed reads what /api/v1 reads, through the same scope clauses, tokens and rate limit; only the
 protocol differs. `app.odata.entities` and `summaries` describe the entity sets, `query` parses the
-system query options ($filter with the odata-query library), `feed` reads and pages, `metadata`
-writes the CSDL and the service document.
+system query options ($filter with the odata-query library), `feed` reads and pages (`paging`: the
+keyset order and the signed `$skiptoken`), `metadata` writes the CSDL and the service document.
 """
 from __future__ import annotations
 

@@ -1,10 +1,13 @@
 """Read one page of an entity set for a user: scope, `$filter`, stable order, paging, JSON values.
 
-Server-driven paging: each page holds at most the set's page size; `@odata.nextLink` repeats the
-request's own options plus `$skiptoken`, the number of rows already sent. The order is always
-total — the requested `$orderby`, then the key — so a client that follows every nextLink gets each
-row once. Rows only ever arrive with larger keys (responses and records are never deleted, only
-rejected), so in the default key order a walk also survives rows arriving while it runs.
+Server-driven paging is keyset paging (app.odata.paging): each page holds at most the set's page
+size, in a total order — the requested `$orderby`, then the key, NULL as the smallest value on
+every database — and `@odata.nextLink` repeats the request's own options plus `$skiptoken`, an
+opaque token signed with SECRET_KEY that holds the last row's sort-key values (and how many rows
+the walk has sent, for `$top`). The next page is the rows after those values, so a client that
+follows every nextLink gets each row that exists throughout the walk exactly once, in any order,
+even when rows are added or removed meanwhile (a row added behind the walk's position is not
+sent; one added ahead of it is). `$skip` applies to the first page only.
 Values are written as OData JSON wants them: numbers as JSON numbers, Edm.Date as YYYY-MM-DD,
 Edm.DateTimeOffset in the unit's own zone with its offset (WIB +07:00, WITA +08:00, WIT +09:00).
 """
@@ -22,7 +25,7 @@ from sqlalchemy import func, select
 from app.core.local_time import DEFAULT_ZONE
 from app.extensions import db
 from app.models import User
-from app.odata import query
+from app.odata import paging, query
 from app.odata.entities import ENTITY_SETS
 from app.odata.model import EntitySet
 
@@ -42,6 +45,7 @@ class Request:
     set_name: str
     args: object
     service_root: str  # ends with "/"
+    secret: str  # SECRET_KEY, which signs the $skiptoken
 
 
 def entity_set_for(name: str, user: User) -> EntitySet:
@@ -76,14 +80,19 @@ def count(req: Request, user: User) -> int:
 def read(req: Request, user: User) -> dict:
     """One page of the entity set as an OData JSON document. Raises NotFound, Forbidden or query.BadQuery."""
     entity_set, source, options, stmt = _prepare(req, user)
-    order = [source.c[name].desc() if desc else source.c[name].asc() for name, desc in options.orderby]
-    ordered = {name for name, _ in options.orderby}
-    order += [source.c[key.name].asc() for key in entity_set.keys if key.name not in ordered]
-    remaining = None if options.top is None else max(options.top - options.skiptoken, 0)
+    columns = paging.sort_columns(entity_set, options.orderby)
+    page, sent, offset = stmt, 0, options.skip
+    if options.skiptoken is not None:
+        position = paging.decode(req.secret, entity_set, columns, options.skiptoken)
+        values = position.values
+        if values is None:
+            values = paging.resolved(columns, position, _row_by_key(entity_set, source, position.key))
+        page, sent, offset = stmt.where(paging.after(source, columns, values)), position.sent, 0
+    remaining = None if options.top is None else max(options.top - sent, 0)
     want = entity_set.page_size if remaining is None else min(entity_set.page_size, remaining)
     rows = []
     if want:
-        rows = list(db.session.execute(stmt.order_by(*order).offset(options.skip + options.skiptoken)
+        rows = list(db.session.execute(page.order_by(*paging.order_by(source, columns)).offset(offset)
                                        .limit(want + 1)))
     more = len(rows) > want and (remaining is None or remaining > want)
     rows = rows[:want]
@@ -93,8 +102,15 @@ def read(req: Request, user: User) -> dict:
         document["@odata.count"] = _count_of(stmt)
     document["value"] = _values(entity_set, rows, names)
     if more:
-        document["@odata.nextLink"] = _next_link(req, options, options.skiptoken + want)
+        token = paging.encode(req.secret, entity_set, columns, rows[-1], sent + want)
+        document["@odata.nextLink"] = _next_link(req, options, token)
     return document
+
+
+def _row_by_key(entity_set: EntitySet, source, key: tuple):
+    """The row a long-valued token names, in the user's scope (not `$filter`: its values are what count)."""
+    match = [source.c[prop.name] == value for prop, value in zip(entity_set.keys, key, strict=True)]
+    return db.session.execute(select(source).where(*match)).first()
 
 
 def _context(root: str, entity_set: EntitySet, selected: list[str] | None) -> str:
@@ -102,9 +118,9 @@ def _context(root: str, entity_set: EntitySet, selected: list[str] | None) -> st
     return f"{root}$metadata#{entity_set.name}{suffix}"
 
 
-def _next_link(req: Request, options: query.Options, token: int) -> str:
+def _next_link(req: Request, options: query.Options, token: str) -> str:
     params = {name: value for name, value in options.raw.items() if name != "$skiptoken"}
-    params["$skiptoken"] = str(token)
+    params["$skiptoken"] = token
     return f"{req.service_root}{req.set_name}?{urlencode(params, safe='$,:()')}"
 
 

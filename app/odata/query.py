@@ -29,9 +29,11 @@ MAX_DEPTH = 100
 MAX_IN_ITEMS = 200
 MAX_STRING = 500
 MAX_SKIP = 10**9
+MAX_SKIPTOKEN = 1500  # what app.odata.paging issues stays well inside this and inside a 4 KB request line
 INT_RANGES = {"Edm.Int16": 2**15, "Edm.Int32": 2**31, "Edm.Int64": 2**63}
 NUMBERS = ("Edm.Int16", "Edm.Int32", "Edm.Int64", "Edm.Double", "Edm.Decimal")
 KNOWN_OPTIONS = {"$filter", "$select", "$orderby", "$top", "$skip", "$count", "$skiptoken", "$format"}
+_TOKEN = re.compile(r"[A-Za-z0-9_.-]+")
 _ORDER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]{0,60})(?:\s+(asc|desc))?\s*$")
 
 
@@ -51,7 +53,7 @@ class Options:
     top: int | None = None
     skip: int = 0
     count: bool = False
-    skiptoken: int = 0
+    skiptoken: str | None = None  # opaque; app.odata.paging reads it
     raw: dict[str, str] = field(default_factory=dict)  # the options as given, for the nextLink
 
 
@@ -83,7 +85,7 @@ def parse(entity_set: EntitySet, source: Subquery, args) -> Options:
     if "$skip" in raw:
         options.skip = _count(raw["$skip"], "$skip")
     if "$skiptoken" in raw:
-        options.skiptoken = _count(raw["$skiptoken"], "$skiptoken")
+        options.skiptoken = _skiptoken(raw["$skiptoken"])
     if "$count" in raw:
         if raw["$count"].strip() not in ("true", "false"):
             raise BadQuery("$count harus true atau false.")
@@ -95,6 +97,14 @@ def parse(entity_set: EntitySet, source: Subquery, args) -> Options:
     if raw.get("$filter", "").strip():
         options.filter = parse_filter(entity_set, source, raw["$filter"])
     return options
+
+
+def _skiptoken(text: str) -> str:
+    """Only the shape is checked here (bounded, urlsafe characters); app.odata.paging checks the signature."""
+    if len(text) > MAX_SKIPTOKEN or not _TOKEN.fullmatch(text):
+        raise BadQuery("$skiptoken tidak sah. Ikuti @odata.nextLink persis seperti yang diberikan, "
+                       "atau baca ulang dari awal.")
+    return text
 
 
 def _unknown(entity_set: EntitySet, name: str) -> BadQuery:

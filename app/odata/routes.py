@@ -26,7 +26,8 @@ def _root() -> str:
 
 
 def _request(set_name: str) -> feed.Request:
-    return feed.Request(set_name=set_name, args=http_request.args, service_root=_root())
+    return feed.Request(set_name=set_name, args=http_request.args, service_root=_root(),
+                        secret=current_app.config["SECRET_KEY"])
 
 
 def _json(document: dict) -> Response:

@@ -107,7 +107,7 @@ def test_next_link_pages_and_keeps_the_options(client, world, admin, monkeypatch
     first = client.get("/odata/v1/JawabanSkm?$filter=period eq '2025-03'&$select=id&$count=true", headers=admin).json
     assert len(first["value"]) == 2 and first["@odata.count"] == 7
     link = first["@odata.nextLink"]
-    assert link.startswith("http://localhost/odata/v1/JawabanSkm?") and "$skiptoken=2" in link
+    assert link.startswith("http://localhost/odata/v1/JawabanSkm?") and "$skiptoken=" in link
     rows, pages = walk(client, local(link), admin)
     assert len(pages) == 3 and all(p["@odata.count"] == 7 for p in pages)
     ids = [r["id"] for r in first["value"] + rows]
