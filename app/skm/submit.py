@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import bindparam, exists, false, or_, select, true
+from sqlalchemy import Boolean, bindparam, cast, exists, false, func, null, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.idempotent import insert_or_nothing
@@ -80,17 +80,6 @@ def stamp_hash(token: str) -> str:
     return _keyed_hash(b"stamp:", token)
 
 
-_STAMP_LOCK = "SELECT pg_advisory_xact_lock(%(key)s)"
-
-
-def _lock_stamp(connection, stamp: str) -> None:
-    """Same-stamp submissions are serialised on PostgreSQL so two racing replays cannot both look first.
-    Its own statement: a lock taken inside the checking statement would come after that statement's snapshot."""
-    if connection.dialect.name == "postgresql":
-        # Driver-level SQL: no statement to compile or cache-key (about a third less client CPU than text()).
-        connection.exec_driver_sql(_STAMP_LOCK, {"key": int(stamp[:15], 16)})
-
-
 # ---- device cookie ---------------------------------------------------------------
 
 def new_device_token() -> str:
@@ -122,7 +111,7 @@ HISTORY_FLAGS = ("flag_repeat_device", "flag_stamp_reused")
 
 
 @functools.cache
-def _history_checks(with_device: bool, with_stamp: bool):
+def _history_checks(with_device: bool, with_stamp: bool, dialect: str):
     """The two history checks as SQL expressions, bound per call:
 
     - seen: this device already answered for this layanan on the unit's local day
@@ -133,13 +122,24 @@ def _history_checks(with_device: bool, with_stamp: bool):
       cookie and varies the answers) is ballot stuffing. A device that reuses its
       own stamp is the offline queue finishing several forms from one opened page;
       that is the repeat-device flag's business instead.
+
+    Same-stamp submissions must not both look first. On PostgreSQL the reuse check is
+    skm_stamp_reused() (migration 0027, the same rule): it takes an advisory lock on the
+    stamp, then looks with a fresh snapshot, inside the insert; a separate lock statement
+    cost a round trip per POST (issue 14). On SQLite the writer holds the database's
+    write lock, so the inline EXISTS already sees every committed row.
     """
     c = SkmResponse.__table__.c
     seen = exists().where(
         c.device_hash == bindparam("dev_hash"), c.layanan_id == bindparam("check_layanan_id"),
         c.submitted_at >= bindparam("day_start"), c.submitted_at < bindparam("day_end"),
     ) if with_device else false()
-    if with_stamp:
+    if with_stamp and dialect == "postgresql":
+        own_device = bindparam("dev_hash") if with_device else null()
+        reused = func.skm_stamp_reused(bindparam("stamp", type_=c.stamp_hash.type),
+                                       bindparam("check_instance_id", type_=c.instance_id.type),
+                                       cast(own_device, c.device_hash.type), type_=Boolean)
+    elif with_stamp:
         others = [c.stamp_hash == bindparam("stamp"), c.instance_id != bindparam("check_instance_id")]
         if with_device:
             others.append(or_(c.device_hash.is_(None), c.device_hash != bindparam("dev_hash")))
@@ -155,7 +155,7 @@ def _checked_insert(dialect: str, columns: tuple[str, ...], with_device: bool, w
     the checks and the insert in one statement, one round trip (issue 14: they were two).
     Built once per shape; every value is a bound parameter `v_<column>`."""
     table = SkmResponse.__table__
-    seen, reused = _history_checks(with_device, with_stamp)
+    seen, reused = _history_checks(with_device, with_stamp, dialect)
     source = select(*(bindparam(f"v_{name}", type_=table.c[name].type) for name in columns),
                     seen, reused).where(true())  # WHERE: SQLite reads "SELECT ... ON CONFLICT" as a join otherwise
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -176,7 +176,6 @@ def _insert_checked(values: dict, tz_name: str, moment: datetime) -> tuple[bool,
         day_start, day_end = _local_day_bounds(moment, tz_name)
         params.update(dev_hash=dev_hash, check_layanan_id=values["layanan_id"], day_start=day_start, day_end=day_end)
     if stamp is not None:
-        _lock_stamp(connection, stamp)
         params.update(stamp=stamp, check_instance_id=values["instance_id"])
     statement = _checked_insert(connection.dialect.name, columns, dev_hash is not None, stamp is not None)
     row = connection.execute(statement, params).first()

@@ -138,3 +138,36 @@ def test_the_table_rebuild_keeps_every_check_constraint(layanan, column, value, 
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+def test_two_devices_racing_with_one_stamp_flag_exactly_one(app, layanan):
+    """The stamp check cannot race: two devices posting the same render stamp at the same moment,
+    eight times over, are each time stored twice and flagged once (the later one sees the earlier)."""
+    import threading
+
+    for round_ in range(8):
+        stamp = skm_submit.start_token(layanan.id, now=time.time() - 120)
+        barrier = threading.Barrier(2)
+        codes: list[int] = []
+
+        forms = {device: payload(layanan.id, started=stamp, **_varied(device)) for device in (1, 2)}
+
+        def post(device, forms=forms, barrier=barrier, codes=codes):
+            client = app.test_client()
+            client.set_cookie("pantau_perangkat", f"device-{round_}-{device}")
+            form = forms[device]
+            barrier.wait()
+            codes.append(client.post("/s/izin-ugb", data=form, headers=JSON).status_code)
+
+        threads = [threading.Thread(target=post, args=(device,)) for device in (1, 2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert codes == [200, 200]
+        stamp_hash = skm_submit.stamp_hash(stamp)
+        with app.app_context():
+            flags = db.session.scalars(
+                db.select(SkmResponse.flag_stamp_reused).where(SkmResponse.stamp_hash == stamp_hash)).all()
+            db.session.remove()
+        assert sorted(flags) == [False, True], (round_, flags)
