@@ -112,7 +112,8 @@ HISTORY_FLAGS = ("flag_repeat_device", "flag_stamp_reused")
 
 @functools.cache
 def _history_checks(with_device: bool, with_stamp: bool, dialect: str):
-    """The two history checks as SQL expressions, bound per call:
+    """The two history checks as SQL expressions over the insert's own parameters (v_<column>: each value
+    is sent and converted once) plus the local day's bounds:
 
     - seen: this device already answered for this layanan on the unit's local day
       (served by ix_skm_response_device_day: device_hash, layanan_id, submitted_at);
@@ -131,18 +132,18 @@ def _history_checks(with_device: bool, with_stamp: bool, dialect: str):
     """
     c = SkmResponse.__table__.c
     seen = exists().where(
-        c.device_hash == bindparam("dev_hash"), c.layanan_id == bindparam("check_layanan_id"),
+        c.device_hash == bindparam("v_device_hash"), c.layanan_id == bindparam("v_layanan_id"),
         c.submitted_at >= bindparam("day_start"), c.submitted_at < bindparam("day_end"),
     ) if with_device else false()
     if with_stamp and dialect == "postgresql":
-        own_device = bindparam("dev_hash") if with_device else null()
-        reused = func.skm_stamp_reused(bindparam("stamp", type_=c.stamp_hash.type),
-                                       bindparam("check_instance_id", type_=c.instance_id.type),
+        own_device = bindparam("v_device_hash") if with_device else null()
+        reused = func.skm_stamp_reused(bindparam("v_stamp_hash", type_=c.stamp_hash.type),
+                                       bindparam("v_instance_id", type_=c.instance_id.type),
                                        cast(own_device, c.device_hash.type), type_=Boolean)
     elif with_stamp:
-        others = [c.stamp_hash == bindparam("stamp"), c.instance_id != bindparam("check_instance_id")]
+        others = [c.stamp_hash == bindparam("v_stamp_hash"), c.instance_id != bindparam("v_instance_id")]
         if with_device:
-            others.append(or_(c.device_hash.is_(None), c.device_hash != bindparam("dev_hash")))
+            others.append(or_(c.device_hash.is_(None), c.device_hash != bindparam("v_device_hash")))
         reused = exists().where(*others)
     else:
         reused = false()
@@ -153,7 +154,7 @@ def _history_checks(with_device: bool, with_stamp: bool, dialect: str):
 def _checked_insert(dialect: str, columns: tuple[str, ...], with_device: bool, with_stamp: bool):
     """INSERT ... SELECT <values>, <history checks> ON CONFLICT (instance_id) DO NOTHING RETURNING the flags:
     the checks and the insert in one statement, one round trip (issue 14: they were two).
-    Built once per shape; every value is a bound parameter `v_<column>`."""
+    Built once per shape; every value is a bound parameter `v_<column>`, which the checks reuse."""
     table = SkmResponse.__table__
     seen, reused = _history_checks(with_device, with_stamp, dialect)
     source = select(*(bindparam(f"v_{name}", type_=table.c[name].type) for name in columns),
@@ -174,9 +175,7 @@ def _insert_checked(values: dict, tz_name: str, moment: datetime) -> tuple[bool,
     params = {f"v_{name}": values[name] for name in columns}
     if dev_hash is not None:
         day_start, day_end = _local_day_bounds(moment, tz_name)
-        params.update(dev_hash=dev_hash, check_layanan_id=values["layanan_id"], day_start=day_start, day_end=day_end)
-    if stamp is not None:
-        params.update(stamp=stamp, check_instance_id=values["instance_id"])
+        params.update(day_start=day_start, day_end=day_end)
     statement = _checked_insert(connection.dialect.name, columns, dev_hash is not None, stamp is not None)
     row = connection.execute(statement, params).first()
     return None if row is None else (bool(row[0]), bool(row[1]))
