@@ -152,7 +152,7 @@ def test_two_devices_racing_with_one_stamp_flag_exactly_one(app, layanan):
 
         forms = {device: payload(layanan.id, started=stamp, **_varied(device)) for device in (1, 2)}
 
-        def post(device, forms=forms, barrier=barrier, codes=codes):
+        def post(device, forms=forms, barrier=barrier, codes=codes, round_=round_):
             client = app.test_client()
             client.set_cookie("pantau_perangkat", f"device-{round_}-{device}")
             form = forms[device]
