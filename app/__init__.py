@@ -5,7 +5,7 @@ from flask import Flask
 
 from app import admin, api, auth, followup, home, indicators, monitoring, odata, reports, skm, webhooks
 from app.config import build_config
-from app.core import cli_text
+from app.core import cli_text, rate_limits, sessions
 from app.core.commands import add_worker_command
 from app.core.errors import init_error_handlers
 from app.core.labels import init_app as init_labels
@@ -30,6 +30,8 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    rate_limits.init_app(app)
+    sessions.init_app(app)
     _init_login(app)
     init_security_headers(app)
     init_error_handlers(app)
