@@ -111,7 +111,8 @@ def form(slug: str):
         return _honeypot(layanan)
     try:
         result = submit.record(layanan, posted.response, channel="web", category_ids={i for i, _ in categories},
-                               started=posted.started, device_token=request.cookies.get(submit.DEVICE_COOKIE))
+                               started=posted.started, device_token=request.cookies.get(submit.DEVICE_COOKIE),
+                               alone=True)  # this POST writes the response and nothing else
     except rules.InvalidResponse as err:
         transaction.rollback()
         form = SurveyForm(categories=categories)  # the messages, beside their fields, as the form shows them

@@ -23,6 +23,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Boolean, bindparam, cast, exists, false, func, null, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.core import transaction
 from app.core.idempotent import insert_or_nothing
 from app.core.periods import period_of
 from app.extensions import db
@@ -151,18 +152,30 @@ def _history_checks(with_device: bool, with_stamp: bool, dialect: str):
 
 
 @functools.cache
-def _checked_insert(dialect: str, columns: tuple[str, ...], with_device: bool, with_stamp: bool):
+def _checked_insert(dialect: str, columns: tuple[str, ...], with_device: bool, with_stamp: bool,
+                    returning: bool = True):
     """INSERT ... SELECT <values>, <history checks> ON CONFLICT (instance_id) DO NOTHING RETURNING the flags:
     the checks and the insert in one statement, one round trip (issue 14: they were two).
-    Built once per shape; every value is a bound parameter `v_<column>`, which the checks reuse."""
+    Built once per shape; every value is a bound parameter `v_<column>`, which the checks reuse.
+    Without RETURNING for transaction.execute_alone (see there)."""
     table = SkmResponse.__table__
     seen, reused = _history_checks(with_device, with_stamp, dialect)
     source = select(*(bindparam(f"v_{name}", type_=table.c[name].type) for name in columns),
                     seen, reused).where(true())  # WHERE: SQLite reads "SELECT ... ON CONFLICT" as a join otherwise
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (insert(table).from_select([*columns, *HISTORY_FLAGS], source)
-            .on_conflict_do_nothing(index_elements=["instance_id"])
-            .returning(*(table.c[name] for name in HISTORY_FLAGS)))
+    statement = (insert(table).from_select([*columns, *HISTORY_FLAGS], source)
+                 .on_conflict_do_nothing(index_elements=["instance_id"]))
+    return statement.returning(*(table.c[name] for name in HISTORY_FLAGS)) if returning else statement
+
+
+def _insert_params(values: dict, tz_name: str, moment: datetime) -> tuple[tuple[str, ...], dict]:
+    """The columns inserted (all but the history flags) and the statement's parameters."""
+    columns = tuple(name for name in values if name not in HISTORY_FLAGS)
+    params = {f"v_{name}": values[name] for name in columns}
+    if values["device_hash"] is not None:
+        day_start, day_end = _local_day_bounds(moment, tz_name)
+        params.update(day_start=day_start, day_end=day_end)
+    return columns, params
 
 
 def _insert_checked(values: dict, tz_name: str, moment: datetime) -> tuple[bool, bool] | None:
@@ -170,15 +183,23 @@ def _insert_checked(values: dict, tz_name: str, moment: datetime) -> tuple[bool,
     Returns (repeat device today, stamp reused), or None when the instance_id is already stored."""
     db.session.flush()  # what session.execute would autoflush first (rows an import or the demo added)
     connection = db.session.connection()  # Core execution in the session's transaction: no ORM layer per call
-    dev_hash, stamp = values["device_hash"], values["stamp_hash"]
-    columns = tuple(name for name in values if name not in HISTORY_FLAGS)
-    params = {f"v_{name}": values[name] for name in columns}
-    if dev_hash is not None:
-        day_start, day_end = _local_day_bounds(moment, tz_name)
-        params.update(day_start=day_start, day_end=day_end)
-    statement = _checked_insert(connection.dialect.name, columns, dev_hash is not None, stamp is not None)
+    columns, params = _insert_params(values, tz_name, moment)
+    statement = _checked_insert(connection.dialect.name, columns, values["device_hash"] is not None,
+                                values["stamp_hash"] is not None)
     row = connection.execute(statement, params).first()
     return None if row is None else (bool(row[0]), bool(row[1]))
+
+
+def _insert_alone(values: dict, tz_name: str, moment: datetime) -> bool | None:
+    """The same insert as the unit of work's only statement (transaction.execute_alone): True stored,
+    False already stored; None when it cannot run alone (not SQLite, or this unit of work has
+    written), and nothing was executed. The flags are set by the statement but not read back."""
+    db.session.flush()  # anything pending is a write of this unit of work: execute_alone then declines
+    columns, params = _insert_params(values, tz_name, moment)
+    statement = _checked_insert("sqlite", columns, values["device_hash"] is not None,
+                                values["stamp_hash"] is not None, returning=False)
+    result = transaction.execute_alone(statement, params)
+    return None if result is None else result.rowcount == 1
 
 
 def is_straightline(answers: dict[str, int | None]) -> bool:
@@ -230,7 +251,7 @@ def row_values(layanan: Layanan, *, instance_id: uuid.UUID, answers: dict, submi
 
 def record(layanan, response: rules.SkmAnswers, *, channel: str, category_ids: Collection[int] | None = None,
            submitted_at: datetime | None = None, started: str | None = None, duration: int | None = None,
-           device_token: str | None = None) -> SubmitResult:
+           device_token: str | None = None, alone: bool = False) -> SubmitResult:
     """Check and store one response: the one write path of the web form, the offline queue, the CSV
     import and the demo seeder (issue 10, rule 4). Raises rules.InvalidResponse; adds, never commits.
 
@@ -240,6 +261,11 @@ def record(layanan, response: rules.SkmAnswers, *, channel: str, category_ids: C
     come from a form we served; the demo seeder passes a `duration` instead. Paper answers (import)
     carry no timing. The same instance_id again for this layanan is a duplicate (created False);
     for another layanan's response it is refused.
+
+    `alone`: the caller's unit of work is this response and nothing else (the survey POST). On
+    SQLite the insert then commits itself, one atomic statement with its triggers, unless
+    this unit of work has already written or a webhook listens (transaction.execute_alone,
+    issue 14). Everywhere else the insert joins the caller's transaction as always.
     """
     now = utcnow()
     submitted_at = submitted_at or now
@@ -260,14 +286,20 @@ def record(layanan, response: rules.SkmAnswers, *, channel: str, category_ids: C
         profile=response.profile(), duration=duration, dev_hash=dev_hash,
         flag_too_fast=timed and (duration is None or duration < TOO_FAST_SECONDS), stamp=stamp,
     )
-    flags = _insert_checked(values, zone_of(layanan), submitted_at)
-    if flags is None:  # this instance_id is already stored
+    # Alone only when nobody listens for the webhook: its outbox row must join the response's transaction.
+    stored = _insert_alone(values, zone_of(layanan), submitted_at) \
+        if alone and not webhook_events.skm_response_wanted() else None
+    if stored is None:
+        flags = _insert_checked(values, zone_of(layanan), submitted_at)
+        stored = flags is not None
+        if stored:
+            values.update(zip(HISTORY_FLAGS, flags, strict=True))
+            webhook_events.skm_response(values, unit_id=getattr(layanan, "unit_id", None),
+                                        layanan_slug=layanan.slug, unit_of=lambda: _unit_of(layanan.id))
+    if not stored:  # this instance_id is already stored
         if _owner(instance_id) != layanan.id:
             raise rules.InvalidResponse({"instance_id": [rules.FOREIGN_INSTANCE_ID]})
         return SubmitResult(created=False, instance_id=instance_id)
-    values.update(zip(HISTORY_FLAGS, flags, strict=True))
-    webhook_events.skm_response(values, unit_id=getattr(layanan, "unit_id", None), layanan_slug=layanan.slug,
-                                unit_of=lambda: _unit_of(layanan.id))
     return SubmitResult(created=True, instance_id=instance_id)
 
 

@@ -21,6 +21,14 @@ def _iso(value: Any) -> Any:
     return value
 
 
+SKM_RESPONSE_EVENTS = frozenset({"skm.response.created", "skm.response.flagged"})
+
+
+def skm_response_wanted() -> bool:
+    """Whether an active subscription listens for an SKM response event (the cached list of wanted events)."""
+    return bool(SKM_RESPONSE_EVENTS & wanted_events())
+
+
 def skm_response(values: dict, *, unit_id: int | None, layanan_slug: str | None, unit_of=None) -> None:
     """skm.response.created, and skm.response.flagged when a data-quality flag is set. `unit_of`
     (a callable) gives the unit only when somebody listens: the hot path then costs no statement."""

@@ -6,7 +6,7 @@ count and the invalidation rules are.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, select, text, update
+from sqlalchemy import event, func, select, text, update
 
 from app.extensions import db
 from app.models import RespondentCategory, SkmResponse
@@ -101,3 +101,80 @@ def test_the_cached_stamp_signer_follows_a_rotated_secret_key(app):
     assert submit.duration_from(old_stamp, 7, now=1030) is None
     new_stamp = submit.start_token(7, now=1000)
     assert new_stamp != old_stamp and submit.duration_from(new_stamp, 7, now=1045) == 45
+
+
+# ---- the survey POST's insert on its own (transaction.execute_alone) ---------------------------------
+
+def _answers():
+    import uuid
+
+    from app.skm import rules
+
+    return rules.SkmAnswers(instance_id=str(uuid.uuid4()), answers={f"u{n}": 3 for n in range(1, 10)},
+                            jenis_kelamin="P", usia=30, pendidikan=None, pekerjaan=None,
+                            respondent_category_id=None, service_date=None, kritik_saran=None)
+
+
+def _stored() -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(SkmResponse))
+
+
+def test_on_sqlite_the_survey_insert_commits_as_its_own_statement(app, layanan):
+    """On SQLite the caller's later rollback finds nothing to undo: the one statement committed itself.
+    On PostgreSQL the insert joins the caller's transaction as always."""
+    from app.core import transaction
+    from app.skm import submit
+
+    assert submit.record(layanan, _answers(), channel="web", category_ids=(), alone=True).created
+    transaction.rollback()
+    assert _stored() == (1 if db.engine.dialect.name == "sqlite" else 0)
+
+
+def test_a_unit_of_work_that_has_written_keeps_the_insert_in_its_transaction(app, layanan):
+    """Atomicity first: once this unit of work wrote (here an earlier response), the insert joins it
+    and a rollback undoes both, on every database."""
+    from app.core import transaction
+    from app.skm import submit
+
+    assert submit.record(layanan, _answers(), channel="web", category_ids=()).created
+    assert submit.record(layanan, _answers(), channel="web", category_ids=(), alone=True).created
+    transaction.rollback()
+    assert _stored() == 0
+
+
+def test_a_listening_webhook_keeps_the_response_and_its_event_in_one_transaction(app, layanan, tree):
+    """The outbox row must commit with its response, or neither: a subscription turns the lone statement off."""
+    from app.core import transaction
+    from app.models import WebhookEvent, WebhookSubscription
+    from app.skm import submit
+    from app.webhooks import outbox
+
+    db.session.add(WebhookSubscription(unit_id=tree["psds"].id, url="https://contoh.go.id/kait",
+                                       events=["skm.response.created"], secret="rahasia", active=True))
+    db.session.commit()
+    outbox.clear()
+    try:
+        assert submit.record(layanan, _answers(), channel="web", category_ids=(), alone=True).created
+        assert db.session.scalar(select(func.count()).select_from(WebhookEvent)) == 1  # in this transaction
+        transaction.rollback()
+        assert _stored() == 0
+        assert db.session.scalar(select(func.count()).select_from(WebhookEvent)) == 0
+    finally:
+        outbox.clear()
+
+
+def test_alone_a_duplicate_and_a_foreign_instance_id_are_still_told_apart(app, layanan, make_layanan, tree):
+    from app.core import transaction
+    from app.skm import rules, submit
+
+    answers = _answers()
+    assert submit.record(layanan, answers, channel="web", category_ids=(), alone=True).created
+    transaction.commit()
+    assert not submit.record(layanan, answers, channel="web", category_ids=(), alone=True).created
+    other = make_layanan("izin-lain", tree["psds"], name="Izin lain", active=True, published=True)
+    with pytest.raises(rules.InvalidResponse) as refused:
+        submit.record(other, answers, channel="web", category_ids=(), alone=True)
+    assert refused.value.errors == {"instance_id": [rules.FOREIGN_INSTANCE_ID]}
+    transaction.rollback()
+    assert _stored() == 1
