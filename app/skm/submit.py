@@ -194,6 +194,8 @@ def _insert_alone(values: dict, tz_name: str, moment: datetime) -> bool | None:
     """The same insert as the unit of work's only statement (transaction.execute_alone): True stored,
     False already stored; None when it cannot run alone (not SQLite, or this unit of work has
     written), and nothing was executed. The flags are set by the statement but not read back."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return None  # execute_alone would decline: spare building the parameters twice
     db.session.flush()  # anything pending is a write of this unit of work: execute_alone then declines
     columns, params = _insert_params(values, tz_name, moment)
     statement = _checked_insert("sqlite", columns, values["device_hash"] is not None,
