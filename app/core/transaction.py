@@ -40,6 +40,7 @@ def execute_alone(statement, params: dict) -> CursorResult | None:
     connection = db.session.connection()
     if connection.dialect.name != "sqlite":
         return None
+    db.session.flush()  # pending ORM changes are writes of this unit of work too: flushed, they count below
     raw = connection.connection.dbapi_connection
     if raw.in_transaction:  # this unit of work already wrote: the statement must join it
         return None

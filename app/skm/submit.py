@@ -168,14 +168,16 @@ def _checked_insert(dialect: str, columns: tuple[str, ...], with_device: bool, w
     return statement.returning(*(table.c[name] for name in HISTORY_FLAGS)) if returning else statement
 
 
-def _insert_params(values: dict, tz_name: str, moment: datetime) -> tuple[tuple[str, ...], dict]:
-    """The columns inserted (all but the history flags) and the statement's parameters."""
+def _insert_statement(values: dict, tz_name: str, moment: datetime, dialect: str, returning: bool = True):
+    """The checked insert of `values` (all but the history flags) and its parameters."""
     columns = tuple(name for name in values if name not in HISTORY_FLAGS)
     params = {f"v_{name}": values[name] for name in columns}
     if values["device_hash"] is not None:
         day_start, day_end = _local_day_bounds(moment, tz_name)
         params.update(day_start=day_start, day_end=day_end)
-    return columns, params
+    statement = _checked_insert(dialect, columns, values["device_hash"] is not None,
+                                values["stamp_hash"] is not None, returning)
+    return statement, params
 
 
 def _insert_checked(values: dict, tz_name: str, moment: datetime) -> tuple[bool, bool] | None:
@@ -183,10 +185,7 @@ def _insert_checked(values: dict, tz_name: str, moment: datetime) -> tuple[bool,
     Returns (repeat device today, stamp reused), or None when the instance_id is already stored."""
     db.session.flush()  # what session.execute would autoflush first (rows an import or the demo added)
     connection = db.session.connection()  # Core execution in the session's transaction: no ORM layer per call
-    columns, params = _insert_params(values, tz_name, moment)
-    statement = _checked_insert(connection.dialect.name, columns, values["device_hash"] is not None,
-                                values["stamp_hash"] is not None)
-    row = connection.execute(statement, params).first()
+    row = connection.execute(*_insert_statement(values, tz_name, moment, connection.dialect.name)).first()
     return None if row is None else (bool(row[0]), bool(row[1]))
 
 
@@ -196,11 +195,7 @@ def _insert_alone(values: dict, tz_name: str, moment: datetime) -> bool | None:
     written), and nothing was executed. The flags are set by the statement but not read back."""
     if db.session.get_bind().dialect.name != "sqlite":
         return None  # execute_alone would decline: spare building the parameters twice
-    db.session.flush()  # anything pending is a write of this unit of work: execute_alone then declines
-    columns, params = _insert_params(values, tz_name, moment)
-    statement = _checked_insert("sqlite", columns, values["device_hash"] is not None,
-                                values["stamp_hash"] is not None, returning=False)
-    result = transaction.execute_alone(statement, params)
+    result = transaction.execute_alone(*_insert_statement(values, tz_name, moment, "sqlite", returning=False))
     return None if result is None else result.rowcount == 1
 
 

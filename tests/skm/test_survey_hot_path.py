@@ -178,3 +178,21 @@ def test_alone_a_duplicate_and_a_foreign_instance_id_are_still_told_apart(app, l
     assert refused.value.errors == {"instance_id": [rules.FOREIGN_INSTANCE_ID]}
     transaction.rollback()
     assert _stored() == 1
+
+
+def test_a_pending_orm_change_counts_as_a_write_of_the_unit_of_work(app, layanan):
+    """Not yet flushed is still written: execute_alone flushes first, so the insert joins that transaction."""
+    from app.core import transaction
+    from app.skm import submit
+    from app.webhooks import events
+
+    # Load now what record() reads (the cached webhook lookup, the layanan and its unit), as the route's
+    # cached values are: no query of record()'s may autoflush the change below before execute_alone looks.
+    events.skm_response_wanted()
+    assert layanan.id and layanan.slug and submit.zone_of(layanan)
+    db.session.add(RespondentCategory(code="tertunda", name="Tertunda", active=True, sort_order=98))
+    assert submit.record(layanan, _answers(), channel="web", category_ids=(), alone=True).created
+    transaction.rollback()
+    assert _stored() == 0
+    assert db.session.scalar(select(func.count()).select_from(RespondentCategory)
+                             .where(RespondentCategory.code == "tertunda")) == 0
